@@ -1,0 +1,584 @@
+//! Client options: hosts, credentials, timeouts, retries, language, public key and HTTP client.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::crypto::parse_public_key;
+use crate::error::{AuthingError, Result};
+use crate::secret::{AccessToken, Secret};
+use crate::transport::Transport;
+
+/// The host of Authing's public cloud, used when no other host is configured.
+pub const DEFAULT_HOST: &str = "https://core.authing.cn";
+
+/// Options shared by [`ManagementClient`](crate::ManagementClient) and
+/// [`AuthenticationClient`](crate::AuthenticationClient).
+///
+/// Building them is synchronous and does no I/O. Every client made from the same `Options` (and every clone of
+/// those clients) shares ONE transport, so one connection pool.
+///
+/// ```
+/// use std::time::Duration;
+/// use authing::{Options, Lang, RetryConfig, Timeouts};
+///
+/// let options = Options::builder()
+///     .host("https://auth.example.com:8443")
+///     .user_pool_id("5f0c3f6b1e8d5c0001a1b2c3")
+///     .secret("pool-secret")
+///     .lang(Lang::EnUs)
+///     .timeouts(Timeouts::default().with_attempt(Duration::from_secs(5)))
+///     .retry(RetryConfig::standard())
+///     .build()?;
+/// assert_eq!(options.host().as_str(), "https://auth.example.com:8443/");
+/// # Ok::<(), authing::AuthingError>(())
+/// ```
+#[derive(Clone)]
+pub struct Options {
+    pub(crate) host: Url,
+    pub(crate) app_host: Option<Url>,
+    pub(crate) user_pool_id: Option<String>,
+    pub(crate) secret: Option<Secret>,
+    pub(crate) app_id: Option<String>,
+    pub(crate) token: Option<AccessToken>,
+    pub(crate) transport: Arc<Transport>,
+}
+
+impl Options {
+    /// Starts building options; every value has a default except the credentials.
+    pub fn builder() -> OptionsBuilder {
+        OptionsBuilder::default()
+    }
+
+    /// Options from the environment: `AUTHING_USERPOOL_ID`, `AUTHING_USERPOOL_SECRET`, `AUTHING_SERVER` (the host),
+    /// `AUTHING_APP_ID` and `AUTHING_APP_HOST`. Unset or empty variables are left at their defaults.
+    ///
+    /// ```no_run
+    /// let management = authing::ManagementClient::new(&authing::Options::from_env()?)?;
+    /// # Ok::<(), authing::AuthingError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`OptionsBuilder::build`].
+    pub fn from_env() -> Result<Options> {
+        OptionsBuilder::from_env().build()
+    }
+
+    /// The management host (GraphQL at `{host}/graphql/v2`, REST at `{host}/api/v2/...`).
+    pub fn host(&self) -> &Url {
+        &self.host
+    }
+
+    /// The host of the authentication side: `app_host` when set, else `host`.
+    pub fn app_host(&self) -> &Url {
+        self.app_host.as_ref().unwrap_or(&self.host)
+    }
+
+    /// The user-pool id, if set.
+    pub fn user_pool_id(&self) -> Option<&str> {
+        self.user_pool_id.as_deref()
+    }
+
+    /// The application id, if set.
+    pub fn app_id(&self) -> Option<&str> {
+        self.app_id.as_deref()
+    }
+}
+
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("host", &self.host.as_str())
+            .field("app_host", &self.app_host.as_ref().map(Url::as_str))
+            .field("user_pool_id", &self.user_pool_id)
+            .field("secret", &self.secret)
+            .field("app_id", &self.app_id)
+            .field("token", &self.token)
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
+
+/// Builds [`Options`]; see there for an example.
+#[derive(Default)]
+#[must_use]
+pub struct OptionsBuilder {
+    host: Option<String>,
+    app_host: Option<String>,
+    user_pool_id: Option<String>,
+    secret: Option<Secret>,
+    app_id: Option<String>,
+    token: Option<AccessToken>,
+    lang: Option<Lang>,
+    timeouts: Timeouts,
+    retry: RetryConfig,
+    public_key: Option<String>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl OptionsBuilder {
+    /// A builder preset from the environment variables listed at [`Options::from_env`].
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        Self {
+            host: var("AUTHING_SERVER"),
+            app_host: var("AUTHING_APP_HOST"),
+            user_pool_id: var("AUTHING_USERPOOL_ID"),
+            secret: var("AUTHING_USERPOOL_SECRET").map(Secret::from),
+            app_id: var("AUTHING_APP_ID"),
+            ..Self::default()
+        }
+    }
+
+    /// The Authing host, scheme and port included (default [`DEFAULT_HOST`]). Set it for a private deployment or
+    /// for the emulator.
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// The application's own host (`https://your-app.authing.cn`), used by the authentication side.
+    pub fn app_host(mut self, app_host: impl Into<String>) -> Self {
+        self.app_host = Some(app_host.into());
+        self
+    }
+
+    /// The user-pool id: required by the management client.
+    pub fn user_pool_id(mut self, id: impl Into<String>) -> Self {
+        self.user_pool_id = Some(id.into());
+        self
+    }
+
+    /// The user-pool secret: required by the management client.
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// The application id: required by the authentication client (unless a user-pool id is set).
+    pub fn app_id(mut self, id: impl Into<String>) -> Self {
+        self.app_id = Some(id.into());
+        self
+    }
+
+    /// An end user's token the authentication client starts with.
+    pub fn token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The language of Authing's messages (`x-authing-lang`). Unset, the server's default (zh-CN) applies.
+    pub fn lang(mut self, lang: Lang) -> Self {
+        self.lang = Some(lang);
+        self
+    }
+
+    /// Connect, attempt and operation timeouts.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// When failed requests are tried again.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The PEM public key passwords are encrypted with (`-----BEGIN PUBLIC KEY-----`, or its base64 body alone).
+    /// Unset, the key is fetched once from `{app_host}/api/v2/.well-known`.
+    pub fn public_key(mut self, pem: impl Into<String>) -> Self {
+        self.public_key = Some(pem.into());
+        self
+    }
+
+    /// A `reqwest::Client` of your own (proxy, custom CA, ...). Its connect timeout and redirect policy are
+    /// then yours; the attempt and operation timeouts still apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the options and creates the shared transport. No I/O happens here.
+    ///
+    /// # Errors
+    /// [`AuthingError::Config`] naming the field when a host is not an `http`/`https` URL, a timeout is zero, the
+    /// public key does not parse, an id or secret is empty, or the secret is set without a user-pool id.
+    pub fn build(self) -> Result<Options> {
+        let host = parse_host("host", self.host.as_deref().unwrap_or(DEFAULT_HOST))?;
+        let app_host = self
+            .app_host
+            .as_deref()
+            .map(|h| parse_host("app_host", h))
+            .transpose()?;
+        let user_pool_id = non_empty("user_pool_id", self.user_pool_id)?;
+        let app_id = non_empty("app_id", self.app_id)?;
+        if self.secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
+            return Err(AuthingError::config("secret", "is empty"));
+        }
+        if self.secret.is_some() && user_pool_id.is_none() {
+            return Err(AuthingError::config(
+                "user_pool_id",
+                "is required when a secret is set",
+            ));
+        }
+        self.timeouts.validate()?;
+        let public_key = self
+            .public_key
+            .as_deref()
+            .map(parse_public_key)
+            .transpose()?;
+        let key_host = app_host.clone().unwrap_or_else(|| host.clone());
+        let transport = Transport::new(TransportSettings {
+            http_client: self.http_client,
+            lang: self.lang,
+            timeouts: self.timeouts,
+            retry: self.retry,
+            public_key,
+            key_host,
+        })?;
+        Ok(Options {
+            host,
+            app_host,
+            user_pool_id,
+            secret: self.secret,
+            app_id,
+            token: self.token,
+            transport: Arc::new(transport),
+        })
+    }
+}
+
+impl fmt::Debug for OptionsBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OptionsBuilder")
+            .field("host", &self.host)
+            .field("app_host", &self.app_host)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("secret", &self.secret)
+            .field("app_id", &self.app_id)
+            .field("token", &self.token)
+            .field("lang", &self.lang)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("public_key", &self.public_key.as_ref().map(|_| "[set]"))
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "[custom]"),
+            )
+            .finish()
+    }
+}
+
+pub(crate) struct TransportSettings {
+    pub(crate) http_client: Option<reqwest::Client>,
+    pub(crate) lang: Option<Lang>,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) retry: RetryConfig,
+    pub(crate) public_key: Option<rsa::RsaPublicKey>,
+    pub(crate) key_host: Url,
+}
+
+fn parse_host(field: &'static str, value: &str) -> Result<Url> {
+    let url = Url::parse(value.trim()).map_err(|e| {
+        AuthingError::config_source(field, format!("is not a valid URL: {value:?}"), e)
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(AuthingError::config(
+            field,
+            format!("must be an http(s) URL with a host, got {value:?}"),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(AuthingError::config(
+            field,
+            "must not have a query or fragment",
+        ));
+    }
+    Ok(url)
+}
+
+fn non_empty(field: &'static str, value: Option<String>) -> Result<Option<String>> {
+    match value {
+        Some(v) if v.trim().is_empty() => Err(AuthingError::config(field, "is empty")),
+        other => Ok(other),
+    }
+}
+
+/// The language Authing answers in (`x-authing-lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Lang {
+    /// Simplified Chinese, the server's default.
+    ZhCn,
+    /// English.
+    EnUs,
+}
+
+impl Lang {
+    /// The header value: `zh-CN` or `en-US`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::EnUs => "en-US",
+        }
+    }
+}
+
+/// Timeouts of every request.
+///
+/// Defaults: connect 5 s, one attempt 10 s, the whole operation including retries 30 s.
+///
+/// ```
+/// use std::time::Duration;
+/// let timeouts = authing::Timeouts::default().with_operation(Duration::from_secs(60));
+/// assert_eq!(timeouts.operation(), Duration::from_secs(60));
+/// assert_eq!(timeouts.connect(), Duration::from_secs(5));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    connect: Duration,
+    attempt: Duration,
+    operation: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(5),
+            attempt: Duration::from_secs(10),
+            operation: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Timeouts {
+    /// Sets the time allowed to open a connection.
+    pub fn with_connect(mut self, timeout: Duration) -> Self {
+        self.connect = timeout;
+        self
+    }
+
+    /// Sets the time allowed for one attempt: sending the request and reading the whole response.
+    pub fn with_attempt(mut self, timeout: Duration) -> Self {
+        self.attempt = timeout;
+        self
+    }
+
+    /// Sets the time allowed for a whole operation, retries and their back-off included.
+    pub fn with_operation(mut self, timeout: Duration) -> Self {
+        self.operation = timeout;
+        self
+    }
+
+    /// The connect timeout.
+    pub fn connect(&self) -> Duration {
+        self.connect
+    }
+
+    /// The per-attempt timeout.
+    pub fn attempt(&self) -> Duration {
+        self.attempt
+    }
+
+    /// The whole-operation timeout.
+    pub fn operation(&self) -> Duration {
+        self.operation
+    }
+
+    fn validate(&self) -> Result<()> {
+        for (field, value) in [
+            ("timeouts.connect", self.connect),
+            ("timeouts.attempt", self.attempt),
+            ("timeouts.operation", self.operation),
+        ] {
+            if value.is_zero() {
+                return Err(AuthingError::config(field, "must be greater than zero"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// When a failed request is tried again.
+///
+/// Only requests that cannot change anything are retried (GraphQL queries and REST `GET`s), on connection errors,
+/// timeouts and the statuses 429, 502, 503 and 504, honouring `Retry-After`. A mutation, a login or a registration
+/// is tried again only when it failed to connect, so it never reached the server.
+///
+/// ```
+/// use std::time::Duration;
+/// let standard = authing::RetryConfig::standard();
+/// assert_eq!(standard.max_attempts(), 3);
+/// let patient = standard.with_max_attempts(5).with_initial_backoff(Duration::from_millis(50));
+/// assert_eq!(authing::RetryConfig::disabled().max_attempts(), 1);
+/// # let _ = patient;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl RetryConfig {
+    /// 3 attempts, exponential back-off from 100 ms up to 5 s with full jitter, `Retry-After` honoured up to 20 s.
+    pub fn standard() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(20),
+        }
+    }
+
+    /// One attempt, never retried.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::standard()
+        }
+    }
+
+    /// Sets the number of attempts, the first included (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the back-off before the second attempt; it doubles for each following one.
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Sets the longest back-off between two attempts.
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// Sets the longest wait a `Retry-After` header may impose.
+    pub fn with_max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// The number of attempts, the first included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The back-off before the second attempt.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest back-off between two attempts.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The longest wait a `Retry-After` header may impose.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(result: Result<Options>) -> &'static str {
+        match result {
+            Err(AuthingError::Config { field, .. }) => field,
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_to_the_public_cloud() {
+        let options = Options::builder().build().unwrap();
+        assert_eq!(options.host().as_str(), "https://core.authing.cn/");
+        assert_eq!(options.app_host(), options.host());
+    }
+
+    #[test]
+    fn keeps_scheme_port_and_path_of_private_hosts() {
+        let options = Options::builder()
+            .host("http://10.0.0.7:3000/authing")
+            .app_host("https://app.example.com")
+            .build()
+            .unwrap();
+        assert_eq!(options.host().as_str(), "http://10.0.0.7:3000/authing");
+        assert_eq!(options.app_host().as_str(), "https://app.example.com/");
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        assert_eq!(
+            field_of(Options::builder().host("not a url").build()),
+            "host"
+        );
+        assert_eq!(field_of(Options::builder().host("ftp://x").build()), "host");
+        assert_eq!(
+            field_of(Options::builder().app_host("://").build()),
+            "app_host"
+        );
+        assert_eq!(
+            field_of(Options::builder().secret("s").build()),
+            "user_pool_id"
+        );
+        assert_eq!(
+            field_of(Options::builder().user_pool_id("p").secret("").build()),
+            "secret"
+        );
+        assert_eq!(field_of(Options::builder().app_id(" ").build()), "app_id");
+        assert_eq!(
+            field_of(Options::builder().public_key("garbage").build()),
+            "public_key"
+        );
+        let zero = Timeouts::default().with_attempt(Duration::ZERO);
+        assert_eq!(
+            field_of(Options::builder().timeouts(zero).build()),
+            "timeouts.attempt"
+        );
+    }
+
+    #[test]
+    fn reads_the_documented_variables() {
+        let env = |name: &str| {
+            Some(match name {
+                "AUTHING_USERPOOL_ID" => "pool",
+                "AUTHING_USERPOOL_SECRET" => "secret",
+                "AUTHING_SERVER" => "http://127.0.0.1:9",
+                "AUTHING_APP_ID" => "app",
+                "AUTHING_APP_HOST" => "",
+                _ => return None,
+            })
+            .map(String::from)
+        };
+        let options = OptionsBuilder::from_lookup(env).build().unwrap();
+        assert_eq!(options.user_pool_id(), Some("pool"));
+        assert_eq!(options.secret.as_ref().map(Secret::expose), Some("secret"));
+        assert_eq!(options.app_id(), Some("app"));
+        assert_eq!(options.host().as_str(), "http://127.0.0.1:9/");
+        assert!(
+            options.app_host.is_none(),
+            "an empty variable counts as unset"
+        );
+    }
+}

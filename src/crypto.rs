@@ -1,0 +1,169 @@
+//! Password encryption: RSA PKCS#1 v1.5 with the user pool's public key, base64-encoded, as Authing expects every
+//! password it receives in a GraphQL mutation.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::Method;
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs8::DecodePublicKey;
+use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
+use serde::Deserialize;
+use tokio::sync::OnceCell;
+use url::Url;
+
+use crate::error::{AuthingError, Result};
+use crate::secret::Password;
+use crate::transport::RestCall;
+use crate::transport::{Endpoint, Transport};
+
+/// The public key of Authing's public cloud, used when the options give none and the server publishes none.
+const PUBLIC_CLOUD_KEY: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uMGKl64GDcIq3au+aqJQIDAQAB";
+
+/// Parses a public key given as PEM (SubjectPublicKeyInfo or PKCS#1) or as the base64 body of an SPKI PEM.
+pub(crate) fn parse_public_key(text: &str) -> Result<RsaPublicKey> {
+    let text = text.trim();
+    let parsed = if text.contains("-----BEGIN RSA PUBLIC KEY-----") {
+        RsaPublicKey::from_pkcs1_pem(text).map_err(|e| e.to_string())
+    } else if text.contains("-----BEGIN") {
+        RsaPublicKey::from_public_key_pem(text).map_err(|e| e.to_string())
+    } else {
+        let compact: String = text.split_whitespace().collect();
+        STANDARD
+            .decode(compact)
+            .map_err(|e| e.to_string())
+            .and_then(|der| RsaPublicKey::from_public_key_der(&der).map_err(|e| e.to_string()))
+    };
+    parsed.map_err(|e| AuthingError::config_source("public_key", "is not an RSA public key", e))
+}
+
+/// The key passwords are encrypted with: the configured one, else the one the server publishes (fetched once,
+/// single-flight), else the public cloud's.
+pub(crate) struct PublicKeys {
+    configured: Option<RsaPublicKey>,
+    discovered: OnceCell<RsaPublicKey>,
+    host: Url,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WellKnown {
+    public_key: Option<String>,
+}
+
+impl PublicKeys {
+    pub(crate) fn new(configured: Option<RsaPublicKey>, host: Url) -> Self {
+        Self {
+            configured,
+            discovered: OnceCell::new(),
+            host,
+        }
+    }
+}
+
+impl Transport {
+    /// Encrypts a password for Authing: RSA PKCS#1 v1.5, then standard base64.
+    ///
+    /// A failure to reach the server while discovering the key is returned as is and tried again by the next call;
+    /// a server that answers without a key gets the public cloud's default key.
+    pub(crate) async fn encrypt_password(&self, password: &Password) -> Result<String> {
+        let key = self.public_key().await?;
+        let cipher = key
+            .encrypt(
+                &mut rand::thread_rng(),
+                Pkcs1v15Encrypt,
+                password.expose().as_bytes(),
+            )
+            .map_err(|e| AuthingError::Encryption(Box::new(e)))?;
+        Ok(STANDARD.encode(cipher))
+    }
+
+    async fn public_key(&self) -> Result<&RsaPublicKey> {
+        if let Some(key) = &self.keys.configured {
+            return Ok(key);
+        }
+        self.keys
+            .discovered
+            .get_or_try_init(|| self.discover_public_key())
+            .await
+    }
+
+    async fn discover_public_key(&self) -> Result<RsaPublicKey> {
+        let endpoint = Endpoint::new(&self.keys.host, None, None, self.lang())?;
+        let call = RestCall::<()> {
+            name: "publicKey",
+            method: Method::GET,
+            path: ".well-known",
+            body: None,
+        };
+        let published = match self
+            .rest::<(), Option<WellKnown>>(&endpoint, None, call)
+            .await
+        {
+            Ok(well_known) => well_known
+                .and_then(|w| w.public_key)
+                .filter(|k| !k.trim().is_empty()),
+            Err(AuthingError::Api(_)) => None,
+            Err(other) => return Err(other),
+        };
+        match published {
+            Some(pem) => parse_public_key(&pem),
+            None => {
+                tracing::debug!("the server publishes no public key; using the public cloud's");
+                parse_public_key(PUBLIC_CLOUD_KEY)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rsa::RsaPrivateKey;
+    use rsa::pkcs8::{EncodePublicKey, LineEnding};
+
+    #[test]
+    fn parses_pem_and_bare_base64_keys() {
+        let bare = parse_public_key(PUBLIC_CLOUD_KEY).unwrap();
+        let pem =
+            format!("-----BEGIN PUBLIC KEY-----\n{PUBLIC_CLOUD_KEY}\n-----END PUBLIC KEY-----\n");
+        assert_eq!(parse_public_key(&pem).unwrap(), bare);
+        assert!(
+            parse_public_key("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn encrypted_passwords_decrypt_with_the_private_key() {
+        let private = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
+        let pem = private
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap();
+        let options = crate::Options::builder().public_key(pem).build().unwrap();
+        let cipher = options
+            .transport
+            .encrypt_password(&Password::new("p@ssw0rd"))
+            .await
+            .unwrap();
+        let plain = private
+            .decrypt(Pkcs1v15Encrypt, &STANDARD.decode(cipher).unwrap())
+            .unwrap();
+        assert_eq!(plain, b"p@ssw0rd");
+    }
+
+    #[tokio::test]
+    async fn too_long_passwords_are_an_encryption_error_without_the_password() {
+        let options = crate::Options::builder()
+            .public_key(PUBLIC_CLOUD_KEY)
+            .build()
+            .unwrap();
+        let long = "x".repeat(200);
+        let err = options
+            .transport
+            .encrypt_password(&Password::new(long.clone()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AuthingError::Encryption(_)));
+        assert!(!format!("{err:?} {err}").contains(&long));
+    }
+}

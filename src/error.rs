@@ -1,0 +1,312 @@
+//! The one error type of the crate.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+/// A `Result` whose error is [`AuthingError`].
+pub type Result<T, E = AuthingError> = std::result::Result<T, E>;
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Everything that can go wrong when talking to Authing.
+///
+/// Authing's own refusals are [`AuthingError::Api`] and keep the numeric code, so a caller can match on it:
+///
+/// ```
+/// use authing::AuthingError;
+///
+/// fn describe(err: &AuthingError) -> &'static str {
+///     match err.code() {
+///         Some(2004) => "no such user",
+///         Some(2020) => "not logged in",
+///         Some(2333) => "wrong username or password",
+///         _ if err.is_timeout() => "Authing did not answer in time",
+///         _ => "something else",
+///     }
+/// }
+/// # let _ = describe;
+/// ```
+///
+/// `Debug` and `Display` never contain a secret, a password or a token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthingError {
+    /// Authing answered and refused the request (GraphQL `errors[].message`, or a REST envelope whose code is not 200).
+    #[error("Authing refused the request: {0}")]
+    Api(ApiError),
+
+    /// A connect, attempt or whole-operation timeout expired.
+    #[error("{kind} timed out after {after:?}")]
+    Timeout {
+        /// Which timeout expired.
+        kind: TimeoutKind,
+        /// The configured value of that timeout.
+        after: Duration,
+        /// The underlying error, when the HTTP client reported one.
+        #[source]
+        source: Option<BoxError>,
+    },
+
+    /// The request could not be sent or its response could not be read (DNS, connection refused, TLS, reset).
+    #[error("HTTP transport failed")]
+    Transport(#[source] reqwest::Error),
+
+    /// The response was not what the protocol says: not JSON, truncated, or of an unexpected shape.
+    #[error("could not decode the response (HTTP {status}); the body starts with {body_start:?}")]
+    Decode {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The first characters of the body, with anything that looks like a token redacted.
+        body_start: String,
+        /// What the decoder said.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The client was configured with a missing or invalid value.
+    #[error("invalid configuration: `{field}` {reason}")]
+    Config {
+        /// The option at fault, as named by its builder setter (`host`, `user_pool_id`, `secret` ...).
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+        /// The underlying parse error, if any.
+        #[source]
+        source: Option<BoxError>,
+    },
+
+    /// A password could not be encrypted with the user pool's public key.
+    #[error("could not encrypt the password")]
+    Encryption(#[source] BoxError),
+}
+
+/// Which of the timeouts of [`Timeouts`](crate::Timeouts) expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Opening the connection.
+    Connect,
+    /// One HTTP attempt.
+    Attempt,
+    /// The whole operation, retries included.
+    Operation,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connecting",
+            TimeoutKind::Attempt => "the attempt",
+            TimeoutKind::Operation => "the operation",
+        })
+    }
+}
+
+/// Authing's refusal of a request: its numeric code and message.
+///
+/// ```
+/// # use authing::ApiError;
+/// # fn check(err: &ApiError) {
+/// if err.code == 2004 {
+///     println!("user not found: {}", err.message);
+/// }
+/// # }
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// Authing's error code (2004 user not found, 2020 not logged in, 2333 wrong username or password ...).
+    pub code: i64,
+    /// Authing's message, in the language asked for with `x-authing-lang`.
+    pub message: String,
+    /// The HTTP status the refusal came with (usually 200).
+    pub http_status: u16,
+    data: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    pub(crate) fn new(code: i64, message: impl Into<String>, http_status: u16) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            http_status,
+            data: None,
+        }
+    }
+
+    pub(crate) fn with_data(mut self, data: Option<serde_json::Value>) -> Self {
+        self.data = data.filter(|d| !d.is_null());
+        self
+    }
+
+    /// The extra payload some refusals carry (for example the MFA token when a login needs a second factor).
+    ///
+    /// It may contain a token, so it is left out of `Debug` and `Display`.
+    pub fn data(&self) -> Option<&serde_json::Value> {
+        self.data.as_ref()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "code {}: {}", self.code, self.message)
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("http_status", &self.http_status)
+            .field("data", &self.data.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+impl AuthingError {
+    /// Authing's numeric error code, for [`AuthingError::Api`]; `None` for failures that never reached Authing's logic.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            AuthingError::Api(api) => Some(api.code),
+            _ => None,
+        }
+    }
+
+    /// A message for humans: Authing's own for [`AuthingError::Api`], else this error's one-line description.
+    pub fn message(&self) -> Cow<'_, str> {
+        match self {
+            AuthingError::Api(api) => Cow::Borrowed(&api.message),
+            other => Cow::Owned(other.to_string()),
+        }
+    }
+
+    /// The HTTP status of the response, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            AuthingError::Api(api) => Some(api.http_status),
+            AuthingError::Decode { status, .. } => Some(*status),
+            AuthingError::Transport(e) => e.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same request again may succeed: connection failures, attempt timeouts, and the statuses
+    /// 429, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            AuthingError::Transport(e) => e.is_connect() || e.is_timeout(),
+            AuthingError::Timeout { kind, .. } => *kind != TimeoutKind::Operation,
+            AuthingError::Api(_) | AuthingError::Decode { .. } => {
+                self.http_status().is_some_and(is_retryable_status)
+            }
+            AuthingError::Config { .. } | AuthingError::Encryption(_) => false,
+        }
+    }
+
+    /// Whether a timeout expired.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, AuthingError::Timeout { .. })
+    }
+
+    pub(crate) fn config(field: &'static str, reason: impl Into<String>) -> Self {
+        AuthingError::Config {
+            field,
+            reason: reason.into(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn config_source(
+        field: &'static str,
+        reason: impl Into<String>,
+        source: impl Into<BoxError>,
+    ) -> Self {
+        AuthingError::Config {
+            field,
+            reason: reason.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    pub(crate) fn decode(status: u16, body: &[u8], source: impl Into<BoxError>) -> Self {
+        AuthingError::Decode {
+            status,
+            body_start: body_start(body),
+            source: source.into(),
+        }
+    }
+}
+
+impl From<ApiError> for AuthingError {
+    fn from(api: ApiError) -> Self {
+        AuthingError::Api(api)
+    }
+}
+
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 502 | 503 | 504)
+}
+
+const BODY_START_CHARS: usize = 160;
+/// Runs of token characters at least this long are taken for a token or a key and redacted.
+const TOKEN_RUN: usize = 24;
+
+/// The first characters of a body, safe to show: a long run of base64/JWT characters becomes `[redacted]`.
+fn body_start(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let head: String = text.chars().take(BODY_START_CHARS).collect();
+    let mut out = String::with_capacity(head.len());
+    let mut run = String::new();
+    for c in head.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=') {
+            run.push(c);
+        } else {
+            flush_run(&mut out, &mut run);
+            out.push(c);
+        }
+    }
+    flush_run(&mut out, &mut run);
+    if text.chars().count() > BODY_START_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+fn flush_run(out: &mut String, run: &mut String) {
+    if run.len() >= TOKEN_RUN {
+        out.push_str("[redacted]");
+    } else {
+        out.push_str(run);
+    }
+    run.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_start_redacts_token_like_runs_and_truncates() {
+        let body =
+            br#"{"data":{"accessToken":{"accessToken":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"#;
+        let start = body_start(body);
+        assert!(!start.contains("eyJ"), "{start}");
+        assert!(start.contains("[redacted]"));
+        let html = "<html>".to_string() + &"x ".repeat(200);
+        let start = body_start(html.as_bytes());
+        assert!(start.starts_with("<html>"));
+        assert!(start.ends_with('…'));
+        assert!(start.chars().count() <= BODY_START_CHARS + 1);
+    }
+
+    #[test]
+    fn api_error_debug_hides_data() {
+        let err = ApiError::new(1635, "mfa", 200)
+            .with_data(Some(serde_json::json!({"mfaToken": "secret-mfa-token"})));
+        assert!(!format!("{err:?}").contains("secret-mfa-token"));
+        assert_eq!(err.data().unwrap()["mfaToken"], "secret-mfa-token");
+    }
+}

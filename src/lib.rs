@@ -1,0 +1,98 @@
+//! # authing
+//!
+//! An async Rust SDK for [Authing](https://www.authing.cn), the identity platform: manage a user pool as its
+//! administrator with [`ManagementClient`], and run end-user flows with [`AuthenticationClient`].
+//!
+//! ## Quickstart
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = authing_emulator::Emulator::start().await?;
+//! use authing::{ManagementClient, Options};
+//!
+//! // Or `Options::from_env()?` with AUTHING_USERPOOL_ID, AUTHING_USERPOOL_SECRET and AUTHING_SERVER set.
+//! let options = Options::builder()
+//!     .host(emulator.host())
+//!     .user_pool_id(emulator.user_pool_id())
+//!     .secret(emulator.secret())
+//!     .build()?;
+//! let management = ManagementClient::new(&options)?;
+//!
+//! // The client fetches, caches and renews its management token by itself.
+//! let token = management.get_management_token().await?;
+//! assert!(token.exp > token.iat);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The examples and tests of this crate run against `authing-emulator`, a local Authing-compatible server (a
+//! development dependency, started in-process with `Emulator::start().await`, or standalone with
+//! `cargo run -p authing-emulator -- --port 0`).
+//!
+//! ## Module map
+//!
+//! | item | what it is |
+//! |---|---|
+//! | [`Options`], [`OptionsBuilder`] | hosts, credentials, [`Timeouts`], [`RetryConfig`], [`Lang`], public key, HTTP client |
+//! | [`ManagementClient`] | the administrator's client; caches the management token |
+//! | [`AuthenticationClient`] | the end user's client; cheap per request, optionally holding the user's token |
+//! | [`AuthingError`] | the one error type |
+//! | [`Secret`], [`AccessToken`], [`Password`] | redacted holders for secrets |
+//!
+//! Every client made from one [`Options`] shares one transport: one pooled `reqwest` client speaking GraphQL
+//! (`{host}/graphql/v2`) and REST (`{host}/api/v2/...`).
+//!
+//! ## Errors
+//!
+//! Every failure is an [`AuthingError`]. Authing's own refusals keep their numeric code and message
+//! ([`AuthingError::code`], [`AuthingError::message`]), so you can match on them: 2004 user not found, 2020 not
+//! logged in, 2333 wrong username or password ... Timeouts, transport, decode and configuration failures keep
+//! their source. No error, client or option shows a secret, a password or a token in `Debug` or `Display`.
+//!
+//! ## Retries and timeouts
+//!
+//! | setting | default |
+//! |---|---|
+//! | connect timeout | 5 s |
+//! | one attempt (send + read the whole response) | 10 s |
+//! | whole operation, retries included | 30 s |
+//! | attempts | 3, exponential back-off from 100 ms (max 5 s) with full jitter |
+//!
+//! Only operations that change nothing are retried: GraphQL queries and REST `GET`s, on connection errors,
+//! timeouts and HTTP 429, 502, 503 and 504, waiting as `Retry-After` says (at most 20 s). A mutation, a login or
+//! a registration is sent again only when it failed to connect. A management call refused because the token
+//! expired or was revoked (code 2020) renews the token and is sent once more.
+//!
+//! ## Features
+//!
+//! - `rustls` (default): TLS through rustls.
+//! - `native-tls`: TLS through the platform's library.
+//!
+//! ## Tracing
+//!
+//! Each operation runs in a `tracing` span `authing.operation` (fields `op`, `transport`, `http_status`,
+//! `authing_code`, `attempts`) with one `authing.attempt` span per attempt. Headers, variables, bodies and tokens
+//! are never recorded.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod authentication;
+mod config;
+mod crypto;
+mod error;
+mod management;
+mod secret;
+mod transport;
+
+pub use authentication::AuthenticationClient;
+pub use config::{DEFAULT_HOST, Lang, Options, OptionsBuilder, RetryConfig, Timeouts};
+pub use error::{ApiError, AuthingError, Result, TimeoutKind};
+pub use management::ManagementClient;
+pub use secret::{AccessToken, Password, Secret};
+pub use transport::ManagementToken;
+
+/// The HTTP client crate used underneath, re-exported so you can pass your own client with
+/// [`OptionsBuilder::http_client`].
+pub use reqwest;

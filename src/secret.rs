@@ -1,0 +1,76 @@
+//! Redacted holders for the secrets the SDK handles.
+//!
+//! None of these types implements `Display` or `PartialEq`, and their `Debug` output is `[redacted]`, so a secret
+//! cannot end up in a log line by accident. Read the value with `expose()` where it is really needed.
+
+use std::fmt;
+use std::sync::Arc;
+
+macro_rules! secret_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name(Arc<str>);
+
+        impl $name {
+            /// Wraps a value.
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(Arc::from(value.into()))
+            }
+
+            /// The value itself. Avoid logging or displaying it.
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "([redacted])"))
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self::new(value)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::new(value)
+            }
+        }
+    };
+}
+
+secret_type!(
+    /// The secret of a user pool (or of an application), used to obtain a management token.
+    ///
+    /// ```
+    /// let secret = authing::Secret::new("s3cr3t");
+    /// assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+    /// assert_eq!(secret.expose(), "s3cr3t");
+    /// ```
+    Secret
+);
+
+secret_type!(
+    /// A bearer token: a management access token or an end user's token (a JWT).
+    ///
+    /// ```
+    /// let token = authing::AccessToken::new("eyJhbGciOi...");
+    /// assert!(!format!("{token:?}").contains("eyJ"));
+    /// ```
+    AccessToken
+);
+
+secret_type!(
+    /// A clear-text password, as given by the caller before the SDK encrypts it.
+    ///
+    /// ```
+    /// let password = authing::Password::new("correct horse");
+    /// assert_eq!(format!("{password:?}"), "Password([redacted])");
+    /// ```
+    Password
+);

@@ -1,0 +1,332 @@
+//! GraphQL over `POST {host}/graphql/v2`: the request body, the kind of an operation, and the decoding of
+//! Authing's response envelope.
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::retry::OpInfo;
+use super::{Endpoint, RawResponse, Request, Transport};
+use crate::error::{ApiError, AuthingError, Result};
+use crate::secret::AccessToken;
+
+/// Whether an operation reads (and may be retried) or writes (and may not, once it may have reached the server).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OperationKind {
+    Query,
+    Mutation,
+}
+
+impl OperationKind {
+    /// The kind of the first operation of a document; anything that is not clearly a query counts as a mutation,
+    /// so an unknown document is never sent twice.
+    pub(crate) fn of_document(document: &str) -> Self {
+        let mut rest = document;
+        while let Some(c) = rest.chars().next() {
+            if c == '#' {
+                rest = rest.find('\n').map_or("", |i| &rest[i..]);
+            } else if c == '{' {
+                return OperationKind::Query;
+            } else if c == '"' {
+                rest = skip_string(rest);
+            } else if c.is_ascii_alphabetic() {
+                let end = rest
+                    .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .unwrap_or(rest.len());
+                match &rest[..end] {
+                    "query" => return OperationKind::Query,
+                    "fragment" => rest = skip_block(rest.find('{').map_or("", |i| &rest[i..])),
+                    _ => return OperationKind::Mutation,
+                }
+            } else {
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        OperationKind::Mutation
+    }
+}
+
+fn skip_string(s: &str) -> &str {
+    let mut escaped = false;
+    for (i, c) in s.char_indices().skip(1) {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return &s[i + 1..],
+            _ => escaped = false,
+        }
+    }
+    ""
+}
+
+fn skip_block(s: &str) -> &str {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return &s[i + 1..];
+                }
+            }
+            _ => {}
+        }
+    }
+    ""
+}
+
+/// One GraphQL operation: its name (for tracing), kind and document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Operation<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) kind: OperationKind,
+    pub(crate) document: &'a str,
+}
+
+#[derive(Serialize)]
+struct Body<'a, V> {
+    query: &'a str,
+    variables: &'a V,
+}
+
+impl Transport {
+    /// Runs a GraphQL operation and decodes its `data` into `T`.
+    pub(crate) async fn graphql<V: Serialize, T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        token: Option<&AccessToken>,
+        operation: Operation<'_>,
+        variables: &V,
+    ) -> Result<T> {
+        let body = serde_json::to_vec(&Body {
+            query: operation.document,
+            variables,
+        })
+        .map_err(|e| AuthingError::config_source("variables", "cannot be serialized to JSON", e))?;
+        let request = Request {
+            method: Method::POST,
+            url: &endpoint.graphql,
+            endpoint,
+            token,
+            body: Some(Bytes::from(body)),
+        };
+        let info = OpInfo {
+            name: operation.name,
+            transport: "graphql",
+            idempotent: operation.kind == OperationKind::Query,
+        };
+        self.execute(info, request, decode_response).await
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    #[serde(default)]
+    errors: Option<Vec<WireError>>,
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    message: WireMessage,
+    #[serde(default)]
+    extensions: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WireMessage {
+    Authing {
+        #[serde(default)]
+        code: Option<WireCode>,
+        #[serde(default)]
+        message: Option<String>,
+        #[serde(default)]
+        data: Option<serde_json::Value>,
+    },
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum WireCode {
+    Number(i64),
+    Text(String),
+}
+
+impl WireCode {
+    pub(super) fn value(&self) -> Option<i64> {
+        match self {
+            WireCode::Number(n) => Some(*n),
+            WireCode::Text(s) => s.trim().parse().ok(),
+        }
+    }
+}
+
+/// The code given to a GraphQL error that carries none (a standard GraphQL server or a proxy in between).
+pub(crate) const CODE_WITHOUT_AUTHING_CODE: i64 = 500;
+
+/// Decodes a GraphQL response whatever its HTTP status: any `errors` entry is a failure, even beside `data`.
+fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+    let status = raw.status.as_u16();
+    let envelope: Envelope<'_> = serde_json::from_slice(&raw.body)
+        .map_err(|e| AuthingError::decode(status, &raw.body, e))?;
+    if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {
+        return Err(AuthingError::Api(first.into_api_error(status)));
+    }
+    match envelope.data {
+        Some(data) => {
+            serde_json::from_str(data.get()).map_err(|e| AuthingError::decode(status, &raw.body, e))
+        }
+        None => Err(AuthingError::decode(
+            status,
+            &raw.body,
+            "the response has neither `data` nor `errors`",
+        )),
+    }
+}
+
+impl WireError {
+    fn into_api_error(self, status: u16) -> ApiError {
+        let extension_code = || {
+            let code = self.extensions.as_ref()?.get("code")?;
+            code.as_i64().or_else(|| code.as_str()?.parse().ok())
+        };
+        match self.message {
+            WireMessage::Authing {
+                code,
+                message,
+                data,
+            } => {
+                let code = code
+                    .as_ref()
+                    .and_then(WireCode::value)
+                    .or_else(extension_code);
+                ApiError::new(
+                    code.unwrap_or(CODE_WITHOUT_AUTHING_CODE),
+                    message.unwrap_or_default(),
+                    status,
+                )
+                .with_data(data)
+            }
+            WireMessage::Text(text) => ApiError::new(
+                extension_code().unwrap_or(CODE_WITHOUT_AUTHING_CODE),
+                text,
+                status,
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::StatusCode;
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            retry_after: None,
+            body: Bytes::from(body.to_owned()),
+        }
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Data {
+        value: i32,
+    }
+
+    #[test]
+    fn kinds_of_documents() {
+        use OperationKind::*;
+        assert_eq!(
+            OperationKind::of_document("query users { users { totalCount } }"),
+            Query
+        );
+        assert_eq!(
+            OperationKind::of_document("{ users { totalCount } }"),
+            Query
+        );
+        assert_eq!(
+            OperationKind::of_document("  # a comment with mutation\nquery q { a }"),
+            Query
+        );
+        assert_eq!(
+            OperationKind::of_document(
+                "mutation deleteUser($id: String!) { deleteUser(id: $id) { code } }"
+            ),
+            Mutation
+        );
+        assert_eq!(
+            OperationKind::of_document(
+                "fragment F on User { query: id } mutation m { createUser { ...F } }"
+            ),
+            Mutation
+        );
+        assert_eq!(
+            OperationKind::of_document("fragment F on User { id } query q { user { ...F } }"),
+            Query
+        );
+        assert_eq!(OperationKind::of_document("subscription s { x }"), Mutation);
+        assert_eq!(OperationKind::of_document("garbage"), Mutation);
+    }
+
+    #[test]
+    fn decodes_data() {
+        let data: Data = decode_response(&raw(200, r#"{"data":{"value":7}}"#)).unwrap();
+        assert_eq!(data, Data { value: 7 });
+    }
+
+    #[test]
+    fn object_errors_keep_code_message_and_data_even_with_partial_data() {
+        let body = r#"{"errors":[{"message":{"code":2004,"message":"用户不存在","data":{"k":1}},"locations":[]}],"data":{"value":1}}"#;
+        let err = decode_response::<Data>(&raw(200, body)).unwrap_err();
+        let AuthingError::Api(api) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            (api.code, api.message.as_str(), api.http_status),
+            (2004, "用户不存在", 200)
+        );
+        assert_eq!(api.data().unwrap()["k"], 1);
+    }
+
+    #[test]
+    fn string_errors_decode_with_extension_code_or_a_default() {
+        let body = r#"{"errors":[{"message":"Cannot query field \"x\"","extensions":{"code":"2020"}}],"data":null}"#;
+        let err = decode_response::<Data>(&raw(400, body)).unwrap_err();
+        assert_eq!(err.code(), Some(2020));
+        assert_eq!(err.http_status(), Some(400));
+        let body = r#"{"errors":[{"message":"boom"}]}"#;
+        let err = decode_response::<Data>(&raw(200, body)).unwrap_err();
+        assert_eq!(
+            (err.code(), err.message().as_ref()),
+            (Some(CODE_WITHOUT_AUTHING_CODE), "boom")
+        );
+    }
+
+    #[test]
+    fn unexpected_bodies_are_decode_errors_with_status() {
+        for (status, body) in [
+            (502, "<html>Bad Gateway</html>"),
+            (200, r#"{"data":{"val"#),
+            (200, "{}"),
+            (200, r#"{"data":{"value":"x"}}"#),
+        ] {
+            match decode_response::<Data>(&raw(status, body)).unwrap_err() {
+                AuthingError::Decode {
+                    status: s,
+                    body_start,
+                    ..
+                } => {
+                    assert_eq!(s, status);
+                    assert!(body.starts_with(&body_start[..body_start.len().min(6)]));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}
