@@ -286,14 +286,16 @@ pub(crate) struct TransportSettings {
 }
 
 fn parse_host(field: &'static str, value: &str) -> Result<Url> {
-    let url = Url::parse(value.trim()).map_err(|e| {
-        AuthingError::config_source(field, format!("is not a valid URL: {value:?}"), e)
-    })?;
+    let url = Url::parse(value.trim())
+        .map_err(|e| AuthingError::config_source(field, "is not a valid URL", e))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(AuthingError::config(
             field,
-            format!("must be an http(s) URL with a host, got {value:?}"),
+            "must be an http(s) URL with a host",
         ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(AuthingError::config(field, "must not contain credentials"));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(AuthingError::config(

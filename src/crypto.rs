@@ -19,21 +19,20 @@ use crate::transport::{Endpoint, Transport};
 /// The public key of Authing's public cloud, used when the options give none and the server publishes none.
 const PUBLIC_CLOUD_KEY: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uMGKl64GDcIq3au+aqJQIDAQAB";
 
-/// Parses a public key given as PEM (SubjectPublicKeyInfo or PKCS#1) or as the base64 body of an SPKI PEM.
+/// Parses a public key given as PEM (SubjectPublicKeyInfo or PKCS#1, lines of any length) or as the base64 body
+/// of an SPKI PEM alone.
 pub(crate) fn parse_public_key(text: &str) -> Result<RsaPublicKey> {
-    let text = text.trim();
-    let parsed = if text.contains("-----BEGIN RSA PUBLIC KEY-----") {
-        RsaPublicKey::from_pkcs1_pem(text).map_err(|e| e.to_string())
-    } else if text.contains("-----BEGIN") {
-        RsaPublicKey::from_public_key_pem(text).map_err(|e| e.to_string())
-    } else {
-        let compact: String = text.split_whitespace().collect();
-        STANDARD
-            .decode(compact)
-            .map_err(|e| e.to_string())
-            .and_then(|der| RsaPublicKey::from_public_key_der(&der).map_err(|e| e.to_string()))
-    };
-    parsed.map_err(|e| AuthingError::config_source("public_key", "is not an RSA public key", e))
+    let body: String = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("-----"))
+        .flat_map(|line| line.split_whitespace())
+        .collect();
+    let der = STANDARD
+        .decode(body)
+        .map_err(|e| AuthingError::config_source("public_key", "is not base64 or PEM", e))?;
+    RsaPublicKey::from_public_key_der(&der)
+        .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
+        .map_err(|e| AuthingError::config_source("public_key", "is not an RSA public key", e))
 }
 
 /// The key passwords are encrypted with: the configured one, else the one the server publishes (fetched once,
