@@ -102,7 +102,7 @@ impl fmt::Debug for Options {
 }
 
 /// Builds [`Options`]; see there for an example.
-#[derive(Default)]
+#[derive(Clone, Default)]
 #[must_use]
 pub struct OptionsBuilder {
     host: Option<String>,
@@ -563,15 +563,14 @@ mod tests {
     #[test]
     fn reads_the_documented_variables() {
         let env = |name: &str| {
-            Some(match name {
+            Some(String::from(match name {
                 "AUTHING_USERPOOL_ID" => "pool",
                 "AUTHING_USERPOOL_SECRET" => "secret",
                 "AUTHING_SERVER" => "http://127.0.0.1:9",
                 "AUTHING_APP_ID" => "app",
                 "AUTHING_APP_HOST" => "",
                 _ => return None,
-            })
-            .map(String::from)
+            }))
         };
         let options = OptionsBuilder::from_lookup(env).build().unwrap();
         assert_eq!(options.user_pool_id(), Some("pool"));
