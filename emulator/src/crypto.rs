@@ -1,0 +1,176 @@
+//! Password handling: RSA decryption of what clients send, and hashing of what the emulator stores.
+//!
+//! Clients encrypt every password they send with the emulator's RSA public key (PKCS#1 v1.5 padding),
+//! then base64-encode the ciphertext with the standard alphabet. The emulator decrypts it with
+//! [`decrypt_password`] and keeps only an Argon2id hash ([`hash_password`], [`verify_password`]); the
+//! hash parameters are deliberately cheap, because this is a test server.
+//!
+//! ```
+//! use authing_emulator::crypto::{decrypt_password, encrypt_password, hash_password, verify_password};
+//! use rsa::{RsaPrivateKey, pkcs8::{EncodePublicKey, LineEnding}};
+//!
+//! let key = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
+//! let pem = key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
+//! let sent = encrypt_password(&pem, "s3cret!").unwrap();
+//! let clear = decrypt_password(&key, &sent).unwrap();
+//! let stored = hash_password(&clear);
+//! assert!(verify_password(&stored, "s3cret!"));
+//! assert!(!verify_password(&stored, "other"));
+//! ```
+
+use std::fmt;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rand::RngCore as _;
+use rsa::pkcs8::DecodePublicKey as _;
+use rsa::{Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
+
+/// Why a password could not be decrypted. The server answers it with Authing code 2016.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PasswordError {
+    /// The text is not standard base64.
+    NotBase64,
+    /// RSA decryption failed (wrong key, wrong padding, wrong length).
+    Decrypt,
+    /// The plaintext is not UTF-8.
+    NotUtf8,
+    /// The public key given to [`encrypt_password`] is not a PEM SubjectPublicKeyInfo RSA key.
+    BadPublicKey,
+    /// RSA encryption failed, e.g. the password is longer than the key allows (117 bytes for 1024 bits).
+    Encrypt,
+}
+
+impl fmt::Display for PasswordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PasswordError::NotBase64 => "the encrypted password is not base64",
+            PasswordError::Decrypt => "the password could not be decrypted",
+            PasswordError::NotUtf8 => "the decrypted password is not UTF-8",
+            PasswordError::BadPublicKey => "the public key is not a PEM RSA public key",
+            PasswordError::Encrypt => "the password could not be encrypted",
+        })
+    }
+}
+
+impl std::error::Error for PasswordError {}
+
+/// Decrypts a password as clients send it: base64 (standard alphabet) of an RSA PKCS#1 v1.5 ciphertext.
+///
+/// # Errors
+/// [`PasswordError::NotBase64`], [`PasswordError::Decrypt`] or [`PasswordError::NotUtf8`].
+pub fn decrypt_password(key: &RsaPrivateKey, encrypted: &str) -> Result<String, PasswordError> {
+    let bytes = STANDARD
+        .decode(encrypted.trim())
+        .map_err(|_| PasswordError::NotBase64)?;
+    let clear = key
+        .decrypt(Pkcs1v15Encrypt, &bytes)
+        .map_err(|_| PasswordError::Decrypt)?;
+    String::from_utf8(clear).map_err(|_| PasswordError::NotUtf8)
+}
+
+/// Encrypts a password the way clients do, with a PEM (SubjectPublicKeyInfo) RSA public key: the
+/// counterpart of [`decrypt_password`], for tests that talk to the emulator by hand.
+///
+/// # Errors
+/// [`PasswordError::BadPublicKey`] or [`PasswordError::Encrypt`].
+pub fn encrypt_password(public_key_pem: &str, password: &str) -> Result<String, PasswordError> {
+    let key = RsaPublicKey::from_public_key_pem(public_key_pem.trim())
+        .map_err(|_| PasswordError::BadPublicKey)?;
+    let ct = key
+        .encrypt(
+            &mut rand::thread_rng(),
+            Pkcs1v15Encrypt,
+            password.as_bytes(),
+        )
+        .map_err(|_| PasswordError::Encrypt)?;
+    Ok(STANDARD.encode(ct))
+}
+
+fn hasher() -> Argon2<'static> {
+    // 64 KiB, one pass, one lane: fast even in a debug build. Never use these parameters in production.
+    let params = Params::new(64, 1, 1, None).expect("valid Argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a clear-text password into a PHC string (`$argon2id$...`) with a random salt.
+pub fn hash_password(password: &str) -> String {
+    let mut salt = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).expect("a 16-byte salt encodes");
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("hashing with valid parameters succeeds")
+        .to_string()
+}
+
+/// Checks a clear-text password against a hash made by [`hash_password`]. A malformed hash never matches.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
+
+    fn key() -> RsaPrivateKey {
+        RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap()
+    }
+
+    #[test]
+    fn round_trip_through_rsa_and_hash() {
+        let key = key();
+        let ct = key
+            .to_public_key()
+            .encrypt(
+                &mut rand::thread_rng(),
+                Pkcs1v15Encrypt,
+                "p@ss 密码".as_bytes(),
+            )
+            .unwrap();
+        let clear = decrypt_password(&key, &STANDARD.encode(ct)).unwrap();
+        assert_eq!(clear, "p@ss 密码");
+        let hash = hash_password(&clear);
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(!hash.contains("p@ss"));
+        assert!(verify_password(&hash, "p@ss 密码"));
+        assert!(!verify_password(&hash, "p@ss"));
+        assert_ne!(hash, hash_password(&clear), "salts differ");
+    }
+
+    #[test]
+    fn encrypt_helper_matches_decrypt() {
+        let key = key();
+        let pem = key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap();
+        let sent = encrypt_password(&pem, "hello").unwrap();
+        assert_eq!(decrypt_password(&key, &sent).unwrap(), "hello");
+        assert_eq!(
+            encrypt_password("nope", "x"),
+            Err(PasswordError::BadPublicKey)
+        );
+    }
+
+    #[test]
+    fn garbage_is_refused() {
+        let key = key();
+        assert_eq!(decrypt_password(&key, "%%%"), Err(PasswordError::NotBase64));
+        assert_eq!(
+            decrypt_password(&key, &STANDARD.encode([1u8; 128])),
+            Err(PasswordError::Decrypt)
+        );
+        assert!(!verify_password("not a hash", "x"));
+    }
+}

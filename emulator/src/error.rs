@@ -1,0 +1,164 @@
+//! Authing's error shapes: numeric codes with localized messages.
+//!
+//! A business error travels as `{"code": N, "message": "..."}`: inside `errors[].message` of a GraphQL
+//! response, or as the REST envelope `{code, message, data}`. Both come back with HTTP 200 so that
+//! clients see the code.
+
+use std::fmt;
+
+use axum::http::HeaderMap;
+
+/// The language of the messages, chosen by the `x-authing-lang` request header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Lang {
+    /// `zh-CN`, the server default.
+    #[default]
+    Zh,
+    /// `en-US`.
+    En,
+}
+
+impl Lang {
+    /// Reads `x-authing-lang`; anything but an English tag means Chinese.
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
+        match headers.get("x-authing-lang").and_then(|v| v.to_str().ok()) {
+            Some(v) if v.trim().to_ascii_lowercase().starts_with("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+}
+
+/// The Authing codes this emulator answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Code {
+    /// 400: the request itself is malformed (not JSON, not a GraphQL request, invalid document or variables).
+    BadRequest,
+    /// 404: no such route.
+    NotFound,
+    /// 405: the route exists but not for this method.
+    MethodNotAllowed,
+    /// 413: the body is larger than the server accepts.
+    PayloadTooLarge,
+    /// 1001: no permission, e.g. a wrong user pool secret.
+    NoPermission,
+    /// 2016: the password could not be RSA-decrypted.
+    PasswordDecrypt,
+    /// 2020: not logged in: the token is missing, invalid, expired or revoked.
+    NotLoggedIn,
+    /// 2026: a user with this e-mail, phone or external id already exists.
+    UserExists,
+    /// 2034: the username is taken.
+    UsernameExists,
+    /// 2224: the user pool does not exist.
+    UserPoolNotFound,
+}
+
+impl Code {
+    /// The numeric code on the wire.
+    pub(crate) fn number(self) -> i32 {
+        match self {
+            Code::BadRequest => 400,
+            Code::NotFound => 404,
+            Code::MethodNotAllowed => 405,
+            Code::PayloadTooLarge => 413,
+            Code::NoPermission => 1001,
+            Code::PasswordDecrypt => 2016,
+            Code::NotLoggedIn => 2020,
+            Code::UserExists => 2026,
+            Code::UsernameExists => 2034,
+            Code::UserPoolNotFound => 2224,
+        }
+    }
+
+    /// The default message in `lang`.
+    pub(crate) fn message(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Code::BadRequest, Lang::Zh) => "请求参数错误",
+            (Code::BadRequest, Lang::En) => "Bad request",
+            (Code::NotFound, Lang::Zh) => "资源不存在",
+            (Code::NotFound, Lang::En) => "Not found",
+            (Code::MethodNotAllowed, Lang::Zh) => "不支持该请求方法",
+            (Code::MethodNotAllowed, Lang::En) => "Method not allowed",
+            (Code::PayloadTooLarge, Lang::Zh) => "请求体过大",
+            (Code::PayloadTooLarge, Lang::En) => "Request body too large",
+            (Code::NoPermission, Lang::Zh) => "没有权限",
+            (Code::NoPermission, Lang::En) => "No permission",
+            (Code::PasswordDecrypt, Lang::Zh) => "密码解密失败",
+            (Code::PasswordDecrypt, Lang::En) => "Failed to decrypt the password",
+            (Code::NotLoggedIn, Lang::Zh) => "尚未登录，无访问权限",
+            (Code::NotLoggedIn, Lang::En) => "Not logged in, access denied",
+            (Code::UserExists, Lang::Zh) => "用户已存在",
+            (Code::UserExists, Lang::En) => "User already exists",
+            (Code::UsernameExists, Lang::Zh) => "用户名已存在",
+            (Code::UsernameExists, Lang::En) => "Username already exists",
+            (Code::UserPoolNotFound, Lang::Zh) => "用户池不存在",
+            (Code::UserPoolNotFound, Lang::En) => "User pool does not exist",
+        }
+    }
+}
+
+/// A refusal in Authing's terms: a code, optionally a message that replaces the code's default one, and
+/// optional extra `data`.
+///
+/// Resolvers return it through `?` (async-graphql keeps it as the error's source); the GraphQL handler
+/// finds it again and writes the object-form message in the request's language.
+#[derive(Clone, Debug)]
+pub(crate) struct ApiError {
+    pub(crate) code: Code,
+    detail: Option<(String, String)>,
+    pub(crate) data: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// An error with the code's default message.
+    pub(crate) fn new(code: Code) -> Self {
+        ApiError {
+            code,
+            detail: None,
+            data: None,
+        }
+    }
+
+    /// An error with its own message in both languages.
+    pub(crate) fn with_message(code: Code, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            detail: Some((zh.into(), en.into())),
+            data: None,
+        }
+    }
+
+    /// The message in `lang`.
+    pub(crate) fn message(&self, lang: Lang) -> String {
+        match (&self.detail, lang) {
+            (Some((zh, _)), Lang::Zh) => zh.clone(),
+            (Some((_, en)), Lang::En) => en.clone(),
+            (None, lang) => self.code.message(lang).to_owned(),
+        }
+    }
+
+    /// The `{code, message[, data]}` object.
+    pub(crate) fn to_object(&self, lang: Lang) -> serde_json::Value {
+        let mut obj =
+            serde_json::json!({ "code": self.code.number(), "message": self.message(lang) });
+        if let Some(data) = &self.data {
+            obj["data"] = data.clone();
+        }
+        obj
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.number(), self.message(Lang::Zh))
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<crate::crypto::PasswordError> for ApiError {
+    /// A password that cannot be decrypted is refused with 2016.
+    fn from(_: crate::crypto::PasswordError) -> Self {
+        ApiError::new(Code::PasswordDecrypt)
+    }
+}

@@ -1,0 +1,212 @@
+//! GraphQL at `POST /graphql/v2`: the schema, the request handler and Authing's error shape.
+//!
+//! Every type served here has the name, fields and argument types of the official Authing v2 schema.
+//! Each area of the API has its own query object (`token.rs`, `users.rs`, ...); [`Query`] merges them
+//! into the root type.
+
+mod token;
+mod users;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema, ServerError};
+use axum::body::Body;
+use axum::extract::State as AxState;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt as _;
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, Code, Lang};
+use crate::server::AppState;
+use crate::state::State;
+use crate::tokens::{self, Claims};
+
+/// The largest request body accepted, in bytes.
+pub(crate) const MAX_BODY: usize = 1 << 20;
+/// Past [`MAX_BODY`], up to this many bytes are read and discarded so that the client, still sending,
+/// receives the error response instead of a reset connection.
+const MAX_DRAIN: usize = 16 << 20;
+
+/// The root `Query` type.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub(crate) struct Query(token::TokenQuery, users::UserQuery);
+
+/// The executable schema.
+pub(crate) type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema around one emulator's state.
+pub(crate) fn schema(state: Arc<State>) -> AppSchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .data(state)
+        .finish()
+}
+
+/// The schema as SDL, without any state.
+pub fn sdl() -> String {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// What a resolver needs to know about the HTTP request.
+pub(crate) struct RequestMeta {
+    /// The bearer token of the `authorization` header, if any.
+    pub(crate) token: Option<String>,
+    pub(crate) lang: Lang,
+}
+
+/// Entry of every root resolver: counts the root field and hands out the state and request data.
+pub(crate) fn enter<'a>(ctx: &Context<'a>) -> (&'a State, &'a RequestMeta) {
+    let state = ctx.data_unchecked::<Arc<State>>();
+    let meta = ctx.data_unchecked::<RequestMeta>();
+    state.count(ctx.field().name());
+    (state, meta)
+}
+
+/// Requires a valid management token, else Authing code 2020.
+pub(crate) fn require_management(state: &State, meta: &RequestMeta) -> Result<Claims, ApiError> {
+    let token = meta
+        .token
+        .as_deref()
+        .ok_or(ApiError::new(Code::NotLoggedIn))?;
+    tokens::verify_management(state, token).map_err(|_| ApiError::new(Code::NotLoggedIn))
+}
+
+/// A GraphQL response carrying only this error, in Authing's object form.
+pub(crate) fn error_response(status: StatusCode, err: &ApiError, lang: Lang) -> Response {
+    let body = json!({
+        "errors": [{
+            "message": err.to_object(lang),
+            "locations": [],
+            "extensions": { "code": err.code.number() },
+        }],
+        "data": null,
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+/// Rewrites async-graphql's error into Authing's: `message` becomes `{code, message[, data]}`.
+///
+/// Resolver refusals keep their Authing code. Every other error comes from the request itself (parse
+/// errors, validation errors such as unknown fields, missing or ill-typed variables) and gets code 400;
+/// resolvers report their own failures as an `ApiError`.
+fn authing_error(err: &ServerError, lang: Lang) -> Value {
+    let message = match err.source::<ApiError>() {
+        Some(api) => api.to_object(lang),
+        None => json!({ "code": Code::BadRequest.number(), "message": err.message }),
+    };
+    let mut extensions = err
+        .extensions
+        .as_ref()
+        .and_then(|e| serde_json::to_value(e).ok())
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}));
+    extensions["code"] = message["code"].clone();
+    let mut out = json!({
+        "message": message,
+        "locations": err.locations,
+        "extensions": extensions,
+    });
+    if !err.path.is_empty() {
+        out["path"] = serde_json::to_value(&err.path).unwrap_or(Value::Null);
+    }
+    out
+}
+
+/// Reads the whole body, up to [`MAX_BODY`] bytes.
+async fn read_body(mut body: Body) -> Result<Vec<u8>, Code> {
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| Code::BadRequest)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen > MAX_BODY {
+            buf = Vec::new();
+            if seen > MAX_DRAIN {
+                break;
+            }
+        } else {
+            buf.extend_from_slice(&data);
+        }
+    }
+    if seen > MAX_BODY {
+        Err(Code::PayloadTooLarge)
+    } else {
+        Ok(buf)
+    }
+}
+
+/// `POST /graphql/v2`.
+pub(crate) async fn handler(
+    AxState(app): AxState<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let too_long = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|n| n > MAX_DRAIN);
+    let bytes = if too_long {
+        Err(Code::PayloadTooLarge)
+    } else {
+        read_body(body).await
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(Code::PayloadTooLarge) => {
+            let err = ApiError::with_message(
+                Code::PayloadTooLarge,
+                format!("请求体过大，最多 {MAX_BODY} 字节"),
+                format!("Request body too large: at most {MAX_BODY} bytes"),
+            );
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, &err, lang);
+        }
+        Err(code) => return error_response(StatusCode::OK, &ApiError::new(code), lang),
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::debug!(error = %e, "GraphQL body refused");
+            let err = ApiError::with_message(
+                Code::BadRequest,
+                format!("请求体不是合法的 GraphQL 请求: {e}"),
+                format!("The body is not a GraphQL request: {e}"),
+            );
+            return error_response(StatusCode::OK, &err, lang);
+        }
+    };
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(tokens::bearer)
+        .map(str::to_owned);
+    let response = app
+        .schema
+        .execute(request.data(RequestMeta { token, lang }))
+        .await;
+    let mut body = json!({ "data": serde_json::to_value(&response.data).unwrap_or(Value::Null) });
+    if !response.errors.is_empty() {
+        tracing::debug!(errors = response.errors.len(), "GraphQL errors");
+        body["errors"] = response
+            .errors
+            .iter()
+            .map(|e| authing_error(e, lang))
+            .collect();
+    }
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+/// Any other method on `/graphql/v2`.
+pub(crate) async fn method_not_allowed(headers: HeaderMap) -> Response {
+    error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &ApiError::new(Code::MethodNotAllowed),
+        Lang::from_headers(&headers),
+    )
+}

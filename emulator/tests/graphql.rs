@@ -1,0 +1,385 @@
+//! GraphQL behaviour: tokens, users, errors, introspection.
+
+mod common;
+
+use std::time::Duration;
+
+use authing_emulator::{Emulator, NewUser};
+use base64::Engine as _;
+use common::*;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn access_token_is_a_jwt() {
+    let emu = Emulator::start().await.unwrap();
+    let body = gql(
+        &emu,
+        ACCESS_TOKEN,
+        json!({ "userPoolId": emu.user_pool_id(), "secret": emu.secret() }),
+        None,
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let res = &body["data"]["accessToken"];
+    let (exp, iat) = (res["exp"].as_i64().unwrap(), res["iat"].as_i64().unwrap());
+    assert!(exp > iat);
+    assert!((exp - iat - 24 * 3600).abs() <= 1);
+    let token = res["accessToken"].as_str().unwrap();
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3);
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(parts[1])
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["exp"], exp);
+    assert_eq!(claims["iat"], iat);
+    assert!(claims["sub"].is_string());
+    assert_eq!(claims["data"]["id"], claims["sub"]);
+    assert_eq!(claims["data"]["type"], "management");
+    assert_eq!(claims["userPoolId"], emu.user_pool_id());
+    assert_eq!(emu.request_count("accessToken"), 1);
+    let other = management_token(&emu).await;
+    assert_ne!(token, other, "each token has its own jti");
+}
+
+#[tokio::test]
+async fn ttl_is_configurable() {
+    let emu = Emulator::builder()
+        .management_token_ttl(Duration::from_secs(90))
+        .start()
+        .await
+        .unwrap();
+    let body = gql(
+        &emu,
+        ACCESS_TOKEN,
+        json!({ "userPoolId": emu.user_pool_id(), "secret": emu.secret() }),
+        None,
+    )
+    .await;
+    let res = &body["data"]["accessToken"];
+    assert_eq!(
+        res["exp"].as_i64().unwrap() - res["iat"].as_i64().unwrap(),
+        90
+    );
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_refused_in_object_form() {
+    let emu = Emulator::start().await.unwrap();
+    let body = gql(
+        &emu,
+        ACCESS_TOKEN,
+        json!({ "userPoolId": emu.user_pool_id(), "secret": "wrong" }),
+        None,
+    )
+    .await;
+    assert_error(&body, 1001);
+    assert_eq!(body["data"], Value::Null);
+    assert_eq!(body["errors"][0]["message"]["message"], "用户池密钥错误");
+
+    let body = gql(
+        &emu,
+        ACCESS_TOKEN,
+        json!({ "userPoolId": "000000000000000000000000", "secret": emu.secret() }),
+        None,
+    )
+    .await;
+    assert_error(&body, 2224);
+    assert_eq!(body["errors"][0]["message"]["message"], "用户池不存在");
+
+    let res = client()
+        .post(format!("{}/graphql/v2", emu.host()))
+        .header("x-authing-lang", "en-US")
+        .json(&json!({
+            "query": ACCESS_TOKEN,
+            "variables": { "userPoolId": emu.user_pool_id(), "secret": "wrong" },
+        }))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_error(&body, 1001);
+    assert_eq!(
+        body["errors"][0]["message"]["message"],
+        "Wrong user pool secret"
+    );
+}
+
+#[tokio::test]
+async fn is_user_exists_needs_a_management_token() {
+    let emu = Emulator::start().await.unwrap();
+    let vars = json!({ "email": "ada@example.com" });
+    let body = gql(&emu, IS_USER_EXISTS, vars.clone(), None).await;
+    assert_error(&body, 2020);
+    assert_eq!(
+        body["errors"][0]["message"]["message"],
+        "尚未登录，无访问权限"
+    );
+    assert_eq!(body["errors"][0]["path"], json!(["isUserExists"]));
+
+    let body = gql(&emu, IS_USER_EXISTS, vars.clone(), Some("not-a-token")).await;
+    assert_error(&body, 2020);
+
+    let mt = management_token(&emu).await;
+    let body = gql(&emu, IS_USER_EXISTS, vars.clone(), Some(&mt)).await;
+    assert_eq!(body, json!({ "data": { "isUserExists": false } }));
+
+    emu.add_user(NewUser::new().email("Ada@Example.com"))
+        .unwrap();
+    let body = gql(
+        &emu,
+        IS_USER_EXISTS,
+        json!({ "email": "ADA@example.COM" }),
+        Some(&mt),
+    )
+    .await;
+    assert_eq!(body["data"]["isUserExists"], true);
+    let body = gql(
+        &emu,
+        IS_USER_EXISTS,
+        json!({ "username": "ada" }),
+        Some(&mt),
+    )
+    .await;
+    assert_eq!(body["data"]["isUserExists"], false);
+    assert_eq!(emu.request_count("isUserExists"), 5);
+}
+
+#[tokio::test]
+async fn another_emulators_token_is_refused() {
+    let a = Emulator::start().await.unwrap();
+    let b = Emulator::start().await.unwrap();
+    let mt = management_token(&a).await;
+    let body = gql(&b, IS_USER_EXISTS, json!({}), Some(&mt)).await;
+    assert_error(&body, 2020);
+}
+
+#[tokio::test]
+async fn revoked_tokens_are_refused_and_fresh_ones_work() {
+    let emu = Emulator::start().await.unwrap();
+    let old = management_token(&emu).await;
+    let body = gql(&emu, CHECK_LOGIN_STATUS, json!({ "token": old }), None).await;
+    let status = &body["data"]["checkLoginStatus"];
+    assert_eq!(status["code"], 200);
+    assert_eq!(status["status"], true);
+    assert!(status["exp"].as_i64().unwrap() > status["iat"].as_i64().unwrap());
+    assert_eq!(status["data"]["userPoolId"], emu.user_pool_id());
+    assert!(status["data"]["id"].is_string());
+
+    emu.revoke_management_tokens();
+    let body = gql(&emu, IS_USER_EXISTS, json!({ "username": "x" }), Some(&old)).await;
+    assert_error(&body, 2020);
+    let body = gql(&emu, CHECK_LOGIN_STATUS, json!({ "token": old }), None).await;
+    let status = &body["data"]["checkLoginStatus"];
+    assert_eq!(status["code"], 2020);
+    assert_eq!(status["status"], false);
+    assert!(body.get("errors").is_none());
+
+    let fresh = management_token(&emu).await;
+    let body = gql(
+        &emu,
+        IS_USER_EXISTS,
+        json!({ "username": "x" }),
+        Some(&fresh),
+    )
+    .await;
+    assert_eq!(body["data"]["isUserExists"], false);
+}
+
+#[tokio::test]
+async fn check_login_status_of_garbage_is_false() {
+    let emu = Emulator::start().await.unwrap();
+    for token in [json!("garbage"), json!(null)] {
+        let body = gql(&emu, CHECK_LOGIN_STATUS, json!({ "token": token }), None).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let status = &body["data"]["checkLoginStatus"];
+        assert_eq!(status["code"], 2020);
+        assert_eq!(status["status"], false);
+        assert_eq!(status["data"], Value::Null);
+    }
+    // without the argument, the bearer token of the request is checked
+    let mt = management_token(&emu).await;
+    let body = gql(
+        &emu,
+        "{ checkLoginStatus { status } }",
+        json!({}),
+        Some(&mt),
+    )
+    .await;
+    assert_eq!(body["data"]["checkLoginStatus"]["status"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn root_fields_are_counted_under_concurrency() {
+    let emu = std::sync::Arc::new(Emulator::start().await.unwrap());
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let emu = emu.clone();
+        tasks.push(tokio::spawn(async move { management_token(&emu).await }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(emu.request_count("accessToken"), 40);
+    assert_eq!(emu.request_count("isUserExists"), 0);
+    assert_eq!(emu.request_count("nonsense"), 0);
+}
+
+async fn assert_still_serving(emu: &Emulator) {
+    let _ = management_token(emu).await;
+}
+
+#[tokio::test]
+async fn malformed_requests_get_authing_errors() {
+    let emu = Emulator::start().await.unwrap();
+    let cases: Vec<(&str, String)> = vec![
+        ("not JSON", "this is not json".to_owned()),
+        ("empty body", String::new()),
+        ("JSON without query", r#"{"variables":{}}"#.to_owned()),
+        ("JSON array", "[1,2]".to_owned()),
+        ("query not a string", r#"{"query": 42}"#.to_owned()),
+        ("syntax error", json!({ "query": "query {" }).to_string()),
+        ("unknown field", json!({ "query": "{ nope }" }).to_string()),
+        (
+            "unknown argument",
+            json!({ "query": "{ isUserExists(foo: \"x\") }" }).to_string(),
+        ),
+        (
+            "wrong variable type",
+            json!({ "query": ACCESS_TOKEN, "variables": { "userPoolId": 12, "secret": ["x"] } })
+                .to_string(),
+        ),
+        (
+            "missing variable",
+            json!({ "query": ACCESS_TOKEN, "variables": {} }).to_string(),
+        ),
+        (
+            "unknown operation",
+            json!({ "query": ACCESS_TOKEN, "operationName": "other" }).to_string(),
+        ),
+        ("mutation", json!({ "query": "mutation { x }" }).to_string()),
+    ];
+    for (what, body) in cases {
+        let (status, res) = gql_raw(&emu, body, None).await;
+        assert_eq!(status, 200, "{what}: {res}");
+        let errors = res["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{what}: {res}"));
+        assert!(!errors.is_empty(), "{what}");
+        for e in errors {
+            assert_eq!(e["message"]["code"], 400, "{what}: {res}");
+            assert!(e["message"]["message"].is_string(), "{what}: {res}");
+        }
+        assert_eq!(res["data"], Value::Null, "{what}: {res}");
+        assert_still_serving(&emu).await;
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_and_the_server_goes_on() {
+    let emu = Emulator::start().await.unwrap();
+    let padding = "x".repeat(2 << 20);
+    let body = json!({ "query": "{ __typename }", "variables": { "pad": padding } }).to_string();
+    let (status, res) = gql_raw(&emu, body, None).await;
+    assert_eq!(status, 413);
+    assert_eq!(res["errors"][0]["message"]["code"], 413, "{res}");
+    assert_still_serving(&emu).await;
+    // just under the limit is fine
+    let padding = "x".repeat(1000 * 1000);
+    let body = json!({ "query": "{ __typename }", "variables": { "pad": padding } }).to_string();
+    let (status, res) = gql_raw(&emu, body, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(res["data"]["__typename"], "Query", "{res}");
+}
+
+#[tokio::test]
+async fn other_methods_get_an_authing_error() {
+    let emu = Emulator::start().await.unwrap();
+    let res = client()
+        .get(format!("{}/graphql/v2", emu.host()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 405);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["message"]["code"], 405);
+}
+
+const INTROSPECTION: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    queryType { name }
+    mutationType { name }
+    subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) {
+    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
+  }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name } } } } } } }
+}
+"#;
+
+#[tokio::test]
+async fn introspection_works_without_a_token() {
+    let emu = Emulator::start().await.unwrap();
+    let body = json!({ "query": INTROSPECTION }).to_string();
+    let (status, res) = gql_raw(&emu, body, None).await;
+    assert_eq!(status, 200);
+    assert!(res.get("errors").is_none(), "{res}");
+    let schema = &res["data"]["__schema"];
+    assert_eq!(schema["queryType"]["name"], "Query");
+    assert_eq!(schema["mutationType"], Value::Null);
+    let names: Vec<&str> = schema["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    for name in [
+        "Query",
+        "AccessTokenRes",
+        "JWTTokenStatus",
+        "JWTTokenStatusDetail",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let query = schema["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Query")
+        .unwrap();
+    let access = query["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "accessToken")
+        .unwrap();
+    assert_eq!(access["type"]["kind"], "NON_NULL");
+    assert_eq!(access["type"]["ofType"]["name"], "AccessTokenRes");
+    // with an (irrelevant) authorization header, as the Python SDK sends it
+    let (status, res) = gql_raw(
+        &emu,
+        json!({ "query": INTROSPECTION }).to_string(),
+        Some("x"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(res.get("errors").is_none(), "{res}");
+}
