@@ -37,20 +37,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             &json!({ "username": "quickstart-nobody" }),
         )
         .await?;
-    println!(
-        "does `quickstart-nobody` exist? {:?}",
-        exists.is_user_exists
-    );
+    println!("does `quickstart-nobody` exist? {:?}", exists.is_user_exists);
 
     // Authing's refusals keep their numeric code: match on it.
     let wrong = ManagementClient::new(&builder.secret("not-the-secret").build()?)?;
     match wrong.get_management_token().await {
         Ok(_) => return Err("a wrong secret was accepted".into()),
         Err(AuthingError::Api(refusal)) => {
-            println!(
-                "a wrong secret is refused with code {}: {}",
-                refusal.code, refusal.message
-            )
+            println!("a wrong secret is refused with code {}: {}", refusal.code, refusal.message)
         }
         Err(other) if other.is_timeout() => {
             return Err(format!("no answer in time: {other}").into());
@@ -62,25 +56,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Options from the environment when any of the `AUTHING_*` variables `Options::from_env` reads is set, otherwise for a freshly started emulator.
 async fn configuration() -> Result<(OptionsBuilder, Option<Emulator>), Box<dyn std::error::Error>> {
-    const VARIABLES: [&str; 5] = [
-        "AUTHING_USERPOOL_ID",
-        "AUTHING_USERPOOL_SECRET",
-        "AUTHING_SERVER",
-        "AUTHING_APP_ID",
-        "AUTHING_APP_HOST",
-    ];
-    if VARIABLES
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-    {
+    const VARIABLES: [&str; 5] =
+        ["AUTHING_USERPOOL_ID", "AUTHING_USERPOOL_SECRET", "AUTHING_SERVER", "AUTHING_APP_ID", "AUTHING_APP_HOST"];
+    if VARIABLES.iter().any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty())) {
         println!("using the server configured by AUTHING_* variables");
         return Ok((OptionsBuilder::from_env(), None));
     }
     let emulator = Emulator::start().await?;
-    println!(
-        "no AUTHING_* variables: using the embedded emulator at {}",
-        emulator.host()
-    );
+    println!("no AUTHING_* variables: using the embedded emulator at {}", emulator.host());
     let builder = Options::builder()
         .host(emulator.host())
         .user_pool_id(emulator.user_pool_id())

@@ -212,28 +212,17 @@ impl OptionsBuilder {
     /// public key does not parse, an id or secret is empty, or the secret is set without a user-pool id.
     pub fn build(self) -> Result<Options> {
         let host = parse_host("host", self.host.as_deref().unwrap_or(DEFAULT_HOST))?;
-        let app_host = self
-            .app_host
-            .as_deref()
-            .map(|h| parse_host("app_host", h))
-            .transpose()?;
+        let app_host = self.app_host.as_deref().map(|h| parse_host("app_host", h)).transpose()?;
         let user_pool_id = non_empty("user_pool_id", self.user_pool_id)?;
         let app_id = non_empty("app_id", self.app_id)?;
         if self.secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
             return Err(AuthingError::config("secret", "is empty"));
         }
         if self.secret.is_some() && user_pool_id.is_none() {
-            return Err(AuthingError::config(
-                "user_pool_id",
-                "is required when a secret is set",
-            ));
+            return Err(AuthingError::config("user_pool_id", "is required when a secret is set"));
         }
         self.timeouts.validate()?;
-        let public_key = self
-            .public_key
-            .as_deref()
-            .map(parse_public_key)
-            .transpose()?;
+        let public_key = self.public_key.as_deref().map(parse_public_key).transpose()?;
         let key_host = app_host.clone().unwrap_or_else(|| host.clone());
         let transport = Transport::new(TransportSettings {
             http_client: self.http_client,
@@ -268,10 +257,7 @@ impl fmt::Debug for OptionsBuilder {
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
             .field("public_key", &self.public_key.as_ref().map(|_| "[set]"))
-            .field(
-                "http_client",
-                &self.http_client.as_ref().map(|_| "[custom]"),
-            )
+            .field("http_client", &self.http_client.as_ref().map(|_| "[custom]"))
             .finish()
     }
 }
@@ -286,22 +272,15 @@ pub(crate) struct TransportSettings {
 }
 
 fn parse_host(field: &'static str, value: &str) -> Result<Url> {
-    let url = Url::parse(value.trim())
-        .map_err(|e| AuthingError::config_source(field, "is not a valid URL", e))?;
+    let url = Url::parse(value.trim()).map_err(|e| AuthingError::config_source(field, "is not a valid URL", e))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(AuthingError::config(
-            field,
-            "must be an http(s) URL with a host",
-        ));
+        return Err(AuthingError::config(field, "must be an http(s) URL with a host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(AuthingError::config(field, "must not contain credentials"));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(AuthingError::config(
-            field,
-            "must not have a query or fragment",
-        ));
+        return Err(AuthingError::config(field, "must not have a query or fragment"));
     }
     Ok(url)
 }
@@ -352,11 +331,7 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(5),
-            attempt: Duration::from_secs(10),
-            operation: Duration::from_secs(30),
-        }
+        Self { connect: Duration::from_secs(5), attempt: Duration::from_secs(10), operation: Duration::from_secs(30) }
     }
 }
 
@@ -449,10 +424,7 @@ impl RetryConfig {
 
     /// One attempt, never retried.
     pub fn disabled() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::standard()
-        }
+        Self { max_attempts: 1, ..Self::standard() }
     }
 
     /// Sets the number of attempts, the first included (at least 1).
@@ -531,33 +503,15 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_field() {
-        assert_eq!(
-            field_of(Options::builder().host("not a url").build()),
-            "host"
-        );
+        assert_eq!(field_of(Options::builder().host("not a url").build()), "host");
         assert_eq!(field_of(Options::builder().host("ftp://x").build()), "host");
-        assert_eq!(
-            field_of(Options::builder().app_host("://").build()),
-            "app_host"
-        );
-        assert_eq!(
-            field_of(Options::builder().secret("s").build()),
-            "user_pool_id"
-        );
-        assert_eq!(
-            field_of(Options::builder().user_pool_id("p").secret("").build()),
-            "secret"
-        );
+        assert_eq!(field_of(Options::builder().app_host("://").build()), "app_host");
+        assert_eq!(field_of(Options::builder().secret("s").build()), "user_pool_id");
+        assert_eq!(field_of(Options::builder().user_pool_id("p").secret("").build()), "secret");
         assert_eq!(field_of(Options::builder().app_id(" ").build()), "app_id");
-        assert_eq!(
-            field_of(Options::builder().public_key("garbage").build()),
-            "public_key"
-        );
+        assert_eq!(field_of(Options::builder().public_key("garbage").build()), "public_key");
         let zero = Timeouts::default().with_attempt(Duration::ZERO);
-        assert_eq!(
-            field_of(Options::builder().timeouts(zero).build()),
-            "timeouts.attempt"
-        );
+        assert_eq!(field_of(Options::builder().timeouts(zero).build()), "timeouts.attempt");
     }
 
     #[test]
@@ -577,9 +531,6 @@ mod tests {
         assert_eq!(options.secret.as_ref().map(Secret::expose), Some("secret"));
         assert_eq!(options.app_id(), Some("app"));
         assert_eq!(options.host().as_str(), "http://127.0.0.1:9/");
-        assert!(
-            options.app_host.is_none(),
-            "an empty variable counts as unset"
-        );
+        assert!(options.app_host.is_none(), "an empty variable counts as unset");
     }
 }

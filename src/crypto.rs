@@ -27,9 +27,8 @@ pub(crate) fn parse_public_key(text: &str) -> Result<RsaPublicKey> {
         .filter(|line| !line.trim_start().starts_with("-----"))
         .flat_map(|line| line.split_whitespace())
         .collect();
-    let der = STANDARD
-        .decode(body)
-        .map_err(|e| AuthingError::config_source("public_key", "is not base64 or PEM", e))?;
+    let der =
+        STANDARD.decode(body).map_err(|e| AuthingError::config_source("public_key", "is not base64 or PEM", e))?;
     RsaPublicKey::from_public_key_der(&der)
         .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
         .map_err(|e| AuthingError::config_source("public_key", "is not an RSA public key", e))
@@ -51,11 +50,7 @@ struct WellKnown {
 
 impl PublicKeys {
     pub(crate) fn new(configured: Option<RsaPublicKey>, host: Url) -> Self {
-        Self {
-            configured,
-            discovered: OnceCell::new(),
-            host,
-        }
+        Self { configured, discovered: OnceCell::new(), host }
     }
 }
 
@@ -67,11 +62,7 @@ impl Transport {
     pub(crate) async fn encrypt_password(&self, password: &Password) -> Result<String> {
         let key = self.public_key().await?;
         let cipher = key
-            .encrypt(
-                &mut rand::thread_rng(),
-                Pkcs1v15Encrypt,
-                password.expose().as_bytes(),
-            )
+            .encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, password.expose().as_bytes())
             .map_err(|e| AuthingError::Encryption(Box::new(e)))?;
         Ok(STANDARD.encode(cipher))
     }
@@ -80,27 +71,14 @@ impl Transport {
         if let Some(key) = &self.keys.configured {
             return Ok(key);
         }
-        self.keys
-            .discovered
-            .get_or_try_init(|| self.discover_public_key())
-            .await
+        self.keys.discovered.get_or_try_init(|| self.discover_public_key()).await
     }
 
     async fn discover_public_key(&self) -> Result<RsaPublicKey> {
         let endpoint = Endpoint::new(&self.keys.host, None, None, self.lang())?;
-        let call = RestCall::<()> {
-            name: "publicKey",
-            method: Method::GET,
-            path: ".well-known",
-            body: None,
-        };
-        let published = match self
-            .rest::<(), Option<WellKnown>>(&endpoint, None, call)
-            .await
-        {
-            Ok(well_known) => well_known
-                .and_then(|w| w.public_key)
-                .filter(|k| !k.trim().is_empty()),
+        let call = RestCall::<()> { name: "publicKey", method: Method::GET, path: ".well-known", body: None };
+        let published = match self.rest::<(), Option<WellKnown>>(&endpoint, None, call).await {
+            Ok(well_known) => well_known.and_then(|w| w.public_key).filter(|k| !k.trim().is_empty()),
             Err(AuthingError::Api(_)) => None,
             Err(other) => return Err(other),
         };
@@ -123,45 +101,26 @@ mod tests {
     #[test]
     fn parses_pem_and_bare_base64_keys() {
         let bare = parse_public_key(PUBLIC_CLOUD_KEY).unwrap();
-        let pem =
-            format!("-----BEGIN PUBLIC KEY-----\n{PUBLIC_CLOUD_KEY}\n-----END PUBLIC KEY-----\n");
+        let pem = format!("-----BEGIN PUBLIC KEY-----\n{PUBLIC_CLOUD_KEY}\n-----END PUBLIC KEY-----\n");
         assert_eq!(parse_public_key(&pem).unwrap(), bare);
-        assert!(
-            parse_public_key("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err()
-        );
+        assert!(parse_public_key("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err());
     }
 
     #[tokio::test]
     async fn encrypted_passwords_decrypt_with_the_private_key() {
         let private = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
-        let pem = private
-            .to_public_key()
-            .to_public_key_pem(LineEnding::LF)
-            .unwrap();
+        let pem = private.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
         let options = crate::Options::builder().public_key(pem).build().unwrap();
-        let cipher = options
-            .transport
-            .encrypt_password(&Password::new("p@ssw0rd"))
-            .await
-            .unwrap();
-        let plain = private
-            .decrypt(Pkcs1v15Encrypt, &STANDARD.decode(cipher).unwrap())
-            .unwrap();
+        let cipher = options.transport.encrypt_password(&Password::new("p@ssw0rd")).await.unwrap();
+        let plain = private.decrypt(Pkcs1v15Encrypt, &STANDARD.decode(cipher).unwrap()).unwrap();
         assert_eq!(plain, b"p@ssw0rd");
     }
 
     #[tokio::test]
     async fn too_long_passwords_are_an_encryption_error_without_the_password() {
-        let options = crate::Options::builder()
-            .public_key(PUBLIC_CLOUD_KEY)
-            .build()
-            .unwrap();
+        let options = crate::Options::builder().public_key(PUBLIC_CLOUD_KEY).build().unwrap();
         let long = "x".repeat(200);
-        let err = options
-            .transport
-            .encrypt_password(&Password::new(long.clone()))
-            .await
-            .unwrap_err();
+        let err = options.transport.encrypt_password(&Password::new(long.clone())).await.unwrap_err();
         assert!(matches!(err, AuthingError::Encryption(_)));
         assert!(!format!("{err:?} {err}").contains(&long));
     }

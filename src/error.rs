@@ -80,6 +80,11 @@ pub enum AuthingError {
     /// A password could not be encrypted with the user pool's public key.
     #[error("could not encrypt the password")]
     Encryption(#[source] BoxError),
+
+    /// The call needs a logged-in user and the client holds no token; nothing was sent. Its [`code`](Self::code)
+    /// is Authing's 2020 ("not logged in"), so one match arm covers both this and the server's refusal.
+    #[error("not logged in: this call needs the user's token")]
+    NotLoggedIn,
 }
 
 /// Which of the timeouts of [`Timeouts`](crate::Timeouts) expired.
@@ -128,12 +133,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(code: i64, message: impl Into<String>, http_status: u16) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            http_status,
-            data: None,
-        }
+        Self { code, message: message.into(), http_status, data: None }
     }
 
     pub(crate) fn with_data(mut self, data: Option<serde_json::Value>) -> Self {
@@ -171,6 +171,7 @@ impl AuthingError {
     pub fn code(&self) -> Option<i64> {
         match self {
             AuthingError::Api(api) => Some(api.code),
+            AuthingError::NotLoggedIn => Some(NOT_LOGGED_IN),
             _ => None,
         }
     }
@@ -199,10 +200,8 @@ impl AuthingError {
         match self {
             AuthingError::Transport(e) => e.is_connect() || e.is_timeout(),
             AuthingError::Timeout { kind, .. } => *kind != TimeoutKind::Operation,
-            AuthingError::Api(_) | AuthingError::Decode { .. } => {
-                self.http_status().is_some_and(is_retryable_status)
-            }
-            AuthingError::Config { .. } | AuthingError::Encryption(_) => false,
+            AuthingError::Api(_) | AuthingError::Decode { .. } => self.http_status().is_some_and(is_retryable_status),
+            AuthingError::Config { .. } | AuthingError::Encryption(_) | AuthingError::NotLoggedIn => false,
         }
     }
 
@@ -212,31 +211,15 @@ impl AuthingError {
     }
 
     pub(crate) fn config(field: &'static str, reason: impl Into<String>) -> Self {
-        AuthingError::Config {
-            field,
-            reason: reason.into(),
-            source: None,
-        }
+        AuthingError::Config { field, reason: reason.into(), source: None }
     }
 
-    pub(crate) fn config_source(
-        field: &'static str,
-        reason: impl Into<String>,
-        source: impl Into<BoxError>,
-    ) -> Self {
-        AuthingError::Config {
-            field,
-            reason: reason.into(),
-            source: Some(source.into()),
-        }
+    pub(crate) fn config_source(field: &'static str, reason: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        AuthingError::Config { field, reason: reason.into(), source: Some(source.into()) }
     }
 
     pub(crate) fn decode(status: u16, body: &[u8], source: impl Into<BoxError>) -> Self {
-        AuthingError::Decode {
-            status,
-            body_start: body_start(body),
-            source: source.into(),
-        }
+        AuthingError::Decode { status, body_start: body_start(body), source: source.into() }
     }
 }
 
@@ -245,6 +228,9 @@ impl From<ApiError> for AuthingError {
         AuthingError::Api(api)
     }
 }
+
+/// Authing's code for "not logged in".
+pub(crate) const NOT_LOGGED_IN: i64 = 2020;
 
 pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
@@ -290,8 +276,7 @@ mod tests {
 
     #[test]
     fn body_start_redacts_token_like_runs_and_truncates() {
-        let body =
-            br#"{"data":{"accessToken":{"accessToken":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"#;
+        let body = br#"{"data":{"accessToken":{"accessToken":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"#;
         let start = body_start(body);
         assert!(!start.contains("eyJ"), "{start}");
         assert!(start.contains("[redacted]"));
@@ -304,8 +289,7 @@ mod tests {
 
     #[test]
     fn api_error_debug_hides_data() {
-        let err = ApiError::new(1635, "mfa", 200)
-            .with_data(Some(serde_json::json!({"mfaToken": "secret-mfa-token"})));
+        let err = ApiError::new(1635, "mfa", 200).with_data(Some(serde_json::json!({"mfaToken": "secret-mfa-token"})));
         assert!(!format!("{err:?}").contains("secret-mfa-token"));
         assert_eq!(err.data().unwrap()["mfaToken"], "secret-mfa-token");
     }

@@ -36,6 +36,9 @@
 //! |---|---|
 //! | [`Options`], [`OptionsBuilder`] | hosts, credentials, [`Timeouts`], [`RetryConfig`], [`Lang`], public key, HTTP client |
 //! | [`ManagementClient`] | the administrator's client; caches the management token |
+//! | [`management::Users`], [`management::Udf`] | `management.users()`, `management.udf()`: users, custom fields and data |
+//! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
+//! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
 //! | [`AuthenticationClient`] | the end user's client; cheap per request, optionally holding the user's token |
 //! | [`AuthingError`] | the one error type |
 //! | [`Secret`], [`AccessToken`], [`Password`] | redacted holders for secrets |
@@ -78,11 +81,28 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// An [`Operation`] from its API area, name, kind, document file under `src/graphql/`, and the fragment files
+/// under `src/graphql/fragments/` it uses.
+macro_rules! operation {
+    ($area:literal, $name:literal, $kind:ident, $file:literal $(, $fragment:literal)*) => {
+        $crate::transport::Operation {
+            name: concat!($area, ".", $name),
+            kind: $crate::transport::OperationKind::$kind,
+            document: concat!(
+                include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/", $file))
+                $(, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/fragments/", $fragment)))*
+            ),
+        }
+    };
+}
+
 mod authentication;
 mod config;
 mod crypto;
 mod error;
-mod management;
+pub mod management;
+pub mod models;
+mod page;
 mod secret;
 mod transport;
 
@@ -90,6 +110,7 @@ pub use authentication::AuthenticationClient;
 pub use config::{DEFAULT_HOST, Lang, Options, OptionsBuilder, RetryConfig, Timeouts};
 pub use error::{ApiError, AuthingError, Result, TimeoutKind};
 pub use management::ManagementClient;
+pub use page::Page;
 pub use secret::{AccessToken, Password, Secret};
 pub use transport::ManagementToken;
 

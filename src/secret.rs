@@ -41,6 +41,12 @@ macro_rules! secret_type {
                 Self::new(value)
             }
         }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::new)
+            }
+        }
     };
 }
 
@@ -74,3 +80,14 @@ secret_type!(
     /// ```
     Password
 );
+
+/// Serializes a secret's value: for request variables only.
+pub(crate) fn expose_option<S: serde::Serializer>(
+    secret: &Option<AccessToken>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(secret) => serializer.serialize_some(secret.expose()),
+        None => serializer.serialize_none(),
+    }
+}

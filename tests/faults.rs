@@ -28,13 +28,7 @@ fn client(host: &str, timeouts: Timeouts) -> AuthenticationClient {
     let retry = RetryConfig::standard()
         .with_initial_backoff(Duration::from_millis(1))
         .with_max_backoff(Duration::from_millis(1));
-    let options = Options::builder()
-        .host(host)
-        .app_id("app")
-        .timeouts(timeouts)
-        .retry(retry)
-        .build()
-        .unwrap();
+    let options = Options::builder().host(host).app_id("app").timeouts(timeouts).retry(retry).build().unwrap();
     AuthenticationClient::new(&options).unwrap()
 }
 
@@ -43,8 +37,7 @@ async fn query(client: &AuthenticationClient) -> Result<Checked, AuthingError> {
 }
 
 fn graphql_ok() -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .set_body_json(json!({ "data": { "checkLoginStatus": { "code": 200 } } }))
+    ResponseTemplate::new(200).set_body_json(json!({ "data": { "checkLoginStatus": { "code": 200 } } }))
 }
 
 #[tokio::test]
@@ -52,16 +45,11 @@ async fn connection_refused_is_a_retryable_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let host = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let err = query(&client(&host, Timeouts::default()))
-        .await
-        .unwrap_err();
+    let err = query(&client(&host, Timeouts::default())).await.unwrap_err();
     assert!(matches!(err, AuthingError::Transport(_)), "{err:?}");
     assert!(err.is_retryable() && !err.is_timeout());
     assert_eq!(err.code(), None);
-    assert!(
-        std::error::Error::source(&err).is_some(),
-        "the transport error keeps its source"
-    );
+    assert!(std::error::Error::source(&err).is_some(), "the transport error keeps its source");
 }
 
 #[tokio::test]
@@ -75,40 +63,17 @@ async fn a_reply_slower_than_the_attempt_timeout_times_out_each_attempt() {
         .await;
     let timeouts = Timeouts::default().with_attempt(Duration::from_millis(150));
     let err = query(&client(&server.uri(), timeouts)).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            AuthingError::Timeout {
-                kind: TimeoutKind::Attempt,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, AuthingError::Timeout { kind: TimeoutKind::Attempt, .. }), "{err:?}");
     assert!(err.is_timeout() && err.is_retryable());
 }
 
 #[tokio::test]
 async fn the_operation_timeout_bounds_all_attempts() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(graphql_ok().set_delay(Duration::from_secs(5)))
-        .mount(&server)
-        .await;
-    let timeouts = Timeouts::default()
-        .with_attempt(Duration::from_secs(2))
-        .with_operation(Duration::from_millis(300));
+    Mock::given(method("POST")).respond_with(graphql_ok().set_delay(Duration::from_secs(5))).mount(&server).await;
+    let timeouts = Timeouts::default().with_attempt(Duration::from_secs(2)).with_operation(Duration::from_millis(300));
     let err = query(&client(&server.uri(), timeouts)).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            AuthingError::Timeout {
-                kind: TimeoutKind::Operation,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, AuthingError::Timeout { kind: TimeoutKind::Operation, .. }), "{err:?}");
     assert!(err.is_timeout() && !err.is_retryable());
 }
 
@@ -117,27 +82,15 @@ async fn html_error_pages_are_decode_errors_with_status_and_body_start() {
     for (status, attempts) in [(500, 1), (502, 3)] {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
-            .respond_with(
-                ResponseTemplate::new(status)
-                    .set_body_string("<html><body>Bad Gateway</body></html>"),
-            )
+            .respond_with(ResponseTemplate::new(status).set_body_string("<html><body>Bad Gateway</body></html>"))
             .expect(attempts)
             .mount(&server)
             .await;
-        let err = query(&client(&server.uri(), Timeouts::default()))
-            .await
-            .unwrap_err();
+        let err = query(&client(&server.uri(), Timeouts::default())).await.unwrap_err();
         match &err {
-            AuthingError::Decode {
-                status: s,
-                body_start,
-                ..
-            } => {
+            AuthingError::Decode { status: s, body_start, .. } => {
                 assert_eq!(*s, status);
-                assert!(
-                    body_start.starts_with("<html><body>Bad Gateway"),
-                    "{body_start}"
-                );
+                assert!(body_start.starts_with("<html><body>Bad Gateway"), "{body_start}");
             }
             other => panic!("expected a decode error, got {other:?}"),
         }
@@ -151,31 +104,18 @@ async fn html_error_pages_are_decode_errors_with_status_and_body_start() {
 async fn too_many_requests_is_retried_after_the_retry_after_delay() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "1")
-                .set_body_string("slow down"),
-        )
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1").set_body_string("slow down"))
         .up_to_n_times(1)
         .expect(1)
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(graphql_ok())
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(graphql_ok()).expect(1).mount(&server).await;
 
     let started = Instant::now();
-    let checked = query(&client(&server.uri(), Timeouts::default()))
-        .await
-        .unwrap();
+    let checked = query(&client(&server.uri(), Timeouts::default())).await.unwrap();
     assert_eq!(checked.check_login_status.unwrap().code, Some(200));
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "waited as Retry-After said, not the 1 ms back-off"
-    );
+    assert!(started.elapsed() >= Duration::from_secs(1), "waited as Retry-After said, not the 1 ms back-off");
 }
 
 #[tokio::test]
@@ -183,19 +123,13 @@ async fn a_truncated_body_is_a_decode_error() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(r#"{"data":{"checkLoginStatus":{"co"#, "application/json"),
+            ResponseTemplate::new(200).set_body_raw(r#"{"data":{"checkLoginStatus":{"co"#, "application/json"),
         )
         .expect(1)
         .mount(&server)
         .await;
-    let err = query(&client(&server.uri(), Timeouts::default()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, AuthingError::Decode { status: 200, .. }),
-        "{err:?}"
-    );
+    let err = query(&client(&server.uri(), Timeouts::default())).await.unwrap_err();
+    assert!(matches!(err, AuthingError::Decode { status: 200, .. }), "{err:?}");
     assert!(!err.is_retryable());
 }
 
@@ -211,14 +145,8 @@ async fn graphql_errors_in_object_form_keep_authings_code() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = query(&client(&server.uri(), Timeouts::default()))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.code(),
-        Some(2004),
-        "an error beside partial data is still an error"
-    );
+    let err = query(&client(&server.uri(), Timeouts::default())).await.unwrap_err();
+    assert_eq!(err.code(), Some(2004), "an error beside partial data is still an error");
     assert_eq!(err.message(), "用户不存在");
     assert!(!err.is_retryable());
 }
@@ -232,12 +160,8 @@ async fn graphql_errors_in_string_form_decode_too() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = query(&client(&server.uri(), Timeouts::default()))
-        .await
-        .unwrap_err();
-    let AuthingError::Api(api) = &err else {
-        panic!("{err:?}")
-    };
+    let err = query(&client(&server.uri(), Timeouts::default())).await.unwrap_err();
+    let AuthingError::Api(api) = &err else { panic!("{err:?}") };
     assert_eq!(api.message, "Cannot query field \"x\" on type \"Query\".");
     assert_eq!((api.code, api.http_status), (500, 400));
 }
@@ -255,27 +179,15 @@ async fn a_rest_envelope_error_is_authings_refusal() {
     Mock::given(method("GET"))
         .and(path("/api/v2/users/u1"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({ "code": 2004, "message": "用户不存在", "data": null })),
+            ResponseTemplate::new(200).set_body_json(json!({ "code": 2004, "message": "用户不存在", "data": null })),
         )
         .expect(1)
         .mount(&server)
         .await;
-    let options = Options::builder()
-        .host(server.uri())
-        .user_pool_id("pool")
-        .secret("secret")
-        .build()
-        .unwrap();
+    let options = Options::builder().host(server.uri()).user_pool_id("pool").secret("secret").build().unwrap();
     let management = authing::ManagementClient::new(&options).unwrap();
-    let err = management
-        .rest_get::<Option<serde_json::Value>>("users/u1")
-        .await
-        .unwrap_err();
-    assert_eq!(
-        (err.code(), err.message().as_ref(), err.http_status()),
-        (Some(2004), "用户不存在", Some(200))
-    );
+    let err = management.rest_get::<Option<serde_json::Value>>("users/u1").await.unwrap_err();
+    assert_eq!((err.code(), err.message().as_ref(), err.http_status()), (Some(2004), "用户不存在", Some(200)));
 }
 
 #[tokio::test]
@@ -288,15 +200,9 @@ async fn a_mutation_answered_503_is_sent_exactly_once() {
         .mount(&server)
         .await;
     let app = client(&server.uri(), Timeouts::default());
-    let err = app
-        .graphql::<serde_json::Value>(MUTATION, &json!({ "id": "u1" }))
-        .await
-        .unwrap_err();
+    let err = app.graphql::<serde_json::Value>(MUTATION, &json!({ "id": "u1" })).await.unwrap_err();
     assert_eq!(err.http_status(), Some(503));
-    assert!(
-        err.is_retryable(),
-        "retryable in itself, yet a mutation is not resent"
-    );
+    assert!(err.is_retryable(), "retryable in itself, yet a mutation is not resent");
 }
 
 #[tokio::test]
@@ -309,34 +215,17 @@ async fn a_query_answered_503_is_retried_up_to_three_attempts() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(graphql_ok())
-        .expect(1)
-        .mount(&server)
-        .await;
-    let checked = query(&client(&server.uri(), Timeouts::default()))
-        .await
-        .unwrap();
+    Mock::given(method("POST")).respond_with(graphql_ok()).expect(1).mount(&server).await;
+    let checked = query(&client(&server.uri(), Timeouts::default())).await.unwrap();
     assert_eq!(checked.check_login_status.unwrap().code, Some(200));
 }
 
 #[tokio::test]
 async fn retries_can_be_disabled() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let options = Options::builder()
-        .host(server.uri())
-        .app_id("app")
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap();
-    let err = query(&AuthenticationClient::new(&options).unwrap())
-        .await
-        .unwrap_err();
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;
+    let options = Options::builder().host(server.uri()).app_id("app").retry(RetryConfig::disabled()).build().unwrap();
+    let err = query(&AuthenticationClient::new(&options).unwrap()).await.unwrap_err();
     assert_eq!(err.http_status(), Some(503));
 }
 
@@ -348,17 +237,9 @@ async fn requests_carry_the_sdk_headers_and_the_bearer_token() {
         .and(wiremock::matchers::header("x-authing-userpool-id", "pool"))
         .and(wiremock::matchers::header("x-authing-request-from", "sdk"))
         .and(wiremock::matchers::header("x-authing-lang", "en-US"))
-        .and(wiremock::matchers::header(
-            "authorization",
-            "Bearer user-token",
-        ))
-        .and(wiremock::matchers::header(
-            "content-type",
-            "application/json",
-        ))
-        .and(wiremock::matchers::body_json(
-            json!({ "query": QUERY, "variables": { "token": "t" } }),
-        ))
+        .and(wiremock::matchers::header("authorization", "Bearer user-token"))
+        .and(wiremock::matchers::header("content-type", "application/json"))
+        .and(wiremock::matchers::body_json(json!({ "query": QUERY, "variables": { "token": "t" } })))
         .respond_with(graphql_ok())
         .expect(1)
         .mount(&server)
@@ -370,9 +251,7 @@ async fn requests_carry_the_sdk_headers_and_the_bearer_token() {
         .lang(authing::Lang::EnUs)
         .build()
         .unwrap();
-    let app = AuthenticationClient::new(&options)
-        .unwrap()
-        .with_token("user-token");
+    let app = AuthenticationClient::new(&options).unwrap().with_token("user-token");
     query(&app).await.unwrap();
 }
 
@@ -380,19 +259,12 @@ async fn requests_carry_the_sdk_headers_and_the_bearer_token() {
 async fn redirects_are_not_followed() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(302).insert_header("location", "http://127.0.0.1:1/elsewhere"),
-        )
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "http://127.0.0.1:1/elsewhere"))
         .expect(1)
         .mount(&server)
         .await;
-    let err = query(&client(&server.uri(), Timeouts::default()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, AuthingError::Decode { status: 302, .. }),
-        "{err:?}"
-    );
+    let err = query(&client(&server.uri(), Timeouts::default())).await.unwrap_err();
+    assert!(matches!(err, AuthingError::Decode { status: 302, .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -402,10 +274,7 @@ async fn the_public_key_is_discovered_once_and_used() {
     use rsa::{Pkcs1v15Encrypt, RsaPrivateKey};
 
     let private = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
-    let pem = private
-        .to_public_key()
-        .to_public_key_pem(LineEnding::LF)
-        .unwrap();
+    let pem = private.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v2/.well-known"))
@@ -419,21 +288,12 @@ async fn the_public_key_is_discovered_once_and_used() {
     let app = client(&server.uri(), Timeouts::default());
     let encrypted = futures::future::join_all((0..20).map(|i| {
         let app = app.clone();
-        async move {
-            app.encrypt_password(&authing::Password::new(format!("pw{i}")))
-                .await
-                .unwrap()
-        }
+        async move { app.encrypt_password(&authing::Password::new(format!("pw{i}"))).await.unwrap() }
     }))
     .await;
     for (i, cipher) in encrypted.iter().enumerate() {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(cipher)
-            .unwrap();
-        assert_eq!(
-            private.decrypt(Pkcs1v15Encrypt, &bytes).unwrap(),
-            format!("pw{i}").into_bytes()
-        );
+        let bytes = base64::engine::general_purpose::STANDARD.decode(cipher).unwrap();
+        assert_eq!(private.decrypt(Pkcs1v15Encrypt, &bytes).unwrap(), format!("pw{i}").into_bytes());
     }
 }
 
@@ -442,22 +302,11 @@ async fn a_server_without_a_key_falls_back_to_the_public_cloud_key() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v2/.well-known"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({ "code": 404, "message": "not found" })),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "code": 404, "message": "not found" })))
         .expect(1)
         .mount(&server)
         .await;
     let app = client(&server.uri(), Timeouts::default());
-    let cipher = app
-        .encrypt_password(&authing::Password::new("pw"))
-        .await
-        .unwrap();
-    assert_eq!(
-        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, cipher)
-            .unwrap()
-            .len(),
-        128
-    );
+    let cipher = app.encrypt_password(&authing::Password::new("pw")).await.unwrap();
+    assert_eq!(base64::Engine::decode(&base64::engine::general_purpose::STANDARD, cipher).unwrap().len(), 128);
 }

@@ -4,9 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use authing::{
-    AuthenticationClient, AuthingError, ManagementClient, Options, Password, RetryConfig, Timeouts,
-};
+use authing::{AuthenticationClient, AuthingError, ManagementClient, Options, Password, RetryConfig, Timeouts};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -17,14 +15,7 @@ const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.user-token-payload.signature";
 const SERVER_TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.server-issued-token.c2lnbmF0dXJl";
 
 fn assert_clean(what: &str, text: &str) {
-    for secret in [
-        SECRET,
-        PASSWORD,
-        TOKEN,
-        SERVER_TOKEN,
-        "user-token-payload",
-        "server-issued-token",
-    ] {
+    for secret in [SECRET, PASSWORD, TOKEN, SERVER_TOKEN, "user-token-payload", "server-issued-token"] {
         assert!(!text.contains(secret), "{what} shows a secret: {text}");
     }
 }
@@ -50,22 +41,13 @@ fn options(host: &str) -> Options {
 
 #[test]
 fn clients_options_and_builders_are_redacted() {
-    let builder = Options::builder()
-        .user_pool_id("pool")
-        .secret(SECRET)
-        .token(TOKEN)
-        .public_key("key");
+    let builder = Options::builder().user_pool_id("pool").secret(SECRET).token(TOKEN).public_key("key");
     assert_clean("the options builder", &format!("{builder:?}"));
     let options = options("http://127.0.0.1:9");
     assert_clean("the options", &format!("{options:?} {options:#?}"));
     let management = ManagementClient::new(&options).unwrap();
-    assert_clean(
-        "the management client",
-        &format!("{management:?} {management:#?}"),
-    );
-    let auth = AuthenticationClient::new(&options)
-        .unwrap()
-        .with_token(TOKEN);
+    assert_clean("the management client", &format!("{management:?} {management:#?}"));
+    let auth = AuthenticationClient::new(&options).unwrap().with_token(TOKEN);
     assert_clean("the authentication client", &format!("{auth:?} {auth:#?}"));
     assert_clean("a password", &format!("{:?}", Password::new(PASSWORD)));
 }
@@ -97,56 +79,31 @@ async fn every_error_kind() -> Vec<AuthingError> {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(502).set_body_string(format!(
-            r#"{{"data":{{"accessToken":{{"accessToken":"{SERVER_TOKEN}"#
-        )))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_string(format!(r#"{{"data":{{"accessToken":{{"accessToken":"{SERVER_TOKEN}"#)),
+        )
         .mount(&server)
         .await;
     let options = options(&server.uri());
     let management = ManagementClient::new(&options).unwrap();
     errors.push(management.get_management_token().await.unwrap_err());
     let auth = AuthenticationClient::new(&options).unwrap();
-    errors.push(
-        auth.graphql::<serde_json::Value>("query slow { a }", &json!({ "secret": SECRET }))
-            .await
-            .unwrap_err(),
-    );
-    errors.push(
-        auth.graphql::<serde_json::Value>("query q { a }", &json!({ "password": PASSWORD }))
-            .await
-            .unwrap_err(),
-    );
+    errors.push(auth.graphql::<serde_json::Value>("query slow { a }", &json!({ "secret": SECRET })).await.unwrap_err());
+    errors
+        .push(auth.graphql::<serde_json::Value>("query q { a }", &json!({ "password": PASSWORD })).await.unwrap_err());
 
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let auth = AuthenticationClient::new(&self::options(&closed)).unwrap();
-    errors.push(
-        auth.graphql::<serde_json::Value>("query q { a }", &json!({ "token": TOKEN }))
-            .await
-            .unwrap_err(),
-    );
+    errors.push(auth.graphql::<serde_json::Value>("query q { a }", &json!({ "token": TOKEN })).await.unwrap_err());
 
-    errors.push(
-        Options::builder()
-            .host(format!("ftp://{SECRET}@x"))
-            .build()
-            .unwrap_err(),
-    );
+    errors.push(Options::builder().host(format!("ftp://{SECRET}@x")).build().unwrap_err());
     errors.push(Options::builder().public_key(SECRET).build().unwrap_err());
-    let auth = AuthenticationClient::new(
-        &Options::builder()
-            .app_id("app")
-            .public_key(PUBLIC_KEY)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
-    errors.push(
-        auth.encrypt_password(&Password::new(PASSWORD.repeat(10)))
-            .await
-            .unwrap_err(),
-    );
+    let auth =
+        AuthenticationClient::new(&Options::builder().app_id("app").public_key(PUBLIC_KEY).build().unwrap()).unwrap();
+    errors.push(auth.encrypt_password(&Password::new(PASSWORD.repeat(10))).await.unwrap_err());
     errors
 }
 
@@ -167,18 +124,7 @@ async fn every_error_kind_is_redacted() {
             _ => "other",
         })
         .collect();
-    assert_eq!(
-        kinds,
-        [
-            "api",
-            "timeout",
-            "decode",
-            "transport",
-            "config",
-            "config",
-            "encryption"
-        ]
-    );
+    assert_eq!(kinds, ["api", "timeout", "decode", "transport", "config", "config", "encryption"]);
     for error in &errors {
         assert_formats_clean("an error", error);
         let mut source = std::error::Error::source(error);

@@ -14,13 +14,8 @@ struct Exists {
 
 const EXISTS: &str = "query exists($username: String) { isUserExists(username: $username) }";
 
-async fn exists(
-    management: &ManagementClient,
-    username: &str,
-) -> Result<Option<bool>, AuthingError> {
-    let data: Exists = management
-        .graphql(EXISTS, &json!({ "username": username }))
-        .await?;
+async fn exists(management: &ManagementClient, username: &str) -> Result<Option<bool>, AuthingError> {
+    let data: Exists = management.graphql(EXISTS, &json!({ "username": username })).await?;
     Ok(data.is_user_exists)
 }
 
@@ -28,19 +23,12 @@ async fn exists(
 async fn the_token_is_fetched_once_and_reused() {
     let emulator = common::emulator().await;
     let management = common::management(&emulator);
-    assert_eq!(
-        emulator.request_count("accessToken"),
-        0,
-        "building the client does no I/O"
-    );
+    assert_eq!(emulator.request_count("accessToken"), 0, "building the client does no I/O");
 
     let first = management.get_management_token().await.unwrap();
     assert!(first.exp > first.iat);
     assert_eq!(exists(&management, "nobody").await.unwrap(), Some(false));
-    assert_eq!(
-        exists(&management.clone(), "nobody").await.unwrap(),
-        Some(false)
-    );
+    assert_eq!(exists(&management.clone(), "nobody").await.unwrap(), Some(false));
     let again = management.get_management_token().await.unwrap();
 
     assert_eq!(again.access_token.expose(), first.access_token.expose());
@@ -51,9 +39,7 @@ async fn the_token_is_fetched_once_and_reused() {
 #[tokio::test]
 async fn the_token_authorizes_management_calls_on_the_seeded_pool() {
     let emulator = common::emulator().await;
-    emulator
-        .add_user(authing_emulator::NewUser::new().username("alice"))
-        .unwrap();
+    emulator.add_user(authing_emulator::NewUser::new().username("alice")).unwrap();
     let management = common::management(&emulator);
     assert_eq!(exists(&management, "alice").await.unwrap(), Some(true));
     assert_eq!(exists(&management, "bob").await.unwrap(), Some(false));
@@ -88,27 +74,18 @@ async fn a_refused_token_is_renewed_and_the_call_sent_once_more() {
     let after = management.get_management_token().await.unwrap();
     assert_ne!(after.access_token.expose(), before.access_token.expose());
     assert_eq!(emulator.request_count("accessToken"), 2);
-    assert_eq!(
-        emulator.request_count("isUserExists"),
-        2,
-        "the refused call and its single retry"
-    );
+    assert_eq!(emulator.request_count("isUserExists"), 2, "the refused call and its single retry");
 }
 
 #[tokio::test]
 async fn rest_calls_carry_the_token_too() {
     let emulator = common::emulator().await;
     let management = common::management(&emulator);
-    let user: Option<serde_json::Value> = management
-        .rest_get("users/000000000000000000000000")
-        .await
-        .unwrap();
+    let user: Option<serde_json::Value> = management.rest_get("users/000000000000000000000000").await.unwrap();
     assert_eq!(user, None, "an unknown user is data: null");
     emulator.revoke_management_tokens();
-    let user: Option<serde_json::Value> = management
-        .rest_get("/api/v2/users/000000000000000000000000?with_custom_data=1")
-        .await
-        .unwrap();
+    let user: Option<serde_json::Value> =
+        management.rest_get("/api/v2/users/000000000000000000000000?with_custom_data=1").await.unwrap();
     assert_eq!(user, None);
     assert_eq!(emulator.request_count("accessToken"), 2);
 }
@@ -116,16 +93,11 @@ async fn rest_calls_carry_the_token_too() {
 #[tokio::test]
 async fn a_wrong_secret_is_authings_refusal_with_its_code() {
     let emulator = common::emulator().await;
-    let options = common::options_for(&emulator)
-        .secret("not-the-secret")
-        .build()
-        .unwrap();
+    let options = common::options_for(&emulator).secret("not-the-secret").build().unwrap();
     let management = ManagementClient::new(&options).unwrap();
 
     let err = management.get_management_token().await.unwrap_err();
-    let AuthingError::Api(api) = &err else {
-        panic!("expected Authing's refusal, got {err:?}")
-    };
+    let AuthingError::Api(api) = &err else { panic!("expected Authing's refusal, got {err:?}") };
     assert!(api.code != 200 && !api.message.is_empty(), "{api:?}");
     assert_eq!(err.code(), Some(api.code));
     assert!(!err.is_retryable());
@@ -140,15 +112,8 @@ async fn a_wrong_secret_is_authings_refusal_with_its_code() {
 #[tokio::test]
 async fn an_unknown_user_pool_is_refused_too() {
     let emulator = common::emulator().await;
-    let options = common::options_for(&emulator)
-        .user_pool_id("ffffffffffffffffffffffff")
-        .build()
-        .unwrap();
-    let err = ManagementClient::new(&options)
-        .unwrap()
-        .get_management_token()
-        .await
-        .unwrap_err();
+    let options = common::options_for(&emulator).user_pool_id("ffffffffffffffffffffffff").build().unwrap();
+    let err = ManagementClient::new(&options).unwrap().get_management_token().await.unwrap_err();
     assert!(matches!(err, AuthingError::Api(_)), "{err:?}");
 }
 
@@ -156,15 +121,9 @@ async fn an_unknown_user_pool_is_refused_too() {
 async fn the_published_public_key_encrypts_passwords_the_server_can_read() {
     let emulator = common::emulator().await;
     let management = common::management(&emulator);
-    let cipher = management
-        .encrypt_password(&authing::Password::new("p@ss w0rd"))
-        .await
-        .unwrap();
+    let cipher = management.encrypt_password(&authing::Password::new("p@ss w0rd")).await.unwrap();
     assert_ne!(cipher, "p@ss w0rd");
     assert_eq!(emulator.decrypt_password(&cipher).unwrap(), "p@ss w0rd");
-    let again = common::authentication(&emulator)
-        .encrypt_password(&authing::Password::new("x"))
-        .await
-        .unwrap();
+    let again = common::authentication(&emulator).encrypt_password(&authing::Password::new("x")).await.unwrap();
     assert_eq!(emulator.decrypt_password(&again).unwrap(), "x");
 }

@@ -63,12 +63,8 @@ impl std::error::Error for PasswordError {}
 /// # Errors
 /// [`PasswordError::NotBase64`], [`PasswordError::Decrypt`] or [`PasswordError::NotUtf8`].
 pub fn decrypt_password(key: &RsaPrivateKey, encrypted: &str) -> Result<String, PasswordError> {
-    let bytes = STANDARD
-        .decode(encrypted.trim())
-        .map_err(|_| PasswordError::NotBase64)?;
-    let clear = key
-        .decrypt(Pkcs1v15Encrypt, &bytes)
-        .map_err(|_| PasswordError::Decrypt)?;
+    let bytes = STANDARD.decode(encrypted.trim()).map_err(|_| PasswordError::NotBase64)?;
+    let clear = key.decrypt(Pkcs1v15Encrypt, &bytes).map_err(|_| PasswordError::Decrypt)?;
     String::from_utf8(clear).map_err(|_| PasswordError::NotUtf8)
 }
 
@@ -78,14 +74,9 @@ pub fn decrypt_password(key: &RsaPrivateKey, encrypted: &str) -> Result<String, 
 /// # Errors
 /// [`PasswordError::BadPublicKey`] or [`PasswordError::Encrypt`].
 pub fn encrypt_password(public_key_pem: &str, password: &str) -> Result<String, PasswordError> {
-    let key = RsaPublicKey::from_public_key_pem(public_key_pem.trim())
-        .map_err(|_| PasswordError::BadPublicKey)?;
+    let key = RsaPublicKey::from_public_key_pem(public_key_pem.trim()).map_err(|_| PasswordError::BadPublicKey)?;
     let ct = key
-        .encrypt(
-            &mut rand::thread_rng(),
-            Pkcs1v15Encrypt,
-            password.as_bytes(),
-        )
+        .encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, password.as_bytes())
         .map_err(|_| PasswordError::Encrypt)?;
     Ok(STANDARD.encode(ct))
 }
@@ -101,20 +92,13 @@ pub fn hash_password(password: &str) -> String {
     let mut salt = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).expect("a 16-byte salt encodes");
-    hasher()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("hashing with valid parameters succeeds")
-        .to_string()
+    hasher().hash_password(password.as_bytes(), &salt).expect("hashing with valid parameters succeeds").to_string()
 }
 
 /// Checks a clear-text password against a hash made by [`hash_password`]. A malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| {
-            hasher()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -130,14 +114,7 @@ mod tests {
     #[test]
     fn round_trip_through_rsa_and_hash() {
         let key = key();
-        let ct = key
-            .to_public_key()
-            .encrypt(
-                &mut rand::thread_rng(),
-                Pkcs1v15Encrypt,
-                "p@ss 密码".as_bytes(),
-            )
-            .unwrap();
+        let ct = key.to_public_key().encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, "p@ss 密码".as_bytes()).unwrap();
         let clear = decrypt_password(&key, &STANDARD.encode(ct)).unwrap();
         assert_eq!(clear, "p@ss 密码");
         let hash = hash_password(&clear);
@@ -151,26 +128,17 @@ mod tests {
     #[test]
     fn encrypt_helper_matches_decrypt() {
         let key = key();
-        let pem = key
-            .to_public_key()
-            .to_public_key_pem(LineEnding::LF)
-            .unwrap();
+        let pem = key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
         let sent = encrypt_password(&pem, "hello").unwrap();
         assert_eq!(decrypt_password(&key, &sent).unwrap(), "hello");
-        assert_eq!(
-            encrypt_password("nope", "x"),
-            Err(PasswordError::BadPublicKey)
-        );
+        assert_eq!(encrypt_password("nope", "x"), Err(PasswordError::BadPublicKey));
     }
 
     #[test]
     fn garbage_is_refused() {
         let key = key();
         assert_eq!(decrypt_password(&key, "%%%"), Err(PasswordError::NotBase64));
-        assert_eq!(
-            decrypt_password(&key, &STANDARD.encode([1u8; 128])),
-            Err(PasswordError::Decrypt)
-        );
+        assert_eq!(decrypt_password(&key, &STANDARD.encode([1u8; 128])), Err(PasswordError::Decrypt));
         assert!(!verify_password("not a hash", "x"));
     }
 }

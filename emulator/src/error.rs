@@ -41,6 +41,10 @@ pub(crate) enum Code {
     PayloadTooLarge,
     /// 1001: no permission, e.g. a wrong user pool secret.
     NoPermission,
+    /// 2004: no such user.
+    UserNotFound,
+    /// 2011: no such application.
+    AppNotFound,
     /// 2016: the password could not be RSA-decrypted.
     PasswordDecrypt,
     /// 2020: not logged in: the token is missing, invalid, expired or revoked.
@@ -49,6 +53,22 @@ pub(crate) enum Code {
     UserExists,
     /// 2034: the username is taken.
     UsernameExists,
+    /// 2035: the phone number is taken.
+    PhoneExists,
+    /// 2101: no such role in the namespace.
+    RoleNotFound,
+    /// 2102: the namespace already has a role with this code.
+    RoleExists,
+    /// 2111: no such group.
+    GroupNotFound,
+    /// 2112: the pool already has a group with this code.
+    GroupExists,
+    /// 2121: no such policy in the namespace.
+    PolicyNotFound,
+    /// 2122: the namespace already has a policy with this code.
+    PolicyExists,
+    /// 2123: the built-in policy cannot be changed or deleted.
+    PolicyBuiltIn,
     /// 2224: the user pool does not exist.
     UserPoolNotFound,
 }
@@ -62,10 +82,20 @@ impl Code {
             Code::MethodNotAllowed => 405,
             Code::PayloadTooLarge => 413,
             Code::NoPermission => 1001,
+            Code::UserNotFound => 2004,
+            Code::AppNotFound => 2011,
             Code::PasswordDecrypt => 2016,
             Code::NotLoggedIn => 2020,
             Code::UserExists => 2026,
             Code::UsernameExists => 2034,
+            Code::PhoneExists => 2035,
+            Code::RoleNotFound => 2101,
+            Code::RoleExists => 2102,
+            Code::GroupNotFound => 2111,
+            Code::GroupExists => 2112,
+            Code::PolicyNotFound => 2121,
+            Code::PolicyExists => 2122,
+            Code::PolicyBuiltIn => 2123,
             Code::UserPoolNotFound => 2224,
         }
     }
@@ -83,6 +113,10 @@ impl Code {
             (Code::PayloadTooLarge, Lang::En) => "Request body too large",
             (Code::NoPermission, Lang::Zh) => "没有权限",
             (Code::NoPermission, Lang::En) => "No permission",
+            (Code::UserNotFound, Lang::Zh) => "用户不存在",
+            (Code::UserNotFound, Lang::En) => "User does not exist",
+            (Code::AppNotFound, Lang::Zh) => "应用不存在",
+            (Code::AppNotFound, Lang::En) => "Application does not exist",
             (Code::PasswordDecrypt, Lang::Zh) => "密码解密失败",
             (Code::PasswordDecrypt, Lang::En) => "Failed to decrypt the password",
             (Code::NotLoggedIn, Lang::Zh) => "尚未登录，无访问权限",
@@ -91,6 +125,22 @@ impl Code {
             (Code::UserExists, Lang::En) => "User already exists",
             (Code::UsernameExists, Lang::Zh) => "用户名已存在",
             (Code::UsernameExists, Lang::En) => "Username already exists",
+            (Code::PhoneExists, Lang::Zh) => "手机号已被绑定",
+            (Code::PhoneExists, Lang::En) => "Phone number already bound",
+            (Code::RoleNotFound, Lang::Zh) => "角色不存在",
+            (Code::RoleNotFound, Lang::En) => "Role does not exist",
+            (Code::RoleExists, Lang::Zh) => "角色已存在",
+            (Code::RoleExists, Lang::En) => "Role already exists",
+            (Code::GroupNotFound, Lang::Zh) => "分组不存在",
+            (Code::GroupNotFound, Lang::En) => "Group does not exist",
+            (Code::GroupExists, Lang::Zh) => "分组已存在",
+            (Code::GroupExists, Lang::En) => "Group already exists",
+            (Code::PolicyNotFound, Lang::Zh) => "策略不存在",
+            (Code::PolicyNotFound, Lang::En) => "Policy does not exist",
+            (Code::PolicyExists, Lang::Zh) => "策略已存在",
+            (Code::PolicyExists, Lang::En) => "Policy already exists",
+            (Code::PolicyBuiltIn, Lang::Zh) => "系统内置策略不能修改或删除",
+            (Code::PolicyBuiltIn, Lang::En) => "The built-in policy cannot be changed or deleted",
             (Code::UserPoolNotFound, Lang::Zh) => "用户池不存在",
             (Code::UserPoolNotFound, Lang::En) => "User pool does not exist",
         }
@@ -112,20 +162,12 @@ pub(crate) struct ApiError {
 impl ApiError {
     /// An error with the code's default message.
     pub(crate) fn new(code: Code) -> Self {
-        ApiError {
-            code,
-            detail: None,
-            data: None,
-        }
+        ApiError { code, detail: None, data: None }
     }
 
     /// An error with its own message in both languages.
     pub(crate) fn with_message(code: Code, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        ApiError {
-            code,
-            detail: Some((zh.into(), en.into())),
-            data: None,
-        }
+        ApiError { code, detail: Some((zh.into(), en.into())), data: None }
     }
 
     /// The message in `lang`.
@@ -139,8 +181,7 @@ impl ApiError {
 
     /// The `{code, message[, data]}` object.
     pub(crate) fn to_object(&self, lang: Lang) -> serde_json::Value {
-        let mut obj =
-            serde_json::json!({ "code": self.code.number(), "message": self.message(lang) });
+        let mut obj = serde_json::json!({ "code": self.code.number(), "message": self.message(lang) });
         if let Some(data) = &self.data {
             obj["data"] = data.clone();
         }

@@ -71,9 +71,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
         };
         let value = match inline {
             Some(v) => v,
-            None => args
-                .next()
-                .ok_or_else(|| format!("`{name}` needs a value"))?,
+            None => args.next().ok_or_else(|| format!("`{name}` needs a value"))?,
         };
         *slot = Some(value);
     }
@@ -96,22 +94,19 @@ fn builder(opts: Options) -> Result<authing_emulator::EmulatorBuilder, String> {
     let ip: IpAddr = match opts.host.as_deref() {
         None => IpAddr::V4(Ipv4Addr::LOCALHOST),
         Some("localhost") => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        Some(h) => h
-            .parse()
-            .map_err(|_| format!("--host: `{h}` is not an IP address"))?,
+        Some(h) => h.parse().map_err(|_| format!("--host: `{h}` is not an IP address"))?,
     };
     let port: u16 = match opts.port.as_deref() {
         None => 0,
-        Some(p) => p
-            .parse()
-            .map_err(|_| format!("--port: `{p}` is not a port number"))?,
+        Some(p) => p.parse().map_err(|_| format!("--port: `{p}` is not a port number"))?,
     };
     let mut b = Emulator::builder().bind(SocketAddr::new(ip, port));
     if let Some(ttl) = opts.token_ttl.as_deref() {
-        let secs: u64 =
-            ttl.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                format!("--token-ttl: `{ttl}` is not a positive number of seconds")
-            })?;
+        let secs: u64 = ttl
+            .parse()
+            .ok()
+            .filter(|s| *s > 0)
+            .ok_or_else(|| format!("--token-ttl: `{ttl}` is not a positive number of seconds"))?;
         b = b.management_token_ttl(Duration::from_secs(secs));
     }
     if let Some(v) = opts.user_pool_id {
@@ -132,16 +127,9 @@ fn builder(opts: Options) -> Result<authing_emulator::EmulatorBuilder, String> {
 fn init_logs() {
     let level = std::env::var("RUST_LOG")
         .ok()
-        .and_then(|v| {
-            v.trim()
-                .parse::<tracing_subscriber::filter::LevelFilter>()
-                .ok()
-        })
+        .and_then(|v| v.trim().parse::<tracing_subscriber::filter::LevelFilter>().ok())
         .unwrap_or(tracing_subscriber::filter::LevelFilter::INFO);
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_max_level(level)
-        .init();
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level).init();
 }
 
 async fn stop_signal() {
@@ -243,10 +231,7 @@ mod tests {
         assert!(o.print_schema);
         assert!(parse_args(args(&["--bogus"])).is_err());
         assert!(parse_args(args(&["--port"])).is_err());
-        let bad = Options {
-            port: Some("x".into()),
-            ..Options::default()
-        };
+        let bad = Options { port: Some("x".into()), ..Options::default() };
         assert!(builder(bad).is_err());
     }
 }

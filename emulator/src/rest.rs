@@ -1,17 +1,22 @@
-//! REST under `/api/v2/`: the envelope `{code, message, data}`, HTTP 200 even for business errors.
+//! REST under `/api/v2/` (and `/logout`): the envelope `{code, message, data}`, HTTP 200 even for
+//! business errors.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 
 use axum::Json;
-use axum::extract::{Path, Query, State as AxState};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::activity::Action;
 use crate::error::{ApiError, Code, Lang};
-use crate::server::AppState;
-use crate::state::State;
+use crate::server::{AppState, origin};
+use crate::state::{State, unix_now};
 use crate::tokens::{self, Claims};
+use crate::udf::TargetType;
 
 /// `{code: 200, message: "", data}`.
 fn ok(data: Value) -> Response {
@@ -34,18 +39,12 @@ fn require_management(state: &State, headers: &HeaderMap) -> Result<Claims, ApiE
         .and_then(|v| v.to_str().ok())
         .and_then(tokens::bearer)
         .ok_or(ApiError::new(Code::NotLoggedIn))
-        .and_then(|t| {
-            tokens::verify_management(state, t).map_err(|_| ApiError::new(Code::NotLoggedIn))
-        })
+        .and_then(|t| tokens::verify_management(state, t).map_err(|_| ApiError::new(Code::NotLoggedIn)))
 }
 
 /// Reads a boolean query flag: `1`, `true`, `0`, `false` (absent = false).
 fn flag(query: &HashMap<String, String>, name: &str) -> Result<bool, ApiError> {
-    match query
-        .get(name)
-        .map(|v| v.trim().to_ascii_lowercase())
-        .as_deref()
-    {
+    match query.get(name).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
         None | Some("" | "0" | "false") => Ok(false),
         Some("1" | "true") => Ok(true),
         Some(other) => Err(ApiError::with_message(
@@ -78,18 +77,220 @@ pub(crate) async fn get_user(
         Ok(b) => b,
         Err(e) => return refuse(StatusCode::OK, &e, lang),
     };
-    let users = state.users_read();
-    let data = users
-        .get(&id)
-        .map_or(Value::Null, |u| u.to_json(&state.pool.id, with_custom_data));
+    let Some(mut data) = state.users_read().get(&id).map(|u| u.to_json()) else {
+        return ok(Value::Null);
+    };
+    if with_custom_data {
+        data["customData"] = json!(state.udf_read().entries(TargetType::User, &id));
+    }
     ok(data)
+}
+
+/// `GET /api/v2/users/{id}/orgs`: the user's organizations, `[]` (organizations do not exist yet);
+/// 2004 for an unknown user.
+pub(crate) async fn user_orgs(AxState(app): AxState<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let state = &app.state;
+    if let Err(e) = require_management(state, &headers) {
+        return refuse(StatusCode::OK, &e, lang);
+    }
+    if state.users_read().get(&id).is_none() {
+        return refuse(StatusCode::OK, &ApiError::new(Code::UserNotFound), lang);
+    }
+    ok(json!([]))
+}
+
+/// `GET /api/v2/users/{id}/has-role?code=&namespace=`: `data` is whether the user holds the role `code`
+/// of `namespace` (`default` when absent) directly. 2004 for an unknown user; 400 without `code`.
+pub(crate) async fn has_role(
+    AxState(app): AxState<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let state = &app.state;
+    if let Err(e) = require_management(state, &headers) {
+        return refuse(StatusCode::OK, &e, lang);
+    }
+    let Some(code) = query.get("code").map(|c| c.trim()).filter(|c| !c.is_empty()) else {
+        let err = ApiError::with_message(Code::BadRequest, "缺少 code", "code is missing");
+        return refuse(StatusCode::OK, &err, lang);
+    };
+    if state.users_read().get(&id).is_none() {
+        return refuse(StatusCode::OK, &ApiError::new(Code::UserNotFound), lang);
+    }
+    let ns = crate::access::namespace(query.get("namespace").map(String::as_str));
+    let holds = state.access_read().user_roles(&id, Some(&ns)).iter().any(|r| r.code == code);
+    ok(json!(holds))
+}
+
+/// `{code: 200, message, data: null}`.
+fn done(lang: Lang, zh: &str, en: &str) -> Response {
+    let message = match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    };
+    Json(json!({ "code": 200, "message": message, "data": null })).into_response()
+}
+
+/// `POST /api/v2/users/kick` with `{userIds: [..]}`: every token of those users stops being accepted.
+/// Unknown ids are ignored. `data` is null.
+pub(crate) async fn kick(
+    AxState(app): AxState<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let state = &app.state;
+    if let Err(e) = require_management(state, &headers) {
+        return refuse(StatusCode::OK, &e, lang);
+    }
+    let ids: Option<Vec<String>> = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| serde_json::from_value(v.get("userIds")?.clone()).ok());
+    let Some(ids) = ids else {
+        let err = ApiError::with_message(
+            Code::BadRequest,
+            "请求体必须是 {\"userIds\": [...]}",
+            "The body must be {\"userIds\": [...]}",
+        );
+        return refuse(StatusCode::OK, &err, lang);
+    };
+    let origin = origin(&headers, peer, "/api/v2/users/kick");
+    let users: Vec<_> = {
+        let store = state.users_read();
+        ids.iter().filter_map(|id| store.get(id).cloned()).collect()
+    };
+    for user in &users {
+        state.sessions().revoke(&user.id, None);
+        state.record(Action::new("kick", user, None, &origin));
+    }
+    done(lang, "强制下线成功", "Users logged out")
+}
+
+/// `GET /logout?appId=&userId=`: the user's tokens for `appId` (all of them without `appId`) stop being
+/// accepted. An unknown user is not an error. `data` is null.
+pub(crate) async fn logout(
+    AxState(app): AxState<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let state = &app.state;
+    if let Err(e) = require_management(state, &headers) {
+        return refuse(StatusCode::OK, &e, lang);
+    }
+    let param = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let Some(user_id) = param("userId") else {
+        let err = ApiError::with_message(Code::BadRequest, "缺少 userId", "userId is missing");
+        return refuse(StatusCode::OK, &err, lang);
+    };
+    let app_id = param("appId");
+    let user = state.users_read().get(user_id).cloned();
+    if let Some(user) = user {
+        state.sessions().revoke(&user.id, app_id);
+        let origin = origin(&headers, peer, "/logout");
+        state.record(Action::new("logout", &user, app_id.map(str::to_owned), &origin));
+    }
+    done(lang, "退出登录成功", "Logged out")
+}
+
+/// `GET /api/v2/users/login-status?userId=&appId=&deviceId=`: `{isLogin, user, application}`, where
+/// `application` lists the applications in which the user holds a live token (only `appId` when given)
+/// and `isLogin` says whether that list is non-empty. 2004 (`用户不存在`) for an unknown user.
+pub(crate) async fn login_status(
+    AxState(app): AxState<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let state = &app.state;
+    if let Err(e) = require_management(state, &headers) {
+        return refuse(StatusCode::OK, &e, lang);
+    }
+    let param = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    // Devices are not tracked: `deviceId` does not narrow the answer.
+    let _ = param("deviceId");
+    let user = param("userId").and_then(|id| state.users_read().get(id).cloned());
+    let Some(user) = user else {
+        return refuse(StatusCode::OK, &ApiError::new(Code::UserNotFound), lang);
+    };
+    let apps: Vec<Value> = state
+        .sessions()
+        .live_apps(&user.id, unix_now())
+        .iter()
+        .filter(|a| param("appId").is_none_or(|want| want == a.as_str()))
+        .filter_map(|a| state.application(a))
+        .collect();
+    ok(json!({
+        "isLogin": !apps.is_empty(),
+        "user": user.to_json(),
+        "application": apps,
+    }))
+}
+
+/// The values of a list filter: `name` and `name[]` (repeated or not), empty strings dropped.
+fn list_param(query: &[(String, String)], name: &str) -> Vec<String> {
+    let bracketed = format!("{name}[]");
+    query
+        .iter()
+        .filter(|(k, _)| *k == name || *k == bracketed)
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// A positive integer query parameter, `default` when absent or empty.
+fn number_param(query: &[(String, String)], name: &str, default: usize) -> Result<usize, ApiError> {
+    match query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()) {
+        None | Some("") => Ok(default),
+        Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            ApiError::with_message(
+                Code::BadRequest,
+                format!("参数 {name} 必须是正整数: {v}"),
+                format!("{name} must be a positive integer: {v}"),
+            )
+        }),
+    }
+}
+
+/// `GET /api/v2/analysis/user-action?page=&limit=&clientip=&operation_name=&operator_arn=`:
+/// `{totalCount, list}`, newest first; empty filters are ignored.
+pub(crate) async fn user_actions(
+    AxState(app): AxState<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let state = &app.state;
+    if let Err(e) = require_management(state, &headers) {
+        return refuse(StatusCode::OK, &e, lang);
+    }
+    let (page, limit) = match (number_param(&query, "page", 1), number_param(&query, "limit", 10)) {
+        (Ok(p), Ok(l)) => (p, l),
+        (Err(e), _) | (_, Err(e)) => return refuse(StatusCode::OK, &e, lang),
+    };
+    let client_ip = query.iter().find(|(k, _)| k == "clientip").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+    let operations = list_param(&query, "operation_name");
+    let arns = list_param(&query, "operator_arn");
+    let matching: Vec<_> =
+        state.actions().iter().rev().filter(|a| a.matches(&client_ip, &operations, &arns)).cloned().collect();
+    let list: Vec<Value> = matching
+        .iter()
+        .skip(page.saturating_sub(1).saturating_mul(limit))
+        .take(limit)
+        .map(|a| {
+            let app = a.app_id.as_deref().and_then(|id| state.application(id));
+            a.to_json(&state.pool.id, app)
+        })
+        .collect();
+    ok(json!({ "totalCount": matching.len(), "list": list }))
 }
 
 /// Any route the emulator does not serve: code 404, HTTP 404.
 pub(crate) async fn not_found(headers: HeaderMap) -> Response {
-    refuse(
-        StatusCode::NOT_FOUND,
-        &ApiError::new(Code::NotFound),
-        Lang::from_headers(&headers),
-    )
+    refuse(StatusCode::NOT_FOUND, &ApiError::new(Code::NotFound), Lang::from_headers(&headers))
 }

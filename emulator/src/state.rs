@@ -15,8 +15,13 @@ use rsa::RsaPrivateKey;
 use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
 use serde_json::{Value, json};
 
+use crate::access::AccessStore;
+use crate::activity::Action;
 use crate::crypto;
-use crate::error::{ApiError, Code};
+use crate::error::ApiError;
+use crate::sessions::SessionBook;
+use crate::udf::UdfStore;
+use crate::users::{User, UserStore};
 
 /// An id in the style of Authing's: 24 lower-case hex digits, like a MongoDB ObjectId.
 pub(crate) fn new_id() -> String {
@@ -32,16 +37,12 @@ pub(crate) fn random_hex(n: usize) -> String {
 
 /// Seconds since the Unix epoch.
 pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// The current time as ISO-8601 UTC with milliseconds, the way Authing prints dates (`2024-05-09T07:29:33.186Z`).
 pub(crate) fn now_iso() -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = now.as_secs();
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (proleptic Gregorian calendar).
@@ -63,6 +64,81 @@ pub(crate) fn now_iso() -> String {
     )
 }
 
+/// Whether `s` is an ISO-8601 date (`2024-05-09`) or date-time (`2024-05-09T07:29:33.186Z`, with `T` or
+/// a space, optional seconds and fraction, optional `Z` or `±HH:MM` / `±HHMM` / `±HH` offset).
+pub(crate) fn is_iso_datetime(s: &str) -> bool {
+    fn num(s: &str, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok().filter(|n| range.contains(n))
+    }
+    fn valid_date(d: &str) -> Option<()> {
+        let (y, rest) = d.split_once('-')?;
+        let (m, day) = rest.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || day.len() != 2 {
+            return None;
+        }
+        let y = num(y, 0..=9999)?;
+        let m = num(m, 1..=12)?;
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let days = match m {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        num(day, 1..=days).map(|_| ())
+    }
+    fn valid_offset(z: &str) -> Option<()> {
+        if z.is_empty() || z.eq_ignore_ascii_case("z") {
+            return Some(());
+        }
+        let body = z.strip_prefix('+').or_else(|| z.strip_prefix('-'))?;
+        let (h, m) = match (body.len(), body.split_once(':')) {
+            (5, Some((h, m))) => (h, m),
+            (4, None) => body.split_at(2),
+            (2, None) => (body, "00"),
+            _ => return None,
+        };
+        (h.len() == 2 && m.len() == 2).then_some(())?;
+        num(h, 0..=23)?;
+        num(m, 0..=59).map(|_| ())
+    }
+    fn valid_time(t: &str) -> Option<()> {
+        let zone_at = t.find(['Z', 'z', '+', '-']).unwrap_or(t.len());
+        let (clock, zone) = t.split_at(zone_at);
+        valid_offset(zone)?;
+        let (hms, frac) = match clock.split_once('.') {
+            Some((hms, frac)) => (hms, Some(frac)),
+            None => (clock, None),
+        };
+        if let Some(frac) = frac {
+            num(&frac[..frac.len().min(9)], 0..=999_999_999)?;
+            (frac.len() <= 9).then_some(())?;
+        }
+        let parts: Vec<&str> = hms.split(':').collect();
+        if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
+            return None;
+        }
+        num(parts[0], 0..=23)?;
+        num(parts[1], 0..=59)?;
+        if frac.is_some() && parts.len() != 3 {
+            return None;
+        }
+        match parts.get(2) {
+            Some(sec) => num(sec, 0..=60).map(|_| ()),
+            None => Some(()),
+        }
+    }
+    let s = s.trim();
+    let (date, time) = match s.find(['T', 't', ' ']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    valid_date(date).is_some() && time.is_none_or(|t| valid_time(t).is_some())
+}
+
 /// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key.
 pub(crate) struct KeyPair {
     pub(crate) private: RsaPrivateKey,
@@ -78,16 +154,10 @@ static SHARED_KEYS: OnceLock<Arc<KeyPair>> = OnceLock::new();
 pub(crate) fn shared_keys() -> Arc<KeyPair> {
     SHARED_KEYS
         .get_or_init(|| {
-            let private = RsaPrivateKey::new(&mut rand::thread_rng(), 1024)
-                .expect("generating a 1024-bit RSA key");
-            let public_pem = private
-                .to_public_key()
-                .to_public_key_pem(LineEnding::LF)
-                .expect("encoding an RSA public key as PEM");
-            Arc::new(KeyPair {
-                private,
-                public_pem,
-            })
+            let private = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).expect("generating a 1024-bit RSA key");
+            let public_pem =
+                private.to_public_key().to_public_key_pem(LineEnding::LF).expect("encoding an RSA public key as PEM");
+            Arc::new(KeyPair { private, public_pem })
         })
         .clone()
 }
@@ -108,136 +178,27 @@ pub(crate) struct TokenBook {
     pub(crate) management_issued: AtomicU64,
 }
 
-/// One user of the pool.
-#[derive(Clone, Debug)]
-pub(crate) struct User {
-    pub(crate) id: String,
-    pub(crate) username: Option<String>,
-    /// Stored lower-cased.
-    pub(crate) email: Option<String>,
-    pub(crate) phone: Option<String>,
-    pub(crate) external_id: Option<String>,
-    /// Argon2 PHC string; the clear text is never kept.
-    pub(crate) password_hash: Option<String>,
-    pub(crate) created_at: String,
-    pub(crate) updated_at: String,
-}
-
-impl User {
-    /// Whether `password` (clear text) is this user's password.
-    pub(crate) fn check_password(&self, password: &str) -> bool {
-        self.password_hash
-            .as_deref()
-            .is_some_and(|h| crypto::verify_password(h, password))
-    }
-
-    /// The user as Authing's REST and GraphQL `User` object (camelCase fields).
-    pub(crate) fn to_json(&self, pool_id: &str, with_custom_data: bool) -> Value {
-        let mut v = json!({
-            "id": self.id,
-            "arn": format!("arn:cn:authing:{pool_id}:user:{}", self.id),
-            "userPoolId": pool_id,
-            "status": "Activated",
-            "username": self.username,
-            "email": self.email,
-            "emailVerified": false,
-            "phone": self.phone,
-            "phoneVerified": false,
-            "externalId": self.external_id,
-            "identities": [],
-            "registerSource": ["import:manual"],
-            "loginsCount": 0,
-            "blocked": false,
-            "isDeleted": false,
-            "createdAt": self.created_at,
-            "updatedAt": self.updated_at,
-        });
-        if with_custom_data {
-            v["customData"] = json!([]);
-        }
-        v
-    }
-}
-
-/// The users of the pool, in creation order.
-#[derive(Default)]
-pub(crate) struct UserStore {
-    users: Vec<User>,
-}
-
-impl UserStore {
-    pub(crate) fn get(&self, id: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.id == id)
-    }
-
-    /// Finds a user by any of the identifiers given (e-mails compare case-insensitively).
-    pub(crate) fn find(
-        &self,
-        email: Option<&str>,
-        phone: Option<&str>,
-        username: Option<&str>,
-        external_id: Option<&str>,
-    ) -> Option<&User> {
-        let email = email.map(str::to_lowercase);
-        self.users.iter().find(|u| {
-            matches(u.email.as_deref(), email.as_deref())
-                || matches(u.phone.as_deref(), phone)
-                || matches(u.username.as_deref(), username)
-                || matches(u.external_id.as_deref(), external_id)
-        })
-    }
-
-    /// Adds a user whose identifiers are unique in the pool.
-    pub(crate) fn insert(&mut self, user: User) -> Result<(), ApiError> {
-        if user.username.is_none()
-            && user.email.is_none()
-            && user.phone.is_none()
-            && user.external_id.is_none()
-        {
-            return Err(ApiError::with_message(
-                Code::BadRequest,
-                "用户名、邮箱、手机号至少需要一个",
-                "A user needs a username, e-mail, phone or external id",
-            ));
-        }
-        if let Some(name) = &user.username
-            && self.find(None, None, Some(name), None).is_some()
-        {
-            return Err(ApiError::new(Code::UsernameExists));
-        }
-        if self
-            .find(
-                user.email.as_deref(),
-                user.phone.as_deref(),
-                None,
-                user.external_id.as_deref(),
-            )
-            .is_some()
-        {
-            return Err(ApiError::new(Code::UserExists));
-        }
-        self.users.push(user);
-        Ok(())
-    }
-}
-
-fn matches(stored: Option<&str>, wanted: Option<&str>) -> bool {
-    matches!((stored, wanted), (Some(s), Some(w)) if s == w)
-}
-
 /// Everything one emulator knows.
 pub(crate) struct State {
     pub(crate) pool: Credentials,
     pub(crate) app: Credentials,
     /// The id of the pool's administrator, the subject of management tokens.
     pub(crate) admin_id: String,
+    /// When the emulator started (ISO-8601): the creation time of its pool and application.
+    pub(crate) created_at: String,
     pub(crate) keys: Arc<KeyPair>,
     /// HS256 secret of the tokens this emulator signs.
     pub(crate) jwt_secret: Vec<u8>,
     pub(crate) management_token_ttl: Duration,
     pub(crate) tokens: TokenBook,
     counters: Mutex<HashMap<String, u64>>,
+    /// Lock order: `users` before `access` before `udf` before `sessions` before `actions`.
     pub(crate) users: RwLock<UserStore>,
+    /// Roles, groups, policies, memberships and policy assignments.
+    pub(crate) access: RwLock<AccessStore>,
+    pub(crate) udf: RwLock<UdfStore>,
+    pub(crate) sessions: Mutex<SessionBook>,
+    pub(crate) actions: Mutex<Vec<Action>>,
 }
 
 impl State {
@@ -246,16 +207,22 @@ impl State {
         let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
         let mut jwt_secret = vec![0u8; 32];
         rand::thread_rng().fill_bytes(&mut jwt_secret);
+        let created_at = now_iso();
         State {
+            access: RwLock::new(AccessStore::new(&created_at)),
             pool,
             app,
             admin_id: new_id(),
+            created_at,
             keys: shared_keys(),
             jwt_secret,
             management_token_ttl,
             tokens: TokenBook::default(),
             counters: Mutex::new(HashMap::new()),
             users: RwLock::new(UserStore::default()),
+            udf: RwLock::new(UdfStore::default()),
+            sessions: Mutex::new(SessionBook::default()),
+            actions: Mutex::new(Vec::new()),
         }
     }
 
@@ -289,6 +256,72 @@ impl State {
         self.users.write().unwrap_or_else(PoisonError::into_inner)
     }
 
+    pub(crate) fn access_read(&self) -> std::sync::RwLockReadGuard<'_, AccessStore> {
+        self.access.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn access_write(&self) -> std::sync::RwLockWriteGuard<'_, AccessStore> {
+        self.access.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn udf_read(&self) -> std::sync::RwLockReadGuard<'_, UdfStore> {
+        self.udf.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn udf_write(&self) -> std::sync::RwLockWriteGuard<'_, UdfStore> {
+        self.udf.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn sessions(&self) -> std::sync::MutexGuard<'_, SessionBook> {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn actions(&self) -> std::sync::MutexGuard<'_, Vec<Action>> {
+        self.actions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The groups and roles of a user (departments do not exist yet).
+    pub(crate) fn memberships(&self, user_id: &str) -> crate::users::Memberships {
+        self.access_read().memberships(user_id)
+    }
+
+    /// Removes what refers to a deleted user: its memberships and USER policy assignments.
+    pub(crate) fn forget_user(&self, user_id: &str) {
+        self.access_write().forget_user(user_id);
+    }
+
+    /// Appends an entry to the user-action log.
+    pub(crate) fn record(&self, action: Action) {
+        self.actions().push(action);
+    }
+
+    /// The pool's one application, as the REST `Application` object.
+    pub(crate) fn application_json(&self) -> Value {
+        json!({
+            "id": self.app.id,
+            "userPoolId": self.pool.id,
+            "name": "Emulator App",
+            "description": null,
+            "identifier": "emulator-app",
+            "protocol": "oidc",
+            "logo": "",
+            "redirectUris": [],
+            "logoutRedirectUris": [],
+            "isOfficial": false,
+            "isDeleted": false,
+            "isDefault": true,
+            "registerDisabled": false,
+            "skipMfa": false,
+            "createdAt": self.created_at,
+            "updatedAt": self.created_at,
+        })
+    }
+
+    /// The application object of `app_id` when it is the pool's application.
+    pub(crate) fn application(&self, app_id: &str) -> Option<Value> {
+        (app_id == self.app.id).then(|| self.application_json())
+    }
+
     /// Creates a user from clear-text fields (the password is hashed here).
     pub(crate) fn add_user(
         &self,
@@ -298,26 +331,20 @@ impl State {
         external_id: Option<String>,
         password: Option<&str>,
     ) -> Result<String, ApiError> {
-        let now = now_iso();
-        let user = User {
-            id: new_id(),
-            username,
-            email: email.map(|e| e.to_lowercase()),
-            phone,
-            external_id,
-            password_hash: password.map(crypto::hash_password),
-            created_at: now.clone(),
-            updated_at: now,
-        };
-        let id = user.id.clone();
-        self.users_write().insert(user)?;
-        Ok(id)
+        let mut user = User::new(&self.pool.id, new_id(), now_iso());
+        user.username = username;
+        user.email = email;
+        user.phone = phone;
+        user.external_id = external_id;
+        user.password_hash = password.map(crypto::hash_password);
+        Ok(self.users_write().insert(user)?.id)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Code;
 
     #[test]
     fn iso_dates_look_right() {
@@ -336,27 +363,45 @@ mod tests {
 
     #[test]
     fn store_is_unique_and_case_insensitive() {
-        let pool = Credentials {
-            id: "p".into(),
-            secret: "s".into(),
-        };
+        let pool = Credentials { id: "p".into(), secret: "s".into() };
         let st = State::new(pool.clone(), pool, Duration::from_secs(60));
-        let id = st
-            .add_user(None, Some("A@B.io".into()), None, None, Some("pw"))
-            .unwrap();
+        let id = st.add_user(None, Some("A@B.io".into()), None, None, Some("pw")).unwrap();
         let users = st.users_read();
         let u = users.find(Some("a@b.IO"), None, None, None).unwrap();
         assert_eq!(u.id, id);
-        assert!(crypto::verify_password(
-            u.password_hash.as_deref().unwrap(),
-            "pw"
-        ));
+        assert!(crypto::verify_password(u.password_hash.as_deref().unwrap(), "pw"));
         drop(users);
-        let err = st
-            .add_user(None, Some("a@b.io".into()), None, None, None)
-            .unwrap_err();
+        let err = st.add_user(None, Some("a@b.io".into()), None, None, None).unwrap_err();
         assert_eq!(err.code, Code::UserExists);
         let err = st.add_user(None, None, None, None, None).unwrap_err();
         assert_eq!(err.code, Code::BadRequest);
+    }
+
+    #[test]
+    fn iso_datetimes() {
+        for ok in [
+            "2024-05-09",
+            "2024-05-09T07:29:33Z",
+            "2024-05-09T07:29:33.186Z",
+            "2024-05-09T07:29:33.186123",
+            "2024-02-29 07:29",
+            "2024-05-09T07:29:33+08:00",
+            "2024-05-09T07:29:33-0530",
+            &now_iso(),
+        ] {
+            assert!(is_iso_datetime(ok), "{ok}");
+        }
+        for bad in [
+            "1715239773186",
+            "",
+            "2024-13-01",
+            "2023-02-29",
+            "2024-05-09T25:00",
+            "2024-05-09T07:29:33.Z",
+            "2024-05-09T07:29:33+8",
+            "yesterday",
+        ] {
+            assert!(!is_iso_datetime(bad), "{bad}");
+        }
     }
 }

@@ -10,9 +10,24 @@
 //! }
 //! ```
 //!
-//! `data.type` tells a management token from a user token (`"user"`, as Authing's own user tokens say).
-//! `epoch` is the revocation generation the token was issued in: revoking raises the pool's epoch, and a
-//! token of an older epoch is refused.
+//! User token claims (signed by `refreshToken`, the shape of Authing's admin-issued user tokens):
+//!
+//! ```json
+//! {
+//!   "sub": "<user id>", "iat": 1700000000, "exp": 1701296000, "jti": "<32 hex>",
+//!   "iss": "authing-emulator", "userPoolId": "<pool id>", "epoch": 0,
+//!   "data": {
+//!     "type": "user", "userPoolId": "<pool id>", "appId": "<app id>", "arn": "arn:cn:authing:<pool>:user:<id>",
+//!     "id": "<user id>", "userId": "<user id>", "_id": "<user id>", "phone": null, "email": "a@b.io",
+//!     "username": "ada", "unionid": null, "openid": null, "clientId": "<app id>"
+//!   }
+//! }
+//! ```
+//!
+//! `data.type` tells a management token from a user token. `epoch` is the revocation generation the
+//! token was issued in: for management tokens the pool's (see `revoke_management_tokens`), for user tokens
+//! the user's (see `sessions`); a token of an older generation is refused, and so is the token of a user
+//! that no longer exists. User tokens live [`USER_TOKEN_TTL`] seconds.
 
 use std::sync::atomic::Ordering;
 
@@ -20,6 +35,10 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::state::{State, random_hex, unix_now};
+use crate::users::User;
+
+/// How long user tokens live: 15 days, Authing's default `tokenExpiresAfter`.
+pub(crate) const USER_TOKEN_TTL: u64 = 15 * 24 * 3600;
 
 const ISSUER: &str = "authing-emulator";
 
@@ -32,8 +51,12 @@ pub(crate) struct TokenData {
     pub(crate) kind: String,
     pub(crate) id: String,
     pub(crate) user_pool_id: String,
+    /// The application of a user token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) email: Option<String>,
+    pub(crate) app_id: Option<String>,
+    /// The other claims of a user token.
+    #[serde(flatten)]
+    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The claims of a token.
@@ -86,22 +109,57 @@ pub(crate) fn issue_management(state: &State) -> Issued {
             kind: "management".to_owned(),
             id: state.admin_id.clone(),
             user_pool_id: state.pool.id.clone(),
-            email: None,
+            app_id: None,
+            extra: serde_json::Map::new(),
         },
     };
-    let token = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(&state.jwt_secret),
-    )
-    .expect("HS256 signing cannot fail");
-    let n = state
-        .tokens
-        .management_issued
-        .fetch_add(1, Ordering::Relaxed)
-        + 1;
+    let token = sign(state, &claims);
+    let n = state.tokens.management_issued.fetch_add(1, Ordering::Relaxed) + 1;
     tracing::debug!(issued = n, "management token issued");
     Issued { token, iat, exp }
+}
+
+fn sign(state: &State, claims: &Claims) -> String {
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(&state.jwt_secret))
+        .expect("HS256 signing cannot fail")
+}
+
+/// Signs a user token for `user` in the application `app_id`, and records it in the user's sessions.
+pub(crate) fn issue_user(state: &State, user: &User, app_id: &str) -> Issued {
+    let iat = unix_now();
+    let exp = iat.saturating_add(USER_TOKEN_TTL);
+    let epoch = state.sessions().issue(&user.id, app_id, exp);
+    let extra = serde_json::json!({
+        "arn": user.arn,
+        "userId": user.id,
+        "_id": user.id,
+        "phone": user.phone,
+        "email": user.email,
+        "username": user.username,
+        "unionid": user.unionid,
+        "openid": user.openid,
+        "clientId": app_id,
+    });
+    let claims = Claims {
+        sub: user.id.clone(),
+        iat,
+        exp,
+        jti: random_hex(16),
+        iss: ISSUER.to_owned(),
+        user_pool_id: state.pool.id.clone(),
+        epoch,
+        data: TokenData {
+            kind: "user".to_owned(),
+            id: user.id.clone(),
+            user_pool_id: state.pool.id.clone(),
+            app_id: Some(app_id.to_owned()),
+            extra: match extra {
+                serde_json::Value::Object(map) => map,
+                _ => serde_json::Map::new(),
+            },
+        },
+    };
+    Issued { token: sign(state, &claims), iat, exp }
 }
 
 /// Checks any token this emulator signed: signature, pool, expiry and, for management tokens, revocation.
@@ -110,23 +168,24 @@ pub(crate) fn verify(state: &State, token: &str) -> Result<Claims, Refusal> {
     validation.leeway = 0;
     validation.set_issuer(&[ISSUER]);
     validation.set_required_spec_claims(&["exp", "iat", "sub"]);
-    let claims = jsonwebtoken::decode::<Claims>(
-        token,
-        &DecodingKey::from_secret(&state.jwt_secret),
-        &validation,
-    )
-    .map_err(|e| match e.kind() {
-        jsonwebtoken::errors::ErrorKind::ExpiredSignature => Refusal::Expired,
-        _ => Refusal::Invalid,
-    })?
-    .claims;
+    let claims = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&state.jwt_secret), &validation)
+        .map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => Refusal::Expired,
+            _ => Refusal::Invalid,
+        })?
+        .claims;
     if claims.user_pool_id != state.pool.id {
         return Err(Refusal::Invalid);
     }
-    if claims.data.kind == "management"
-        && claims.epoch < state.tokens.management_epoch.load(Ordering::SeqCst)
-    {
+    if claims.data.kind == "management" && claims.epoch < state.tokens.management_epoch.load(Ordering::SeqCst) {
         return Err(Refusal::Revoked);
+    }
+    if claims.data.kind == "user" {
+        let exists = state.users_read().get(&claims.data.id).is_some();
+        let app = claims.data.app_id.as_deref().unwrap_or_default();
+        if !exists || !state.sessions().is_valid(&claims.data.id, app, claims.epoch) {
+            return Err(Refusal::Revoked);
+        }
     }
     Ok(claims)
 }
@@ -134,11 +193,7 @@ pub(crate) fn verify(state: &State, token: &str) -> Result<Claims, Refusal> {
 /// Checks a management token (the `Authorization: Bearer` of management calls).
 pub(crate) fn verify_management(state: &State, token: &str) -> Result<Claims, Refusal> {
     let claims = verify(state, token)?;
-    if claims.data.kind == "management" {
-        Ok(claims)
-    } else {
-        Err(Refusal::Invalid)
-    }
+    if claims.data.kind == "management" { Ok(claims) } else { Err(Refusal::Invalid) }
 }
 
 /// The token of an `authorization` header value: `Bearer <token>` (scheme case-insensitive).
@@ -156,10 +211,7 @@ mod tests {
     use crate::state::Credentials;
 
     fn state(ttl: u64) -> State {
-        let c = Credentials {
-            id: "pool".into(),
-            secret: "s".into(),
-        };
+        let c = Credentials { id: "pool".into(), secret: "s".into() };
         State::new(c.clone(), c, Duration::from_secs(ttl))
     }
 
@@ -175,6 +227,23 @@ mod tests {
         assert_eq!(verify(&st, &t.token).unwrap_err(), Refusal::Revoked);
         let t2 = issue_management(&st);
         assert!(verify_management(&st, &t2.token).is_ok());
+    }
+
+    #[test]
+    fn user_tokens_are_revoked_per_user() {
+        let st = state(3600);
+        let id = st.add_user(Some("ada".into()), None, None, None, None).unwrap();
+        let user = st.users_read().get(&id).unwrap().clone();
+        let t = issue_user(&st, &user, &st.app.id);
+        let claims = verify(&st, &t.token).unwrap();
+        assert_eq!(claims.sub, id);
+        assert_eq!(claims.data.kind, "user");
+        assert_eq!(claims.data.extra["username"], "ada");
+        assert!(verify_management(&st, &t.token).is_err());
+        st.sessions().revoke(&id, None);
+        assert_eq!(verify(&st, &t.token).unwrap_err(), Refusal::Revoked);
+        let t2 = issue_user(&st, &user, &st.app.id);
+        assert!(verify(&st, &t2.token).is_ok());
     }
 
     #[test]

@@ -16,9 +16,7 @@ async fn prints_its_settings_first_then_serves() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let info: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
     let host = info["host"].as_str().unwrap().to_owned();
     assert!(host.starts_with("http://127.0.0.1:"), "{host}");
@@ -26,12 +24,7 @@ async fn prints_its_settings_first_then_serves() {
     for key in ["user_pool_id", "app_id", "app_secret"] {
         assert!(info[key].as_str().is_some_and(|v| !v.is_empty()), "{key}");
     }
-    assert!(
-        info["public_key"]
-            .as_str()
-            .unwrap()
-            .starts_with("-----BEGIN PUBLIC KEY-----")
-    );
+    assert!(info["public_key"].as_str().unwrap().starts_with("-----BEGIN PUBLIC KEY-----"));
     let res = reqwest::get(format!("{host}/api/v2/.well-known")).await;
     child.kill().unwrap();
     child.wait().unwrap();

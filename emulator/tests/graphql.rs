@@ -12,13 +12,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn access_token_is_a_jwt() {
     let emu = Emulator::start().await.unwrap();
-    let body = gql(
-        &emu,
-        ACCESS_TOKEN,
-        json!({ "userPoolId": emu.user_pool_id(), "secret": emu.secret() }),
-        None,
-    )
-    .await;
+    let body = gql(&emu, ACCESS_TOKEN, json!({ "userPoolId": emu.user_pool_id(), "secret": emu.secret() }), None).await;
     assert!(body.get("errors").is_none(), "{body}");
     let res = &body["data"]["accessToken"];
     let (exp, iat) = (res["exp"].as_i64().unwrap(), res["iat"].as_i64().unwrap());
@@ -27,12 +21,8 @@ async fn access_token_is_a_jwt() {
     let token = res["accessToken"].as_str().unwrap();
     let parts: Vec<&str> = token.split('.').collect();
     assert_eq!(parts.len(), 3);
-    let claims: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(parts[1])
-            .unwrap(),
-    )
-    .unwrap();
+    let claims: Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     assert_eq!(claims["exp"], exp);
     assert_eq!(claims["iat"], iat);
     assert!(claims["sub"].is_string());
@@ -46,46 +36,23 @@ async fn access_token_is_a_jwt() {
 
 #[tokio::test]
 async fn ttl_is_configurable() {
-    let emu = Emulator::builder()
-        .management_token_ttl(Duration::from_secs(90))
-        .start()
-        .await
-        .unwrap();
-    let body = gql(
-        &emu,
-        ACCESS_TOKEN,
-        json!({ "userPoolId": emu.user_pool_id(), "secret": emu.secret() }),
-        None,
-    )
-    .await;
+    let emu = Emulator::builder().management_token_ttl(Duration::from_secs(90)).start().await.unwrap();
+    let body = gql(&emu, ACCESS_TOKEN, json!({ "userPoolId": emu.user_pool_id(), "secret": emu.secret() }), None).await;
     let res = &body["data"]["accessToken"];
-    assert_eq!(
-        res["exp"].as_i64().unwrap() - res["iat"].as_i64().unwrap(),
-        90
-    );
+    assert_eq!(res["exp"].as_i64().unwrap() - res["iat"].as_i64().unwrap(), 90);
 }
 
 #[tokio::test]
 async fn wrong_credentials_are_refused_in_object_form() {
     let emu = Emulator::start().await.unwrap();
-    let body = gql(
-        &emu,
-        ACCESS_TOKEN,
-        json!({ "userPoolId": emu.user_pool_id(), "secret": "wrong" }),
-        None,
-    )
-    .await;
+    let body = gql(&emu, ACCESS_TOKEN, json!({ "userPoolId": emu.user_pool_id(), "secret": "wrong" }), None).await;
     assert_error(&body, 1001);
     assert_eq!(body["data"], Value::Null);
     assert_eq!(body["errors"][0]["message"]["message"], "用户池密钥错误");
 
-    let body = gql(
-        &emu,
-        ACCESS_TOKEN,
-        json!({ "userPoolId": "000000000000000000000000", "secret": emu.secret() }),
-        None,
-    )
-    .await;
+    let body =
+        gql(&emu, ACCESS_TOKEN, json!({ "userPoolId": "000000000000000000000000", "secret": emu.secret() }), None)
+            .await;
     assert_error(&body, 2224);
     assert_eq!(body["errors"][0]["message"]["message"], "用户池不存在");
 
@@ -101,10 +68,7 @@ async fn wrong_credentials_are_refused_in_object_form() {
         .unwrap();
     let body: Value = res.json().await.unwrap();
     assert_error(&body, 1001);
-    assert_eq!(
-        body["errors"][0]["message"]["message"],
-        "Wrong user pool secret"
-    );
+    assert_eq!(body["errors"][0]["message"]["message"], "Wrong user pool secret");
 }
 
 #[tokio::test]
@@ -113,10 +77,7 @@ async fn is_user_exists_needs_a_management_token() {
     let vars = json!({ "email": "ada@example.com" });
     let body = gql(&emu, IS_USER_EXISTS, vars.clone(), None).await;
     assert_error(&body, 2020);
-    assert_eq!(
-        body["errors"][0]["message"]["message"],
-        "尚未登录，无访问权限"
-    );
+    assert_eq!(body["errors"][0]["message"]["message"], "尚未登录，无访问权限");
     assert_eq!(body["errors"][0]["path"], json!(["isUserExists"]));
 
     let body = gql(&emu, IS_USER_EXISTS, vars.clone(), Some("not-a-token")).await;
@@ -126,23 +87,10 @@ async fn is_user_exists_needs_a_management_token() {
     let body = gql(&emu, IS_USER_EXISTS, vars.clone(), Some(&mt)).await;
     assert_eq!(body, json!({ "data": { "isUserExists": false } }));
 
-    emu.add_user(NewUser::new().email("Ada@Example.com"))
-        .unwrap();
-    let body = gql(
-        &emu,
-        IS_USER_EXISTS,
-        json!({ "email": "ADA@example.COM" }),
-        Some(&mt),
-    )
-    .await;
+    emu.add_user(NewUser::new().email("Ada@Example.com")).unwrap();
+    let body = gql(&emu, IS_USER_EXISTS, json!({ "email": "ADA@example.COM" }), Some(&mt)).await;
     assert_eq!(body["data"]["isUserExists"], true);
-    let body = gql(
-        &emu,
-        IS_USER_EXISTS,
-        json!({ "username": "ada" }),
-        Some(&mt),
-    )
-    .await;
+    let body = gql(&emu, IS_USER_EXISTS, json!({ "username": "ada" }), Some(&mt)).await;
     assert_eq!(body["data"]["isUserExists"], false);
     assert_eq!(emu.request_count("isUserExists"), 5);
 }
@@ -178,13 +126,7 @@ async fn revoked_tokens_are_refused_and_fresh_ones_work() {
     assert!(body.get("errors").is_none());
 
     let fresh = management_token(&emu).await;
-    let body = gql(
-        &emu,
-        IS_USER_EXISTS,
-        json!({ "username": "x" }),
-        Some(&fresh),
-    )
-    .await;
+    let body = gql(&emu, IS_USER_EXISTS, json!({ "username": "x" }), Some(&fresh)).await;
     assert_eq!(body["data"]["isUserExists"], false);
 }
 
@@ -201,13 +143,7 @@ async fn check_login_status_of_garbage_is_false() {
     }
     // without the argument, the bearer token of the request is checked
     let mt = management_token(&emu).await;
-    let body = gql(
-        &emu,
-        "{ checkLoginStatus { status } }",
-        json!({}),
-        Some(&mt),
-    )
-    .await;
+    let body = gql(&emu, "{ checkLoginStatus { status } }", json!({}), Some(&mt)).await;
     assert_eq!(body["data"]["checkLoginStatus"]["status"], true);
 }
 
@@ -242,31 +178,19 @@ async fn malformed_requests_get_authing_errors() {
         ("query not a string", r#"{"query": 42}"#.to_owned()),
         ("syntax error", json!({ "query": "query {" }).to_string()),
         ("unknown field", json!({ "query": "{ nope }" }).to_string()),
-        (
-            "unknown argument",
-            json!({ "query": "{ isUserExists(foo: \"x\") }" }).to_string(),
-        ),
+        ("unknown argument", json!({ "query": "{ isUserExists(foo: \"x\") }" }).to_string()),
         (
             "wrong variable type",
-            json!({ "query": ACCESS_TOKEN, "variables": { "userPoolId": 12, "secret": ["x"] } })
-                .to_string(),
+            json!({ "query": ACCESS_TOKEN, "variables": { "userPoolId": 12, "secret": ["x"] } }).to_string(),
         ),
-        (
-            "missing variable",
-            json!({ "query": ACCESS_TOKEN, "variables": {} }).to_string(),
-        ),
-        (
-            "unknown operation",
-            json!({ "query": ACCESS_TOKEN, "operationName": "other" }).to_string(),
-        ),
+        ("missing variable", json!({ "query": ACCESS_TOKEN, "variables": {} }).to_string()),
+        ("unknown operation", json!({ "query": ACCESS_TOKEN, "operationName": "other" }).to_string()),
         ("mutation", json!({ "query": "mutation { x }" }).to_string()),
     ];
     for (what, body) in cases {
         let (status, res) = gql_raw(&emu, body, None).await;
         assert_eq!(status, 200, "{what}: {res}");
-        let errors = res["errors"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{what}: {res}"));
+        let errors = res["errors"].as_array().unwrap_or_else(|| panic!("{what}: {res}"));
         assert!(!errors.is_empty(), "{what}");
         for e in errors {
             assert_eq!(e["message"]["code"], 400, "{what}: {res}");
@@ -297,11 +221,7 @@ async fn oversized_bodies_are_refused_and_the_server_goes_on() {
 #[tokio::test]
 async fn other_methods_get_an_authing_error() {
     let emu = Emulator::start().await.unwrap();
-    let res = client()
-        .get(format!("{}/graphql/v2", emu.host()))
-        .send()
-        .await
-        .unwrap();
+    let res = client().get(format!("{}/graphql/v2", emu.host())).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 405);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["errors"][0]["message"]["code"], 405);
@@ -344,42 +264,19 @@ async fn introspection_works_without_a_token() {
     assert!(res.get("errors").is_none(), "{res}");
     let schema = &res["data"]["__schema"];
     assert_eq!(schema["queryType"]["name"], "Query");
-    assert_eq!(schema["mutationType"], Value::Null);
-    let names: Vec<&str> = schema["types"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|t| t["name"].as_str())
-        .collect();
-    for name in [
-        "Query",
-        "AccessTokenRes",
-        "JWTTokenStatus",
-        "JWTTokenStatusDetail",
-    ] {
+    assert_eq!(schema["mutationType"]["name"], "Mutation");
+    let names: Vec<&str> = schema["types"].as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
+    for name in
+        ["Query", "AccessTokenRes", "JWTTokenStatus", "JWTTokenStatusDetail", "Mutation", "User", "UserDefinedData"]
+    {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
-    let query = schema["types"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "Query")
-        .unwrap();
-    let access = query["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "accessToken")
-        .unwrap();
+    let query = schema["types"].as_array().unwrap().iter().find(|t| t["name"] == "Query").unwrap();
+    let access = query["fields"].as_array().unwrap().iter().find(|f| f["name"] == "accessToken").unwrap();
     assert_eq!(access["type"]["kind"], "NON_NULL");
     assert_eq!(access["type"]["ofType"]["name"], "AccessTokenRes");
     // with an (irrelevant) authorization header, as the Python SDK sends it
-    let (status, res) = gql_raw(
-        &emu,
-        json!({ "query": INTROSPECTION }).to_string(),
-        Some("x"),
-    )
-    .await;
+    let (status, res) = gql_raw(&emu, json!({ "query": INTROSPECTION }).to_string(), Some("x")).await;
     assert_eq!(status, 200);
     assert!(res.get("errors").is_none(), "{res}");
 }

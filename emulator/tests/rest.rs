@@ -47,26 +47,14 @@ async fn user_detail_needs_a_management_token() {
 #[tokio::test]
 async fn user_detail_finds_stored_users() {
     let emu = Emulator::start().await.unwrap();
-    let id = emu
-        .add_user(
-            NewUser::new()
-                .username("ada")
-                .email("Ada@Example.com")
-                .password("pw"),
-        )
-        .unwrap();
+    let id = emu.add_user(NewUser::new().username("ada").email("Ada@Example.com").password("pw")).unwrap();
     assert!(emu.check_user_password(&id, "pw"));
     assert!(!emu.check_user_password(&id, "PW"));
     let dup = emu.add_user(NewUser::new().username("ada")).unwrap_err();
     assert_eq!(dup.code, 2034);
-    let dup = emu
-        .add_user(NewUser::new().email("ADA@example.com"))
-        .unwrap_err();
+    let dup = emu.add_user(NewUser::new().email("ADA@example.com")).unwrap_err();
     assert_eq!(dup.code, 2026);
-    assert_eq!(
-        emu.add_user(NewUser::new().password("x")).unwrap_err().code,
-        400
-    );
+    assert_eq!(emu.add_user(NewUser::new().password("x")).unwrap_err().code, 400);
 
     let mt = management_token(&emu).await;
     let (_, body) = rest_get(&emu, &format!("/api/v2/users/{id}"), Some(&mt)).await;
@@ -97,12 +85,8 @@ async fn user_detail_finds_stored_users() {
 #[tokio::test]
 async fn english_messages_on_request() {
     let emu = Emulator::start().await.unwrap();
-    let res = client()
-        .get(format!("{}/api/v2/users/x", emu.host()))
-        .header("x-authing-lang", "en-US")
-        .send()
-        .await
-        .unwrap();
+    let res =
+        client().get(format!("{}/api/v2/users/x", emu.host())).header("x-authing-lang", "en-US").send().await.unwrap();
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], 2020);
     assert_eq!(body["message"], "Not logged in, access denied");
@@ -127,18 +111,10 @@ async fn dropping_the_handle_stops_the_server() {
     assert_eq!(status, 200);
     drop(emu);
     tokio::task::yield_now().await;
-    let fresh = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
+    let fresh = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     let mut stopped = false;
     for _ in 0..50 {
-        if fresh
-            .get(format!("{host}/api/v2/.well-known"))
-            .send()
-            .await
-            .is_err()
-        {
+        if fresh.get(format!("{host}/api/v2/.well-known")).send().await.is_err() {
             stopped = true;
             break;
         }
@@ -149,12 +125,7 @@ async fn dropping_the_handle_stops_the_server() {
 
 #[tokio::test]
 async fn debug_output_redacts_secrets() {
-    let emu = Emulator::builder()
-        .secret("pool-secret-value")
-        .app_secret("app-secret-value")
-        .start()
-        .await
-        .unwrap();
+    let emu = Emulator::builder().secret("pool-secret-value").app_secret("app-secret-value").start().await.unwrap();
     let shown = format!("{emu:?}");
     assert!(shown.contains(emu.user_pool_id()));
     assert!(!shown.contains("pool-secret-value") && !shown.contains("app-secret-value"));

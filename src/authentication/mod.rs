@@ -60,10 +60,7 @@ impl AuthenticationClient {
     /// [`AuthingError::Config`] naming `app_id` when neither an application id nor a user-pool id is set.
     pub fn new(options: &Options) -> Result<Self> {
         if options.app_id.is_none() && options.user_pool_id.is_none() {
-            return Err(AuthingError::config(
-                "app_id",
-                "is required (or a user_pool_id)",
-            ));
+            return Err(AuthingError::config("app_id", "is required (or a user_pool_id)"));
         }
         let endpoint = Endpoint::new(
             options.app_host(),
@@ -71,33 +68,18 @@ impl AuthenticationClient {
             options.app_id.as_deref(),
             options.transport.lang(),
         )?;
-        let app = App {
-            app_id: options.app_id.clone(),
-            user_pool_id: options.user_pool_id.clone(),
-            endpoint,
-        };
-        Ok(Self {
-            transport: options.transport.clone(),
-            app: Arc::new(app),
-            token: options.token.clone(),
-        })
+        let app = App { app_id: options.app_id.clone(), user_pool_id: options.user_pool_id.clone(), endpoint };
+        Ok(Self { transport: options.transport.clone(), app: Arc::new(app), token: options.token.clone() })
     }
 
     /// The same client acting for the user whose token this is.
     pub fn with_token(&self, token: impl Into<AccessToken>) -> Self {
-        Self {
-            transport: self.transport.clone(),
-            app: self.app.clone(),
-            token: Some(token.into()),
-        }
+        Self { transport: self.transport.clone(), app: self.app.clone(), token: Some(token.into()) }
     }
 
     /// The same client acting for nobody.
     pub fn without_token(&self) -> Self {
-        Self {
-            token: None,
-            ..self.clone()
-        }
+        Self { token: None, ..self.clone() }
     }
 
     /// The user's token this client holds, if any.
@@ -139,24 +121,9 @@ impl AuthenticationClient {
     ///
     /// # Errors
     /// [`AuthingError::Api`] for Authing's refusals, decode errors when `data` is not a `T`.
-    pub async fn graphql<T: DeserializeOwned>(
-        &self,
-        document: &str,
-        variables: &impl Serialize,
-    ) -> Result<T> {
-        let operation = Operation {
-            name: "graphql",
-            kind: OperationKind::of_document(document),
-            document,
-        };
-        self.transport
-            .graphql(
-                &self.app.endpoint,
-                self.token.as_ref(),
-                operation,
-                variables,
-            )
-            .await
+    pub async fn graphql<T: DeserializeOwned>(&self, document: &str, variables: &impl Serialize) -> Result<T> {
+        let operation = Operation { name: "graphql", kind: OperationKind::of_document(document), document };
+        self.transport.graphql(&self.app.endpoint, self.token.as_ref(), operation, variables).await
     }
 
     /// Encrypts a password with the user pool's public key, as every call that sends a password does by itself.
@@ -179,24 +146,14 @@ mod tests {
         let base = AuthenticationClient::new(&options).unwrap();
         let alice = base.with_token("alice-token");
         let bob = alice.with_token("bob-token");
-        assert!(
-            Arc::ptr_eq(&base.transport, &alice.transport)
-                && Arc::ptr_eq(&alice.transport, &bob.transport)
-        );
+        assert!(Arc::ptr_eq(&base.transport, &alice.transport) && Arc::ptr_eq(&alice.transport, &bob.transport));
         assert!(Arc::ptr_eq(&base.app, &bob.app));
         assert_eq!(alice.token().unwrap().expose(), "alice-token");
         assert_eq!(bob.token().unwrap().expose(), "bob-token");
         assert!(base.token().is_none() && bob.without_token().token().is_none());
-        let options = Options {
-            user_pool_id: Some("pool".into()),
-            secret: Some("s".into()),
-            ..options
-        };
+        let options = Options { user_pool_id: Some("pool".into()), secret: Some("s".into()), ..options };
         let management = crate::ManagementClient::new(&options).unwrap();
-        assert!(
-            Arc::ptr_eq(&management.transport, &base.transport),
-            "one transport for both clients"
-        );
+        assert!(Arc::ptr_eq(&management.transport, &base.transport), "one transport for both clients");
     }
 
     #[test]

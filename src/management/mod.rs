@@ -1,4 +1,30 @@
-//! The administrator's client: [`ManagementClient`].
+//! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`]
+//! and [`Policies`].
+
+mod custom_data;
+mod groups;
+mod paging;
+mod policies;
+mod roles;
+mod udf;
+mod user_links;
+mod users;
+
+pub use groups::{
+    CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,
+};
+pub use policies::{AddAssignmentsBuilder, CreatePolicyBuilder, ListPoliciesBuilder, Policies, UpdatePolicyBuilder};
+pub use roles::{
+    CreateRoleBuilder, ListAssignmentsBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles,
+    UpdateRoleBuilder,
+};
+pub use udf::{SetUdfBuilder, Udf};
+pub use user_links::{HasRoleBuilder, ListUserRolesBuilder, UserRolesBuilder};
+pub use users::{
+    BatchGetUsersBuilder, CheckLoginStatusBuilder, CreateUserBuilder, FindUserBuilder, ListArchivedUsersBuilder,
+    ListUserActionsBuilder, ListUsersBuilder, LogoutUserBuilder, SearchUsersBuilder, UserDetailBuilder,
+    UserExistsBuilder, Users,
+};
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,12 +37,12 @@ use crate::config::Options;
 use crate::error::{AuthingError, Result};
 use crate::secret::{AccessToken, Password, Secret};
 use crate::transport::{
-    Endpoint, ManagementToken, Operation, OperationKind, RestCall, TokenCache, Transport,
+    Endpoint, ManagementToken, Operation, OperationKind, RestCall, RootField, TokenCache, Transport,
 };
 
 /// Authing's code for "not logged in / token invalid or expired": a management call refused with it gets a new
 /// token and is sent once more.
-const TOKEN_REFUSED: i64 = 2020;
+const TOKEN_REFUSED: i64 = crate::error::NOT_LOGGED_IN;
 
 /// Manages a user pool as its administrator.
 ///
@@ -97,28 +123,13 @@ impl ManagementClient {
     /// # Errors
     /// [`AuthingError::Config`] naming `user_pool_id` or `secret` when either is missing.
     pub fn new(options: &Options) -> Result<Self> {
-        let user_pool_id = options
-            .user_pool_id
-            .clone()
-            .ok_or_else(|| AuthingError::config("user_pool_id", "is required"))?;
-        let secret = options
-            .secret
-            .clone()
-            .ok_or_else(|| AuthingError::config("secret", "is required"))?;
-        let endpoint = Endpoint::new(
-            &options.host,
-            Some(&user_pool_id),
-            None,
-            options.transport.lang(),
-        )?;
+        let user_pool_id =
+            options.user_pool_id.clone().ok_or_else(|| AuthingError::config("user_pool_id", "is required"))?;
+        let secret = options.secret.clone().ok_or_else(|| AuthingError::config("secret", "is required"))?;
+        let endpoint = Endpoint::new(&options.host, Some(&user_pool_id), None, options.transport.lang())?;
         Ok(Self {
             transport: options.transport.clone(),
-            state: Arc::new(State {
-                user_pool_id,
-                secret,
-                endpoint,
-                token: TokenCache::default(),
-            }),
+            state: Arc::new(State { user_pool_id, secret, endpoint, token: TokenCache::default() }),
         })
     }
 
@@ -139,31 +150,12 @@ impl ManagementClient {
     }
 
     async fn fetch_token(&self) -> Result<ManagementToken> {
-        let vars = AccessTokenVars {
-            user_pool_id: &self.state.user_pool_id,
-            secret: self.state.secret.expose(),
+        let vars = AccessTokenVars { user_pool_id: &self.state.user_pool_id, secret: self.state.secret.expose() };
+        let data: AccessTokenData = self.transport.graphql(&self.state.endpoint, None, ACCESS_TOKEN, &vars).await?;
+        let AccessTokenRes { access_token: Some(token), exp: Some(exp), iat } = data.access_token else {
+            return Err(AuthingError::decode(200, b"", "accessToken returned no token or no expiry"));
         };
-        let data: AccessTokenData = self
-            .transport
-            .graphql(&self.state.endpoint, None, ACCESS_TOKEN, &vars)
-            .await?;
-        let AccessTokenRes {
-            access_token: Some(token),
-            exp: Some(exp),
-            iat,
-        } = data.access_token
-        else {
-            return Err(AuthingError::decode(
-                200,
-                b"",
-                "accessToken returned no token or no expiry",
-            ));
-        };
-        Ok(ManagementToken {
-            access_token: AccessToken::new(token),
-            exp,
-            iat: iat.unwrap_or(exp),
-        })
+        Ok(ManagementToken { access_token: AccessToken::new(token), exp, iat: iat.unwrap_or(exp) })
     }
 
     /// Runs a GraphQL document of your own with the management token and decodes its `data` into `T`: the way to
@@ -195,34 +187,20 @@ impl ManagementClient {
     ///
     /// # Errors
     /// [`AuthingError::Api`] for Authing's refusals (any `errors` entry), decode errors when `data` is not a `T`.
-    pub async fn graphql<T: DeserializeOwned>(
-        &self,
-        document: &str,
-        variables: &impl Serialize,
-    ) -> Result<T> {
-        let operation = Operation {
-            name: "graphql",
-            kind: OperationKind::of_document(document),
-            document,
-        };
+    pub async fn graphql<T: DeserializeOwned>(&self, document: &str, variables: &impl Serialize) -> Result<T> {
+        let operation = Operation { name: "graphql", kind: OperationKind::of_document(document), document };
         self.request(operation, variables).await
     }
 
-    /// Sends a REST `GET` of your own to `{host}/api/v2/{path}` (query string included) with the management token,
-    /// and decodes the envelope's `data` into `T`.
+    /// Sends a REST `GET` of your own to `{host}/api/v2/{path}` (query string included; a path starting with `/`
+    /// is taken from the host's root instead) with the management token, and decodes the envelope's `data` into `T`.
     ///
     /// REST: `GET /api/v2/{path}`
     ///
     /// # Errors
     /// [`AuthingError::Api`] when the envelope's code is not 200; decode errors when `data` is not a `T`.
     pub async fn rest_get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.rest(RestCall::<()> {
-            name: "rest",
-            method: Method::GET,
-            path,
-            body: None,
-        })
-        .await
+        self.rest(RestCall::<()> { name: "rest", method: Method::GET, path, body: None }).await
     }
 
     /// Sends a REST `POST` of your own with a JSON body; see [`rest_get`](Self::rest_get). Never retried once it
@@ -232,18 +210,8 @@ impl ManagementClient {
     ///
     /// # Errors
     /// As [`rest_get`](Self::rest_get).
-    pub async fn rest_post<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &impl Serialize,
-    ) -> Result<T> {
-        self.rest(RestCall {
-            name: "rest",
-            method: Method::POST,
-            path,
-            body: Some(body),
-        })
-        .await
+    pub async fn rest_post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
+        self.rest(RestCall { name: "rest", method: Method::POST, path, body: Some(body) }).await
     }
 
     /// Encrypts a password with the user pool's public key, as every call that sends a password does by itself;
@@ -256,6 +224,16 @@ impl ManagementClient {
         self.transport.encrypt_password(password).await
     }
 
+    /// Runs a management GraphQL operation and returns the value of its root field.
+    pub(crate) async fn root<V: Serialize, T: DeserializeOwned>(
+        &self,
+        operation: Operation<'_>,
+        variables: &V,
+    ) -> Result<T> {
+        let RootField(value) = self.request(operation, variables).await?;
+        Ok(value)
+    }
+
     /// Runs a GraphQL operation with the management token; a refusal of the token renews it and retries once.
     pub(crate) async fn request<V: Serialize, T: DeserializeOwned>(
         &self,
@@ -263,28 +241,18 @@ impl ManagementClient {
         variables: &V,
     ) -> Result<T> {
         let endpoint = &self.state.endpoint;
-        self.with_token(|token| async move {
-            self.transport
-                .graphql(endpoint, Some(&token), operation, variables)
-                .await
-        })
+        self.with_token(
+            |token| async move { self.transport.graphql(endpoint, Some(&token), operation, variables).await },
+        )
         .await
     }
 
     /// Runs a REST call with the management token; a refusal of the token renews it and retries once.
-    pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(
-        &self,
-        call: RestCall<'_, B>,
-    ) -> Result<T> {
+    pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(&self, call: RestCall<'_, B>) -> Result<T> {
         let endpoint = &self.state.endpoint;
         let call = &call;
         self.with_token(|token| async move {
-            let call = RestCall {
-                name: call.name,
-                method: call.method.clone(),
-                path: call.path,
-                body: call.body,
-            };
+            let call = RestCall { name: call.name, method: call.method.clone(), path: call.path, body: call.body };
             self.transport.rest(endpoint, Some(&token), call).await
         })
         .await

@@ -32,9 +32,7 @@ impl OperationKind {
             } else if c == '"' {
                 rest = skip_string(rest);
             } else if c.is_ascii_alphabetic() {
-                let end = rest
-                    .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                    .unwrap_or(rest.len());
+                let end = rest.find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(rest.len());
                 match &rest[..end] {
                     "query" => return OperationKind::Query,
                     "fragment" => rest = skip_block(rest.find('{').map_or("", |i| &rest[i..])),
@@ -100,23 +98,12 @@ impl Transport {
         operation: Operation<'_>,
         variables: &V,
     ) -> Result<T> {
-        let body = serde_json::to_vec(&Body {
-            query: operation.document,
-            variables,
-        })
-        .map_err(|e| AuthingError::config_source("variables", "cannot be serialized to JSON", e))?;
-        let request = Request {
-            method: Method::POST,
-            url: &endpoint.graphql,
-            endpoint,
-            token,
-            body: Some(Bytes::from(body)),
-        };
-        let info = OpInfo {
-            name: operation.name,
-            transport: "graphql",
-            idempotent: operation.kind == OperationKind::Query,
-        };
+        let body = serde_json::to_vec(&Body { query: operation.document, variables })
+            .map_err(|e| AuthingError::config_source("variables", "cannot be serialized to JSON", e))?;
+        let request =
+            Request { method: Method::POST, url: &endpoint.graphql, endpoint, token, body: Some(Bytes::from(body)) };
+        let info =
+            OpInfo { name: operation.name, transport: "graphql", idempotent: operation.kind == OperationKind::Query };
         self.execute(info, request, decode_response).await
     }
 }
@@ -172,20 +159,14 @@ pub(crate) const CODE_WITHOUT_AUTHING_CODE: i64 = 500;
 /// Decodes a GraphQL response whatever its HTTP status: any `errors` entry is a failure, even beside `data`.
 fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     let status = raw.status.as_u16();
-    let envelope: Envelope<'_> = serde_json::from_slice(&raw.body)
-        .map_err(|e| AuthingError::decode(status, &raw.body, e))?;
+    let envelope: Envelope<'_> =
+        serde_json::from_slice(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;
     if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {
         return Err(AuthingError::Api(first.into_api_error(status)));
     }
     match envelope.data {
-        Some(data) => {
-            serde_json::from_str(data.get()).map_err(|e| AuthingError::decode(status, &raw.body, e))
-        }
-        None => Err(AuthingError::decode(
-            status,
-            &raw.body,
-            "the response has neither `data` nor `errors`",
-        )),
+        Some(data) => serde_json::from_str(data.get()).map_err(|e| AuthingError::decode(status, &raw.body, e)),
+        None => Err(AuthingError::decode(status, &raw.body, "the response has neither `data` nor `errors`")),
     }
 }
 
@@ -196,28 +177,42 @@ impl WireError {
             code.as_i64().or_else(|| code.as_str()?.parse().ok())
         };
         match self.message {
-            WireMessage::Authing {
-                code,
-                message,
-                data,
-            } => {
-                let code = code
-                    .as_ref()
-                    .and_then(WireCode::value)
-                    .or_else(extension_code);
-                ApiError::new(
-                    code.unwrap_or(CODE_WITHOUT_AUTHING_CODE),
-                    message.unwrap_or_default(),
-                    status,
-                )
-                .with_data(data)
+            WireMessage::Authing { code, message, data } => {
+                let code = code.as_ref().and_then(WireCode::value).or_else(extension_code);
+                ApiError::new(code.unwrap_or(CODE_WITHOUT_AUTHING_CODE), message.unwrap_or_default(), status)
+                    .with_data(data)
             }
-            WireMessage::Text(text) => ApiError::new(
-                extension_code().unwrap_or(CODE_WITHOUT_AUTHING_CODE),
-                text,
-                status,
-            ),
+            WireMessage::Text(text) => {
+                ApiError::new(extension_code().unwrap_or(CODE_WITHOUT_AUTHING_CODE), text, status)
+            }
         }
+    }
+}
+
+/// The value of the single root field of a GraphQL `data` object, whatever its name.
+pub(crate) struct RootField<T>(pub(crate) T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for RootField<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = RootField<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object with one root field")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+                let Some((_, value)) = map.next_entry::<serde::de::IgnoredAny, T>()? else {
+                    return Err(serde::de::Error::custom("`data` has no root field"));
+                };
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(RootField(value))
+            }
+        }
+
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
     }
 }
 
@@ -242,34 +237,18 @@ mod tests {
     #[test]
     fn kinds_of_documents() {
         use OperationKind::*;
+        assert_eq!(OperationKind::of_document("query users { users { totalCount } }"), Query);
+        assert_eq!(OperationKind::of_document("{ users { totalCount } }"), Query);
+        assert_eq!(OperationKind::of_document("  # a comment with mutation\nquery q { a }"), Query);
         assert_eq!(
-            OperationKind::of_document("query users { users { totalCount } }"),
-            Query
-        );
-        assert_eq!(
-            OperationKind::of_document("{ users { totalCount } }"),
-            Query
-        );
-        assert_eq!(
-            OperationKind::of_document("  # a comment with mutation\nquery q { a }"),
-            Query
-        );
-        assert_eq!(
-            OperationKind::of_document(
-                "mutation deleteUser($id: String!) { deleteUser(id: $id) { code } }"
-            ),
+            OperationKind::of_document("mutation deleteUser($id: String!) { deleteUser(id: $id) { code } }"),
             Mutation
         );
         assert_eq!(
-            OperationKind::of_document(
-                "fragment F on User { query: id } mutation m { createUser { ...F } }"
-            ),
+            OperationKind::of_document("fragment F on User { query: id } mutation m { createUser { ...F } }"),
             Mutation
         );
-        assert_eq!(
-            OperationKind::of_document("fragment F on User { id } query q { user { ...F } }"),
-            Query
-        );
+        assert_eq!(OperationKind::of_document("fragment F on User { id } query q { user { ...F } }"), Query);
         assert_eq!(OperationKind::of_document("subscription s { x }"), Mutation);
         assert_eq!(OperationKind::of_document("garbage"), Mutation);
     }
@@ -284,13 +263,8 @@ mod tests {
     fn object_errors_keep_code_message_and_data_even_with_partial_data() {
         let body = r#"{"errors":[{"message":{"code":2004,"message":"用户不存在","data":{"k":1}},"locations":[]}],"data":{"value":1}}"#;
         let err = decode_response::<Data>(&raw(200, body)).unwrap_err();
-        let AuthingError::Api(api) = err else {
-            panic!("{err:?}")
-        };
-        assert_eq!(
-            (api.code, api.message.as_str(), api.http_status),
-            (2004, "用户不存在", 200)
-        );
+        let AuthingError::Api(api) = err else { panic!("{err:?}") };
+        assert_eq!((api.code, api.message.as_str(), api.http_status), (2004, "用户不存在", 200));
         assert_eq!(api.data().unwrap()["k"], 1);
     }
 
@@ -302,10 +276,7 @@ mod tests {
         assert_eq!(err.http_status(), Some(400));
         let body = r#"{"errors":[{"message":"boom"}]}"#;
         let err = decode_response::<Data>(&raw(200, body)).unwrap_err();
-        assert_eq!(
-            (err.code(), err.message().as_ref()),
-            (Some(CODE_WITHOUT_AUTHING_CODE), "boom")
-        );
+        assert_eq!((err.code(), err.message().as_ref()), (Some(CODE_WITHOUT_AUTHING_CODE), "boom"));
     }
 
     #[test]
@@ -317,11 +288,7 @@ mod tests {
             (200, r#"{"data":{"value":"x"}}"#),
         ] {
             match decode_response::<Data>(&raw(status, body)).unwrap_err() {
-                AuthingError::Decode {
-                    status: s,
-                    body_start,
-                    ..
-                } => {
+                AuthingError::Decode { status: s, body_start, .. } => {
                     assert_eq!(s, status);
                     assert!(body.starts_with(&body_start[..body_start.len().min(6)]));
                 }

@@ -19,7 +19,7 @@ use crate::crypto::PublicKeys;
 use crate::error::{AuthingError, Result, TimeoutKind};
 use crate::secret::AccessToken;
 
-pub(crate) use graphql::{Operation, OperationKind};
+pub(crate) use graphql::{Operation, OperationKind, RootField};
 pub(crate) use rest::RestCall;
 pub use token::ManagementToken;
 pub(crate) use token::TokenCache;
@@ -50,7 +50,7 @@ impl fmt::Debug for Transport {
 #[derive(Clone)]
 pub(crate) struct Endpoint {
     graphql: Url,
-    rest_base: String,
+    root: String,
     headers: HeaderMap,
 }
 
@@ -66,37 +66,27 @@ impl Endpoint {
             .map_err(|e| AuthingError::config_source("host", "cannot hold the GraphQL path", e))?;
         let mut headers = HeaderMap::new();
         headers.insert("x-authing-request-from", HeaderValue::from_static("sdk"));
-        headers.insert(
-            "x-authing-sdk-version",
-            HeaderValue::from_static(SDK_VERSION),
-        );
+        headers.insert("x-authing-sdk-version", HeaderValue::from_static(SDK_VERSION));
         if let Some(lang) = lang {
             headers.insert("x-authing-lang", HeaderValue::from_static(lang.as_str()));
         }
-        for (name, field, value) in [
-            ("x-authing-userpool-id", "user_pool_id", user_pool_id),
-            ("x-authing-app-id", "app_id", app_id),
-        ] {
+        for (name, field, value) in
+            [("x-authing-userpool-id", "user_pool_id", user_pool_id), ("x-authing-app-id", "app_id", app_id)]
+        {
             if let Some(value) = value {
-                let value = HeaderValue::from_str(value).map_err(|e| {
-                    AuthingError::config_source(field, "is not a valid header value", e)
-                })?;
+                let value = HeaderValue::from_str(value)
+                    .map_err(|e| AuthingError::config_source(field, "is not a valid header value", e))?;
                 headers.insert(HeaderName::from_static(name), value);
             }
         }
-        Ok(Self {
-            graphql,
-            rest_base: format!("{root}/api/v2"),
-            headers,
-        })
+        Ok(Self { graphql, root, headers })
     }
 
+    /// `{host}/api/v2/{path}` for a relative path; `{host}{path}` for a path starting with `/`.
     fn rest_url(&self, path: &str) -> Result<Url> {
-        let path = path.trim_start_matches('/');
-        let path = path.strip_prefix("api/v2/").unwrap_or(path);
-        Url::parse(&format!("{}/{path}", self.rest_base)).map_err(|e| {
-            AuthingError::config_source("path", format!("does not make a URL: {path:?}"), e)
-        })
+        let url =
+            if path.starts_with('/') { format!("{}{path}", self.root) } else { format!("{}/api/v2/{path}", self.root) };
+        Url::parse(&url).map_err(|e| AuthingError::config_source("path", "does not make a URL", e))
     }
 }
 
@@ -137,28 +127,20 @@ impl Transport {
 
     /// Sends one attempt and reads the whole body within the attempt timeout.
     async fn attempt(&self, request: &Request<'_>) -> Result<RawResponse> {
-        let mut builder = self
-            .http
-            .request(request.method.clone(), request.url.clone())
-            .headers(request.endpoint.headers.clone());
+        let mut builder =
+            self.http.request(request.method.clone(), request.url.clone()).headers(request.endpoint.headers.clone());
         if let Some(token) = request.token {
             builder = builder.header(header::AUTHORIZATION, bearer(token)?);
         }
         if let Some(body) = &request.body {
-            builder = builder
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+            builder = builder.header(header::CONTENT_TYPE, "application/json").body(body.clone());
         }
         let exchange = async {
             let response = builder.send().await?;
             let status = response.status();
             let retry_after = retry::retry_after(response.headers());
             let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>(RawResponse {
-                status,
-                retry_after,
-                body,
-            })
+            Ok::<_, reqwest::Error>(RawResponse { status, retry_after, body })
         };
         match tokio::time::timeout(self.timeouts.attempt(), exchange).await {
             Ok(Ok(raw)) => Ok(raw),
@@ -179,11 +161,7 @@ impl Transport {
             } else {
                 (TimeoutKind::Attempt, self.timeouts.attempt())
             };
-            AuthingError::Timeout {
-                kind,
-                after,
-                source: Some(Box::new(error)),
-            }
+            AuthingError::Timeout { kind, after, source: Some(Box::new(error)) }
         } else {
             AuthingError::Transport(error)
         }
@@ -191,9 +169,8 @@ impl Transport {
 }
 
 fn bearer(token: &AccessToken) -> Result<HeaderValue> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-        AuthingError::config("token", "contains characters not allowed in an HTTP header")
-    })?;
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .map_err(|_| AuthingError::config("token", "contains characters not allowed in an HTTP header"))?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -207,4 +184,28 @@ fn default_http_client(timeouts: &Timeouts) -> Result<reqwest::Client> {
         .tcp_nodelay(true)
         .build()
         .map_err(|e| AuthingError::config_source("http_client", "could not be created", e))
+}
+
+/// Percent-encodes one path segment (an id taken from the caller) so it cannot change the path.
+pub(crate) fn path_segment(segment: &str) -> String {
+    let mut encoded = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+/// A query string from name/value pairs, values percent-encoded; pairs whose value is `None` are left out.
+pub(crate) fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        if let Some(value) = value {
+            query.append_pair(name, value);
+        }
+    }
+    query.finish()
 }

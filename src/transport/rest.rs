@@ -36,18 +36,8 @@ impl Transport {
             .transpose()
             .map_err(|e| AuthingError::config_source("body", "cannot be serialized to JSON", e))?;
         let idempotent = matches!(call.method, Method::GET | Method::HEAD);
-        let request = Request {
-            method: call.method,
-            url: &url,
-            endpoint,
-            token,
-            body,
-        };
-        let info = OpInfo {
-            name: call.name,
-            transport: "rest",
-            idempotent,
-        };
+        let request = Request { method: call.method, url: &url, endpoint, token, body };
+        let info = OpInfo { name: call.name, transport: "rest", idempotent };
         self.execute(info, request, decode_envelope).await
     }
 }
@@ -63,23 +53,15 @@ struct Envelope<'a> {
 
 fn decode_envelope<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     let status = raw.status.as_u16();
-    let envelope: Envelope<'_> = serde_json::from_slice(&raw.body)
-        .map_err(|e| AuthingError::decode(status, &raw.body, e))?;
+    let envelope: Envelope<'_> =
+        serde_json::from_slice(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;
     let Some(code) = envelope.code.as_ref().and_then(WireCode::value) else {
-        return Err(AuthingError::decode(
-            status,
-            &raw.body,
-            "the response is not an envelope with a numeric `code`",
-        ));
+        return Err(AuthingError::decode(status, &raw.body, "the response is not an envelope with a numeric `code`"));
     };
     let data = envelope.data.map_or("null", RawValue::get);
     if code != 200 {
         let data = serde_json::from_str(data).ok();
-        return Err(
-            ApiError::new(code, envelope.message.unwrap_or_default(), status)
-                .with_data(data)
-                .into(),
-        );
+        return Err(ApiError::new(code, envelope.message.unwrap_or_default(), status).with_data(data).into());
     }
     serde_json::from_str(data).map_err(|e| AuthingError::decode(status, &raw.body, e))
 }
@@ -99,11 +81,9 @@ mod tests {
 
     #[test]
     fn success_returns_data_and_null_data_is_none() {
-        let key: String =
-            decode_envelope(&raw(200, r#"{"code":200,"message":"","data":"pem"}"#)).unwrap();
+        let key: String = decode_envelope(&raw(200, r#"{"code":200,"message":"","data":"pem"}"#)).unwrap();
         assert_eq!(key, "pem");
-        let none: Option<String> =
-            decode_envelope(&raw(200, r#"{"code":200,"data":null}"#)).unwrap();
+        let none: Option<String> = decode_envelope(&raw(200, r#"{"code":200,"data":null}"#)).unwrap();
         assert_eq!(none, None);
         let missing: Option<String> = decode_envelope(&raw(200, r#"{"code":200}"#)).unwrap();
         assert_eq!(missing, None);
@@ -111,29 +91,15 @@ mod tests {
 
     #[test]
     fn other_codes_are_api_errors() {
-        let err = decode_envelope::<()>(&raw(
-            200,
-            r#"{"code":2020,"message":"尚未登录","data":null}"#,
-        ))
-        .unwrap_err();
-        assert_eq!(
-            (err.code(), err.message().as_ref(), err.http_status()),
-            (Some(2020), "尚未登录", Some(200))
-        );
+        let err = decode_envelope::<()>(&raw(200, r#"{"code":2020,"message":"尚未登录","data":null}"#)).unwrap_err();
+        assert_eq!((err.code(), err.message().as_ref(), err.http_status()), (Some(2020), "尚未登录", Some(200)));
     }
 
     #[test]
     fn bodies_without_an_envelope_are_decode_errors() {
-        for body in [
-            "<html>502</html>",
-            r#"{"message":"oops"}"#,
-            r#"{"code":200,"data":{"#,
-        ] {
+        for body in ["<html>502</html>", r#"{"message":"oops"}"#, r#"{"code":200,"data":{"#] {
             let err = decode_envelope::<Option<String>>(&raw(502, body)).unwrap_err();
-            assert!(
-                matches!(err, AuthingError::Decode { status: 502, .. }),
-                "{err:?}"
-            );
+            assert!(matches!(err, AuthingError::Decode { status: 502, .. }), "{err:?}");
         }
     }
 }

@@ -37,10 +37,7 @@ impl Transport {
         );
         let operation = self.timeouts.operation();
         let run = self.retry_loop(info.idempotent, &request, &decode, &span);
-        let result = match tokio::time::timeout(operation, run)
-            .instrument(span.clone())
-            .await
-        {
+        let result = match tokio::time::timeout(operation, run).instrument(span.clone()).await {
             Ok(result) => result,
             Err(elapsed) => Err(AuthingError::Timeout {
                 kind: TimeoutKind::Operation,
@@ -66,8 +63,7 @@ impl Transport {
     ) -> Result<T> {
         let mut attempt = 1;
         loop {
-            let attempt_span =
-                tracing::debug_span!("authing.attempt", attempt, http_status = field::Empty);
+            let attempt_span = tracing::debug_span!("authing.attempt", attempt, http_status = field::Empty);
             let outcome = async {
                 let raw = self.attempt(request).await.map_err(|e| (e, None))?;
                 attempt_span.record("http_status", raw.status.as_u16());
@@ -82,11 +78,7 @@ impl Transport {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
             };
-            let retry = if idempotent {
-                error.is_retryable()
-            } else {
-                error.never_reached_server()
-            };
+            let retry = if idempotent { error.is_retryable() } else { error.never_reached_server() };
             if !retry || attempt >= self.retry.max_attempts() {
                 return Err(error);
             }
@@ -116,10 +108,7 @@ fn delay(config: &RetryConfig, failed_attempt: u32, retry_after: Option<Duration
         return wait.min(config.max_retry_after());
     }
     let exponent = failed_attempt.saturating_sub(1).min(16);
-    let ceiling = config
-        .initial_backoff()
-        .saturating_mul(1 << exponent)
-        .min(config.max_backoff());
+    let ceiling = config.initial_backoff().saturating_mul(1 << exponent).min(config.max_backoff());
     let ceiling_ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
     Duration::from_millis(rand::thread_rng().gen_range(0..=ceiling_ms))
 }
@@ -138,8 +127,7 @@ mod tests {
     fn backoff_grows_and_stays_under_its_ceiling() {
         let config = RetryConfig::standard();
         for attempt in 1..10 {
-            let ceiling =
-                (config.initial_backoff() * (1 << (attempt - 1))).min(config.max_backoff());
+            let ceiling = (config.initial_backoff() * (1 << (attempt - 1))).min(config.max_backoff());
             for _ in 0..50 {
                 assert!(delay(&config, attempt, None) <= ceiling);
             }
@@ -149,14 +137,8 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_and_capped() {
         let config = RetryConfig::standard().with_max_retry_after(Duration::from_secs(3));
-        assert_eq!(
-            delay(&config, 1, Some(Duration::from_secs(2))),
-            Duration::from_secs(2)
-        );
-        assert_eq!(
-            delay(&config, 1, Some(Duration::from_secs(600))),
-            Duration::from_secs(3)
-        );
+        assert_eq!(delay(&config, 1, Some(Duration::from_secs(2))), Duration::from_secs(2));
+        assert_eq!(delay(&config, 1, Some(Duration::from_secs(600))), Duration::from_secs(3));
     }
 
     #[test]
@@ -164,10 +146,7 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
-        headers.insert(
-            RETRY_AFTER,
-            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
-        );
+        headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
     }
 }

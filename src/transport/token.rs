@@ -37,9 +37,7 @@ impl ManagementToken {
     /// The Unix second after which the cache fetches a new token instead.
     fn refresh_at(&self) -> i64 {
         let lifetime = (self.exp - self.iat).max(0);
-        let margin = i64::try_from(REFRESH_MARGIN.as_secs())
-            .unwrap_or(i64::MAX)
-            .min(lifetime / 2);
+        let margin = i64::try_from(REFRESH_MARGIN.as_secs()).unwrap_or(i64::MAX).min(lifetime / 2);
         self.exp - margin
     }
 }
@@ -53,9 +51,7 @@ pub(crate) struct TokenCache {
 impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cached = self.current.read().map(|c| c.is_some()).unwrap_or(false);
-        f.debug_struct("TokenCache")
-            .field("cached", &cached)
-            .finish()
+        f.debug_struct("TokenCache").field("cached", &cached).finish()
     }
 }
 
@@ -74,40 +70,26 @@ impl TokenCache {
             return Ok(token);
         }
         let token = fetch().await?;
-        *self
-            .current
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(token.clone());
+        *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(token.clone());
         Ok(token)
     }
 
     /// Forgets `refused` if it is still the cached token (another caller may already have replaced it).
     pub(crate) fn invalidate(&self, refused: &AccessToken) {
-        let mut current = self
-            .current
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if current
-            .as_ref()
-            .is_some_and(|t| t.access_token.expose() == refused.expose())
-        {
+        let mut current = self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if current.as_ref().is_some_and(|t| t.access_token.expose() == refused.expose()) {
             *current = None;
         }
     }
 
     fn fresh(&self) -> Option<ManagementToken> {
-        let current = self
-            .current
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let current = self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         current.as_ref().filter(|t| now() < t.refresh_at()).cloned()
     }
 }
 
 fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -118,11 +100,7 @@ mod tests {
 
     fn token(value: &str, lifetime: i64) -> ManagementToken {
         let iat = now();
-        ManagementToken {
-            access_token: AccessToken::new(value),
-            exp: iat + lifetime,
-            iat,
-        }
+        ManagementToken { access_token: AccessToken::new(value), exp: iat + lifetime, iat }
     }
 
     #[tokio::test]
@@ -150,54 +128,15 @@ mod tests {
     #[tokio::test]
     async fn near_expiry_and_invalidated_tokens_are_replaced() {
         let cache = TokenCache::default();
-        let first = cache
-            .get(|| async { Ok(token("short", 10)) })
-            .await
-            .unwrap();
+        let first = cache.get(|| async { Ok(token("short", 10)) }).await.unwrap();
         // A 10 s token is refreshed after 5 s; this one is fresh.
-        assert_eq!(
-            cache
-                .get(|| async { Ok(token("unused", 10)) })
-                .await
-                .unwrap()
-                .access_token
-                .expose(),
-            "short"
-        );
+        assert_eq!(cache.get(|| async { Ok(token("unused", 10)) }).await.unwrap().access_token.expose(), "short");
         cache.invalidate(&AccessToken::new("someone else's"));
-        assert_eq!(
-            cache
-                .get(|| async { Ok(token("unused", 10)) })
-                .await
-                .unwrap()
-                .access_token
-                .expose(),
-            "short"
-        );
+        assert_eq!(cache.get(|| async { Ok(token("unused", 10)) }).await.unwrap().access_token.expose(), "short");
         cache.invalidate(&first.access_token);
-        assert_eq!(
-            cache
-                .get(|| async { Ok(token("second", 10)) })
-                .await
-                .unwrap()
-                .access_token
-                .expose(),
-            "second"
-        );
-        let expired = ManagementToken {
-            access_token: AccessToken::new("old"),
-            exp: now() - 1,
-            iat: now() - 100,
-        };
+        assert_eq!(cache.get(|| async { Ok(token("second", 10)) }).await.unwrap().access_token.expose(), "second");
+        let expired = ManagementToken { access_token: AccessToken::new("old"), exp: now() - 1, iat: now() - 100 };
         *cache.current.write().unwrap() = Some(expired);
-        assert_eq!(
-            cache
-                .get(|| async { Ok(token("third", 10)) })
-                .await
-                .unwrap()
-                .access_token
-                .expose(),
-            "third"
-        );
+        assert_eq!(cache.get(|| async { Ok(token("third", 10)) }).await.unwrap().access_token.expose(), "third");
     }
 }

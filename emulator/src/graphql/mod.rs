@@ -1,24 +1,31 @@
 //! GraphQL at `POST /graphql/v2`: the schema, the request handler and Authing's error shape.
 //!
 //! Every type served here has the name, fields and argument types of the official Authing v2 schema.
-//! Each area of the API has its own query object (`token.rs`, `users.rs`, ...); [`Query`] merges them
-//! into the root type.
+//! Each area of the API has its own query and mutation objects (`token.rs`, `users.rs`, `udf.rs`,
+//! `roles.rs`, `groups.rs`, `policies.rs`);
+//! [`Query`] and [`Mutation`] merge them into the root types.
 
+mod groups;
+mod policies;
+mod roles;
 mod token;
+mod udf;
 mod users;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema, ServerError};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema, ServerError, SimpleObject};
 use axum::body::Body;
-use axum::extract::State as AxState;
+use axum::extract::{ConnectInfo, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 
+use crate::activity::Origin;
 use crate::error::{ApiError, Code, Lang};
-use crate::server::AppState;
+use crate::server::{AppState, origin};
 use crate::state::State;
 use crate::tokens::{self, Claims};
 
@@ -31,23 +38,61 @@ const MAX_DRAIN: usize = 16 << 20;
 /// The root `Query` type.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub(crate) struct Query(token::TokenQuery, users::UserQuery);
+pub(crate) struct Query(
+    token::TokenQuery,
+    users::UserQuery,
+    udf::UdfQuery,
+    roles::RoleQuery,
+    groups::GroupQuery,
+    policies::PolicyQuery,
+);
+
+/// The root `Mutation` type.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub(crate) struct Mutation(
+    users::UserMutation,
+    udf::UdfMutation,
+    roles::RoleMutation,
+    groups::GroupMutation,
+    policies::PolicyMutation,
+);
 
 /// The executable schema.
-pub(crate) type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub(crate) type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema around one emulator's state.
 pub(crate) fn schema(state: Arc<State>) -> AppSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
-        .data(state)
-        .finish()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).data(state).finish()
 }
 
 /// The schema as SDL, without any state.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish().sdl()
+}
+
+/// `CommonMessage` of the official schema.
+#[derive(SimpleObject, Debug)]
+#[graphql(name = "CommonMessage")]
+pub(crate) struct CommonMessage {
+    message: Option<String>,
+    code: Option<i32>,
+}
+
+impl CommonMessage {
+    /// Code 200 with a message in the request's language.
+    pub(crate) fn ok(lang: Lang, zh: &str, en: &str) -> Self {
+        CommonMessage {
+            message: Some(
+                match lang {
+                    Lang::Zh => zh,
+                    Lang::En => en,
+                }
+                .to_owned(),
+            ),
+            code: Some(200),
+        }
+    }
 }
 
 /// What a resolver needs to know about the HTTP request.
@@ -55,6 +100,8 @@ pub(crate) struct RequestMeta {
     /// The bearer token of the `authorization` header, if any.
     pub(crate) token: Option<String>,
     pub(crate) lang: Lang,
+    /// Where the request came from, for the user-action log.
+    pub(crate) origin: Origin,
 }
 
 /// Entry of every root resolver: counts the root field and hands out the state and request data.
@@ -67,10 +114,7 @@ pub(crate) fn enter<'a>(ctx: &Context<'a>) -> (&'a State, &'a RequestMeta) {
 
 /// Requires a valid management token, else Authing code 2020.
 pub(crate) fn require_management(state: &State, meta: &RequestMeta) -> Result<Claims, ApiError> {
-    let token = meta
-        .token
-        .as_deref()
-        .ok_or(ApiError::new(Code::NotLoggedIn))?;
+    let token = meta.token.as_deref().ok_or(ApiError::new(Code::NotLoggedIn))?;
     tokens::verify_management(state, token).map_err(|_| ApiError::new(Code::NotLoggedIn))
 }
 
@@ -134,16 +178,13 @@ async fn read_body(mut body: Body) -> Result<Vec<u8>, Code> {
             buf.extend_from_slice(&data);
         }
     }
-    if seen > MAX_BODY {
-        Err(Code::PayloadTooLarge)
-    } else {
-        Ok(buf)
-    }
+    if seen > MAX_BODY { Err(Code::PayloadTooLarge) } else { Ok(buf) }
 }
 
 /// `POST /graphql/v2`.
 pub(crate) async fn handler(
     AxState(app): AxState<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -152,11 +193,7 @@ pub(crate) async fn handler(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
         .is_some_and(|n| n > MAX_DRAIN);
-    let bytes = if too_long {
-        Err(Code::PayloadTooLarge)
-    } else {
-        read_body(body).await
-    };
+    let bytes = if too_long { Err(Code::PayloadTooLarge) } else { read_body(body).await };
     let bytes = match bytes {
         Ok(b) => b,
         Err(Code::PayloadTooLarge) => {
@@ -181,32 +218,21 @@ pub(crate) async fn handler(
             return error_response(StatusCode::OK, &err, lang);
         }
     };
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(tokens::bearer)
-        .map(str::to_owned);
+    let token =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer).map(str::to_owned);
     let response = app
         .schema
-        .execute(request.data(RequestMeta { token, lang }))
+        .execute(request.data(RequestMeta { token, lang, origin: origin(&headers, peer, "/graphql/v2") }))
         .await;
     let mut body = json!({ "data": serde_json::to_value(&response.data).unwrap_or(Value::Null) });
     if !response.errors.is_empty() {
         tracing::debug!(errors = response.errors.len(), "GraphQL errors");
-        body["errors"] = response
-            .errors
-            .iter()
-            .map(|e| authing_error(e, lang))
-            .collect();
+        body["errors"] = response.errors.iter().map(|e| authing_error(e, lang)).collect();
     }
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
 /// Any other method on `/graphql/v2`.
 pub(crate) async fn method_not_allowed(headers: HeaderMap) -> Response {
-    error_response(
-        StatusCode::METHOD_NOT_ALLOWED,
-        &ApiError::new(Code::MethodNotAllowed),
-        Lang::from_headers(&headers),
-    )
+    error_response(StatusCode::METHOD_NOT_ALLOWED, &ApiError::new(Code::MethodNotAllowed), Lang::from_headers(&headers))
 }

@@ -60,28 +60,15 @@ impl TokenQuery {
             return Err(ApiError::new(Code::UserPoolNotFound).into());
         }
         if secret != state.pool.secret {
-            return Err(ApiError::with_message(
-                Code::NoPermission,
-                "用户池密钥错误",
-                "Wrong user pool secret",
-            )
-            .into());
+            return Err(ApiError::with_message(Code::NoPermission, "用户池密钥错误", "Wrong user pool secret").into());
         }
         let issued = tokens::issue_management(state);
-        Ok(AccessTokenRes {
-            access_token: Some(issued.token),
-            exp: Some(int(issued.exp)),
-            iat: Some(int(issued.iat)),
-        })
+        Ok(AccessTokenRes { access_token: Some(issued.token), exp: Some(int(issued.exp)), iat: Some(int(issued.iat)) })
     }
 
     /// Tells whether a token (the argument, else the bearer token of the request) is valid. Never fails:
     /// a refused token gives `status: false` with code 2020.
-    async fn check_login_status(
-        &self,
-        ctx: &Context<'_>,
-        token: Option<String>,
-    ) -> Option<JwtTokenStatus> {
+    async fn check_login_status(&self, ctx: &Context<'_>, token: Option<String>) -> Option<JwtTokenStatus> {
         let (state, meta) = enter(ctx);
         let lang = meta.lang;
         let Some(token) = token.or_else(|| meta.token.clone()) else {
@@ -101,10 +88,7 @@ impl TokenQuery {
                 exp: Some(int(claims.exp)),
                 iat: Some(int(claims.iat)),
                 data: Some(JwtTokenStatusDetail {
-                    arn: Some(format!(
-                        "arn:cn:authing:{}:user:{}",
-                        claims.user_pool_id, claims.data.id
-                    )),
+                    arn: Some(format!("arn:cn:authing:{}:user:{}", claims.user_pool_id, claims.data.id)),
                     id: Some(claims.data.id),
                     user_pool_id: Some(claims.user_pool_id),
                 }),

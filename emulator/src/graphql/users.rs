@@ -1,8 +1,409 @@
-//! User queries: `isUserExists`.
+//! Users: the queries `users`, `archivedUsers`, `user`, `findUser`, `searchUser`, `userBatch`,
+//! `isUserExists`, the mutations `createUser`, `updateUser`, `deleteUser`, `deleteUsers`, `refreshToken`,
+//! `sendFirstLoginVerifyEmail`, and the computed fields of `User`.
 
-use async_graphql::{Context, Object};
+use std::sync::Arc;
 
-use super::{enter, require_management};
+use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::groups::PaginatedGroups;
+use super::roles::{PaginatedAuthorizedResources, PaginatedRoles};
+use super::{CommonMessage, RequestMeta, enter, require_management};
+use crate::access::Target;
+use crate::activity::Action;
+use crate::crypto;
+use crate::error::{ApiError, Code};
+use crate::state::{State, is_iso_datetime, new_id, now_iso};
+use crate::tokens::{self, Claims};
+use crate::udf::{DataType, TargetType};
+use crate::users::{Identity, Memberships, SortBy, User, paginate, search_matches, sort_users};
+
+/// `PaginatedUsers` of the official schema.
+#[derive(SimpleObject)]
+#[graphql(name = "PaginatedUsers")]
+pub(crate) struct PaginatedUsers {
+    total_count: i32,
+    list: Vec<User>,
+}
+
+/// `UserCustomData` of the official schema.
+#[derive(SimpleObject)]
+#[graphql(name = "UserCustomData")]
+pub(crate) struct UserCustomData {
+    key: String,
+    value: Option<String>,
+    label: Option<String>,
+    data_type: DataType,
+}
+
+/// `Node` of the official schema (its scalar fields): a department.
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "Node")]
+pub(crate) struct Node {
+    id: String,
+    org_id: Option<String>,
+    name: String,
+    #[graphql(name = "nameI18n")]
+    name_i18n: Option<String>,
+    description: Option<String>,
+    #[graphql(name = "descriptionI18n")]
+    description_i18n: Option<String>,
+    order: Option<i32>,
+    code: Option<String>,
+    root: Option<bool>,
+    depth: Option<i32>,
+    path: Vec<String>,
+    code_path: Vec<Option<String>>,
+    name_path: Vec<String>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    children: Option<Vec<String>>,
+    is_virtual_node: Option<bool>,
+}
+
+/// `UserDepartment` of the official schema.
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "UserDepartment")]
+pub(crate) struct UserDepartment {
+    department: Node,
+    is_main_department: bool,
+    joined_at: Option<String>,
+}
+
+/// `PaginatedDepartments` of the official schema.
+#[derive(SimpleObject)]
+#[graphql(name = "PaginatedDepartments")]
+pub(crate) struct PaginatedDepartments {
+    list: Vec<UserDepartment>,
+    total_count: i32,
+}
+
+/// `RefreshToken` of the official schema.
+#[derive(SimpleObject)]
+#[graphql(name = "RefreshToken")]
+pub(crate) struct RefreshToken {
+    token: Option<String>,
+    iat: Option<i32>,
+    exp: Option<i32>,
+}
+
+#[ComplexObject]
+impl User {
+    /// The user's custom data, with the field definitions.
+    async fn custom_data(&self, ctx: &Context<'_>) -> Option<Vec<Option<UserCustomData>>> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        let entries = state.udf_read().entries(TargetType::User, &self.id);
+        Some(
+            entries
+                .into_iter()
+                .map(|e| {
+                    Some(UserCustomData { key: e.key, value: Some(e.value), label: e.label, data_type: e.data_type })
+                })
+                .collect(),
+        )
+    }
+
+    /// All the roles the user holds directly (not paginated): those of one namespace, or of every
+    /// namespace when `namespace` is null.
+    async fn roles(&self, ctx: &Context<'_>, namespace: Option<String>) -> Option<PaginatedRoles> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        let ns = namespace.map(|ns| crate::access::namespace(Some(&ns)));
+        Some(PaginatedRoles::all(state.access_read().user_roles(&self.id, ns.as_deref())))
+    }
+
+    /// All the groups of the user (not paginated), newest group first.
+    async fn groups(&self, ctx: &Context<'_>) -> Option<PaginatedGroups> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        Some(PaginatedGroups::all(state.access_read().groups(Some(&self.id), SortBy::CreatedatDesc)))
+    }
+
+    /// The resources the user may act on; in every namespace when `namespace` is null.
+    async fn authorized_resources(
+        &self,
+        ctx: &Context<'_>,
+        namespace: Option<String>,
+        resource_type: Option<String>,
+    ) -> Option<PaginatedAuthorizedResources> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        let list = state.access_read().authorized_resources(
+            &Target::User(self.id.clone()),
+            namespace.as_deref(),
+            resource_type.as_deref(),
+        );
+        Some(PaginatedAuthorizedResources::all(list))
+    }
+
+    /// The user's departments: always empty, organizations do not exist yet.
+    async fn departments(&self, org_id: Option<String>) -> Option<PaginatedDepartments> {
+        let _ = org_id;
+        Some(PaginatedDepartments { list: Vec::new(), total_count: 0 })
+    }
+}
+
+/// `CreateUserInput` of the official schema.
+#[derive(InputObject, Default)]
+#[graphql(name = "CreateUserInput")]
+pub(crate) struct CreateUserInput {
+    username: Option<String>,
+    email: Option<String>,
+    email_verified: Option<bool>,
+    phone: Option<String>,
+    phone_verified: Option<bool>,
+    unionid: Option<String>,
+    openid: Option<String>,
+    nickname: Option<String>,
+    photo: Option<String>,
+    password: Option<String>,
+    register_source: Option<Vec<String>>,
+    browser: Option<String>,
+    oauth: Option<String>,
+    logins_count: Option<i32>,
+    last_login: Option<String>,
+    company: Option<String>,
+    #[graphql(name = "lastIP")]
+    last_ip: Option<String>,
+    signed_up: Option<String>,
+    blocked: Option<bool>,
+    is_deleted: Option<bool>,
+    device: Option<String>,
+    name: Option<String>,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    middle_name: Option<String>,
+    profile: Option<String>,
+    preferred_username: Option<String>,
+    website: Option<String>,
+    gender: Option<String>,
+    birthdate: Option<String>,
+    zoneinfo: Option<String>,
+    locale: Option<String>,
+    address: Option<String>,
+    formatted: Option<String>,
+    street_address: Option<String>,
+    locality: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    external_id: Option<String>,
+    phone_country_code: Option<String>,
+}
+
+/// `UpdateUserInput` of the official schema.
+#[derive(InputObject, Default)]
+#[graphql(name = "UpdateUserInput")]
+pub(crate) struct UpdateUserInput {
+    email: Option<String>,
+    unionid: Option<String>,
+    openid: Option<String>,
+    email_verified: Option<bool>,
+    phone: Option<String>,
+    phone_verified: Option<bool>,
+    username: Option<String>,
+    nickname: Option<String>,
+    password: Option<String>,
+    photo: Option<String>,
+    company: Option<String>,
+    browser: Option<String>,
+    device: Option<String>,
+    oauth: Option<String>,
+    token_expired_at: Option<String>,
+    logins_count: Option<i32>,
+    last_login: Option<String>,
+    #[graphql(name = "lastIP")]
+    last_ip: Option<String>,
+    blocked: Option<bool>,
+    name: Option<String>,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    middle_name: Option<String>,
+    profile: Option<String>,
+    preferred_username: Option<String>,
+    website: Option<String>,
+    gender: Option<String>,
+    birthdate: Option<String>,
+    zoneinfo: Option<String>,
+    locale: Option<String>,
+    address: Option<String>,
+    formatted: Option<String>,
+    street_address: Option<String>,
+    locality: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+    province: Option<String>,
+    country: Option<String>,
+    external_id: Option<String>,
+    phone_country_code: Option<String>,
+    main_department_id: Option<String>,
+    main_department_code: Option<String>,
+    expired_at: Option<String>,
+    direct_management: Option<String>,
+}
+
+/// `CreateUserIdentityInput` of the official schema.
+#[derive(InputObject)]
+#[graphql(name = "CreateUserIdentityInput")]
+pub(crate) struct CreateUserIdentityInput {
+    provider: String,
+    user_id_in_idp: String,
+    openid: Option<String>,
+    is_social: Option<bool>,
+    connection_id: Option<String>,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+}
+
+/// `FindUserByIdentityInput` of the official schema.
+#[derive(InputObject)]
+#[graphql(name = "FindUserByIdentityInput")]
+pub(crate) struct FindUserByIdentityInput {
+    identifier: Option<String>,
+    user_id_in_idp: Option<String>,
+    is_social: Option<bool>,
+    provider: Option<String>,
+}
+
+/// `SearchUserDepartmentOpt` of the official schema.
+#[derive(InputObject)]
+#[graphql(name = "SearchUserDepartmentOpt")]
+pub(crate) struct SearchUserDepartmentOpt {
+    department_id: Option<String>,
+    include_children_departments: Option<bool>,
+}
+
+/// `SearchUserGroupOpt` of the official schema.
+#[derive(InputObject)]
+#[graphql(name = "SearchUserGroupOpt")]
+pub(crate) struct SearchUserGroupOpt {
+    code: Option<String>,
+}
+
+/// `SearchUserRoleOpt` of the official schema.
+#[derive(InputObject)]
+#[graphql(name = "SearchUserRoleOpt")]
+pub(crate) struct SearchUserRoleOpt {
+    namespace: Option<String>,
+    code: String,
+}
+
+/// Copies the given (non-null) fields of an input onto a user.
+macro_rules! apply {
+    ($input:expr => $user:expr; $($field:ident),* $(,)?) => {
+        $( if let Some(v) = $input.$field { $user.$field = Some(v); } )*
+    };
+}
+
+/// Unix seconds as a GraphQL `Int` (saturating in 2038).
+fn int(secs: u64) -> i32 {
+    i32::try_from(secs).unwrap_or(i32::MAX)
+}
+
+/// `page` and `limit` with their defaults (1 and 10); values below 1 are refused with 400.
+pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize, usize), ApiError> {
+    let page = page.unwrap_or(1);
+    let limit = limit.unwrap_or(10);
+    if page < 1 || limit < 1 {
+        return Err(ApiError::with_message(
+            Code::BadRequest,
+            "page 和 limit 必须大于 0",
+            "page and limit must be positive",
+        ));
+    }
+    Ok((page as usize, limit as usize))
+}
+
+/// One page of users, with the total count.
+pub(crate) fn page_of(users: &[&User], page: usize, limit: usize) -> PaginatedUsers {
+    PaginatedUsers {
+        total_count: i32::try_from(users.len()).unwrap_or(i32::MAX),
+        list: paginate(users, page, limit).into_iter().cloned().collect(),
+    }
+}
+
+/// One page of the users among `ids` (unknown ids skipped), newest first.
+pub(crate) fn members_page(state: &State, ids: &[String], page: usize, limit: usize) -> PaginatedUsers {
+    let store = state.users_read();
+    let mut users: Vec<&User> = ids.iter().filter_map(|id| store.get(id)).collect();
+    sort_users(&mut users, SortBy::CreatedatDesc);
+    page_of(&users, page, limit)
+}
+
+/// Refuses a caller-given date that is not ISO-8601 (a numeric string included) with 400.
+fn check_date(name: &str, value: Option<&String>) -> Result<(), ApiError> {
+    match value {
+        Some(v) if !is_iso_datetime(v) => Err(ApiError::with_message(
+            Code::BadRequest,
+            format!("{name} 必须是 ISO-8601 格式的时间: {v}"),
+            format!("{name} must be an ISO-8601 date-time: {v}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The password to hash: the RSA-decrypted text; with `keep`, the given text itself when it does not
+/// decrypt.
+fn clear_password(state: &State, sent: &str, keep: bool) -> Result<String, ApiError> {
+    match crypto::decrypt_password(&state.keys.private, sent) {
+        Ok(clear) => Ok(clear),
+        Err(_) if keep => Ok(sent.to_owned()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One `{key, value}` of `createUser(params)`.
+#[derive(Deserialize)]
+struct Param {
+    key: String,
+    #[serde(default)]
+    value: Value,
+}
+
+/// Parses `params`: a JSON string of `[{key, value}]` with raw values; null, empty or `"null"` is none.
+fn parse_params(params: Option<&str>) -> Result<Vec<Param>, ApiError> {
+    match params.map(str::trim) {
+        None | Some("" | "null") => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            ApiError::with_message(
+                Code::BadRequest,
+                format!("params 必须是 [{{key, value}}] 的 JSON 文本: {e}"),
+                format!("params must be the JSON text of [{{key, value}}]: {e}"),
+            )
+        }),
+    }
+}
+
+/// Whether a user passes the membership filters of `searchUser` (an empty filter lets everyone in).
+fn passes_membership(
+    m: &Memberships,
+    departments: &[&SearchUserDepartmentOpt],
+    groups: &[&SearchUserGroupOpt],
+    roles: &[&SearchUserRoleOpt],
+) -> bool {
+    let dept_ok = departments.is_empty()
+        || departments.iter().any(|d| d.department_id.as_ref().is_some_and(|id| m.departments.contains(id)));
+    let group_ok = groups.is_empty() || groups.iter().any(|g| g.code.as_ref().is_some_and(|c| m.groups.contains(c)));
+    let role_ok = roles.is_empty()
+        || roles.iter().any(|r| {
+            let ns = r.namespace.as_deref().unwrap_or("default");
+            m.roles.iter().any(|(n, c)| n == ns && *c == r.code)
+        });
+    dept_ok && group_ok && role_ok
+}
+
+fn flatten<T>(list: &Option<Vec<Option<T>>>) -> Vec<&T> {
+    list.iter().flatten().flatten().collect()
+}
+
+/// The user that `refreshToken` without `id` refreshes: the one of the request's user token.
+fn token_user(state: &State, meta: &RequestMeta) -> Result<Claims, ApiError> {
+    let token = meta.token.as_deref().ok_or(ApiError::new(Code::NotLoggedIn))?;
+    match tokens::verify(state, token) {
+        Ok(claims) if claims.data.kind == "user" => Ok(claims),
+        _ => Err(ApiError::new(Code::NotLoggedIn)),
+    }
+}
 
 #[derive(Default)]
 pub(crate) struct UserQuery;
@@ -23,13 +424,313 @@ impl UserQuery {
         require_management(state, meta)?;
         let found = state
             .users_read()
-            .find(
-                email.as_deref(),
-                phone.as_deref(),
-                username.as_deref(),
-                external_id.as_deref(),
-            )
+            .find(email.as_deref(), phone.as_deref(), username.as_deref(), external_id.as_deref())
             .is_some();
         Ok(Some(found))
+    }
+
+    /// The users of the pool, one page (newest first by default).
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i32>,
+        limit: Option<i32>,
+        sort_by: Option<SortBy>,
+        exclude_users_in_org: Option<bool>,
+    ) -> async_graphql::Result<PaginatedUsers> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let (page, limit) = page_args(page, limit)?;
+        // No user is in an organization yet, so `excludeUsersInOrg` changes nothing.
+        let _ = exclude_users_in_org;
+        let store = state.users_read();
+        let mut users: Vec<&User> = store.all().iter().collect();
+        sort_users(&mut users, sort_by.unwrap_or_default());
+        Ok(page_of(&users, page, limit))
+    }
+
+    /// The deleted users, newest deletion first.
+    async fn archived_users(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i32>,
+        limit: Option<i32>,
+    ) -> async_graphql::Result<PaginatedUsers> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let (page, limit) = page_args(page, limit)?;
+        let store = state.users_read();
+        let mut users: Vec<&User> = store.archived().iter().collect();
+        users.sort_by_key(|u| std::cmp::Reverse(u.deleted_seq));
+        Ok(page_of(&users, page, limit))
+    }
+
+    /// One user by id; null when unknown.
+    async fn user(&self, ctx: &Context<'_>, id: Option<String>) -> async_graphql::Result<Option<User>> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        Ok(id.and_then(|id| state.users_read().get(&id).cloned()))
+    }
+
+    /// A user by any of the identifiers, or by an identity; null when none matches.
+    async fn find_user(
+        &self,
+        ctx: &Context<'_>,
+        email: Option<String>,
+        phone: Option<String>,
+        username: Option<String>,
+        external_id: Option<String>,
+        identity: Option<FindUserByIdentityInput>,
+    ) -> async_graphql::Result<Option<User>> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let store = state.users_read();
+        let by_identifier = store.find(email.as_deref(), phone.as_deref(), username.as_deref(), external_id.as_deref());
+        let found = by_identifier.or_else(|| {
+            identity.as_ref().and_then(|i| {
+                store.find_by_identity(
+                    i.provider.as_deref(),
+                    i.user_id_in_idp.as_deref(),
+                    i.is_social,
+                    i.identifier.as_deref(),
+                )
+            })
+        });
+        Ok(found.cloned())
+    }
+
+    /// Users whose name fields contain `query` (case-insensitive), filtered by membership.
+    #[allow(clippy::too_many_arguments)]
+    async fn search_user(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        fields: Option<Vec<Option<String>>>,
+        page: Option<i32>,
+        limit: Option<i32>,
+        department_opts: Option<Vec<Option<SearchUserDepartmentOpt>>>,
+        group_opts: Option<Vec<Option<SearchUserGroupOpt>>>,
+        role_opts: Option<Vec<Option<SearchUserRoleOpt>>>,
+    ) -> async_graphql::Result<PaginatedUsers> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let (page, limit) = page_args(page, limit)?;
+        let fields: Vec<String> = fields.into_iter().flatten().flatten().collect();
+        let departments = flatten(&department_opts);
+        let groups = flatten(&group_opts);
+        let roles = flatten(&role_opts);
+        let store = state.users_read();
+        let mut users: Vec<&User> = store
+            .all()
+            .iter()
+            .filter(|u| search_matches(u, &query, &fields))
+            .filter(|u| passes_membership(&state.memberships(&u.id), &departments, &groups, &roles))
+            .collect();
+        sort_users(&mut users, SortBy::CreatedatDesc);
+        Ok(page_of(&users, page, limit))
+    }
+
+    /// Users by a list of identifiers of one kind (`type`: id, username, phone, email or externalId), in
+    /// the order of `ids`; unknown ones are skipped.
+    async fn user_batch(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<String>,
+        #[graphql(name = "type")] kind: Option<String>,
+    ) -> async_graphql::Result<Vec<User>> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let kind = kind.unwrap_or_else(|| "id".to_owned());
+        if !["id", "username", "phone", "email", "externalId"].contains(&kind.as_str()) {
+            return Err(ApiError::with_message(
+                Code::BadRequest,
+                format!("type 必须是 id、username、phone、email 或 externalId: {kind}"),
+                format!("type must be id, username, phone, email or externalId: {kind}"),
+            )
+            .into());
+        }
+        let store = state.users_read();
+        Ok(ids.iter().filter_map(|v| store.find_by(&kind, v).cloned()).collect())
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct UserMutation;
+
+#[Object]
+impl UserMutation {
+    /// Creates a user. The password arrives RSA-encrypted (see `keepPassword`); `params` sets custom
+    /// data; `identity` adds an identity.
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        user_info: CreateUserInput,
+        keep_password: Option<bool>,
+        reset_password_on_first_login: Option<bool>,
+        params: Option<String>,
+        identity: Option<CreateUserIdentityInput>,
+    ) -> async_graphql::Result<User> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let mut input = user_info;
+        check_date("lastLogin", input.last_login.as_ref())?;
+        check_date("signedUp", input.signed_up.as_ref())?;
+        let params = parse_params(params.as_deref())?;
+        let mut user = User::new(&state.pool.id, new_id(), now_iso());
+        if let Some(sent) = input.password.take() {
+            let clear = clear_password(state, &sent, keep_password.unwrap_or(false))?;
+            user.password_hash = Some(crypto::hash_password(&clear));
+        }
+        user.reset_password_on_first_login = reset_password_on_first_login.unwrap_or(false);
+        apply!(input => user;
+            username, email, email_verified, phone, phone_verified, unionid, openid, nickname, photo,
+            register_source, browser, oauth, logins_count, last_login, company, last_ip, signed_up,
+            blocked, is_deleted, device, name, given_name, family_name, middle_name, profile,
+            preferred_username, website, gender, birthdate, zoneinfo, locale, address, formatted,
+            street_address, locality, region, postal_code, country, external_id, phone_country_code,
+        );
+        if let Some(i) = identity {
+            user.identities = Some(vec![Some(Identity {
+                openid: i.openid,
+                user_id_in_idp: Some(i.user_id_in_idp),
+                user_id: Some(user.id.clone()),
+                is_social: Some(i.is_social.unwrap_or(false)),
+                provider: Some(i.provider),
+                user_pool_id: Some(state.pool.id.clone()),
+                refresh_token: i.refresh_token,
+                access_token: i.access_token,
+                connection_id: i.connection_id,
+                ..Identity::default()
+            })]);
+        }
+        let created = {
+            let mut store = state.users_write();
+            let mut udf = state.udf_write();
+            let values = params
+                .iter()
+                .map(|p| Ok((p.key.as_str(), udf.check_raw(TargetType::User, &p.key, &p.value)?)))
+                .collect::<Result<Vec<_>, ApiError>>()?;
+            let created = store.insert(user)?;
+            for (key, text) in values {
+                udf.put(TargetType::User, &created.id, key, text);
+            }
+            created
+        };
+        state.record(Action::new("createUser", &created, None, &meta.origin));
+        Ok(created)
+    }
+
+    /// Changes a user's fields; a password arrives RSA-encrypted.
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<String>,
+        input: UpdateUserInput,
+        email_token: Option<String>,
+        phone_token: Option<String>,
+    ) -> async_graphql::Result<User> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        // Verification tokens matter only to end users changing their own e-mail or phone.
+        let _ = (email_token, phone_token);
+        let id = id.ok_or_else(|| ApiError::with_message(Code::BadRequest, "缺少用户 ID", "The user id is missing"))?;
+        let mut input = input;
+        check_date("lastLogin", input.last_login.as_ref())?;
+        check_date("tokenExpiredAt", input.token_expired_at.as_ref())?;
+        check_date("expiredAt", input.expired_at.as_ref())?;
+        let hash = match input.password.take() {
+            Some(sent) => Some(crypto::hash_password(&clear_password(state, &sent, false)?)),
+            None => None,
+        };
+        let updated = {
+            let mut store = state.users_write();
+            let mut user = store.get(&id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
+            apply!(input => user;
+                email, unionid, openid, email_verified, phone, phone_verified, username, nickname,
+                photo, company, browser, device, oauth, token_expired_at, logins_count, last_login,
+                last_ip, blocked, name, given_name, family_name, middle_name, profile,
+                preferred_username, website, gender, birthdate, zoneinfo, locale, address, formatted,
+                street_address, locality, region, postal_code, city, province, country, external_id,
+                phone_country_code, main_department_id, main_department_code, expired_at,
+                direct_management,
+            );
+            if hash.is_some() {
+                user.password_hash = hash;
+            }
+            user.updated_at = Some(now_iso());
+            store.replace(user)?
+        };
+        state.record(Action::new("updateUser", &updated, None, &meta.origin));
+        Ok(updated)
+    }
+
+    /// Deletes a user: it moves to the archive, its identifiers become free and its tokens stop working.
+    async fn delete_user(&self, ctx: &Context<'_>, id: String) -> async_graphql::Result<Option<CommonMessage>> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let archived = state.users_write().archive(&id, now_iso()).ok_or(ApiError::new(Code::UserNotFound))?;
+        state.forget_user(&id);
+        state.sessions().revoke(&id, None);
+        state.record(Action::new("deleteUser", &archived, None, &meta.origin));
+        Ok(Some(CommonMessage::ok(meta.lang, "删除成功", "Deleted")))
+    }
+
+    /// Deletes several users; unknown ids are ignored.
+    async fn delete_users(&self, ctx: &Context<'_>, ids: Vec<String>) -> async_graphql::Result<Option<CommonMessage>> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let archived: Vec<User> = {
+            let mut store = state.users_write();
+            ids.iter().filter_map(|id| store.archive(id, now_iso())).collect()
+        };
+        for user in &archived {
+            state.forget_user(&user.id);
+            state.sessions().revoke(&user.id, None);
+            state.record(Action::new("deleteUser", user, None, &meta.origin));
+        }
+        Ok(Some(CommonMessage::ok(meta.lang, "删除成功", "Deleted")))
+    }
+
+    /// Signs a new user token: for the user `id` with a management token, or, without `id`, for the
+    /// user of the request's own user token.
+    async fn refresh_token(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<String>,
+    ) -> async_graphql::Result<Option<RefreshToken>> {
+        let (state, meta) = enter(ctx);
+        let (user_id, app_id) = match id {
+            Some(id) => {
+                require_management(state, meta)?;
+                (id, state.app.id.clone())
+            }
+            None => {
+                let claims = token_user(state, meta)?;
+                let app = claims.data.app_id.unwrap_or_else(|| state.app.id.clone());
+                (claims.data.id, app)
+            }
+        };
+        let user = state.users_read().get(&user_id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
+        let issued = tokens::issue_user(state, &user, &app_id);
+        state.record(Action::new("refreshToken", &user, Some(app_id), &meta.origin));
+        Ok(Some(RefreshToken { token: Some(issued.token), iat: Some(int(issued.iat)), exp: Some(int(issued.exp)) }))
+    }
+
+    /// Pretends to send the first-login verification e-mail: checks the user and the application.
+    async fn send_first_login_verify_email(
+        &self,
+        ctx: &Context<'_>,
+        user_id: String,
+        app_id: String,
+    ) -> async_graphql::Result<CommonMessage> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        if state.users_read().get(&user_id).is_none() {
+            return Err(ApiError::new(Code::UserNotFound).into());
+        }
+        if app_id != state.app.id {
+            return Err(ApiError::new(Code::AppNotFound).into());
+        }
+        Ok(CommonMessage::ok(meta.lang, "发送成功", "Sent successfully"))
     }
 }

@@ -1,0 +1,307 @@
+//! Roles: the queries `roles`, `role`, the mutations `createRole`, `updateRole`, `deleteRole`,
+//! `deleteRoles`, `assignRole`, `revokeRole`, and the computed fields of `Role`. The records and their
+//! rules are in [`crate::access`].
+
+use std::sync::Arc;
+
+use async_graphql::{ComplexObject, Context, Object, SimpleObject};
+
+use super::users::{PaginatedUsers, members_page, page_args};
+use super::{CommonMessage, enter, require_management};
+use crate::access::{AccessStore, AuthorizedResource, Role, Target, code_arg, namespace};
+use crate::error::{ApiError, Code};
+use crate::state::{State, now_iso};
+use crate::udf::TargetType;
+use crate::users::{SortBy, UserStore, paginate};
+
+/// `PaginatedRoles` of the official schema.
+#[derive(SimpleObject)]
+#[graphql(name = "PaginatedRoles")]
+pub(crate) struct PaginatedRoles {
+    total_count: i32,
+    list: Vec<Role>,
+}
+
+impl PaginatedRoles {
+    /// Every role of `list`, unpaginated.
+    pub(crate) fn all(list: Vec<Role>) -> Self {
+        PaginatedRoles { total_count: count(list.len()), list }
+    }
+}
+
+/// `PaginatedAuthorizedResources` of the official schema.
+#[derive(SimpleObject)]
+#[graphql(name = "PaginatedAuthorizedResources")]
+pub(crate) struct PaginatedAuthorizedResources {
+    total_count: i32,
+    list: Vec<AuthorizedResource>,
+}
+
+impl PaginatedAuthorizedResources {
+    pub(crate) fn all(list: Vec<AuthorizedResource>) -> Self {
+        PaginatedAuthorizedResources { total_count: count(list.len()), list }
+    }
+}
+
+/// A length as a GraphQL `Int`.
+pub(crate) fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+#[ComplexObject]
+impl Role {
+    /// The users that hold the role, newest first.
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        page: Option<i32>,
+        limit: Option<i32>,
+    ) -> async_graphql::Result<PaginatedUsers> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        let (page, limit) = page_args(page, limit)?;
+        let ids = state.access_read().role_user_ids(&self.id);
+        Ok(members_page(state, &ids, page, limit))
+    }
+
+    /// The resources the role may act on, in its namespace.
+    async fn authorized_resources(
+        &self,
+        ctx: &Context<'_>,
+        resource_type: Option<String>,
+    ) -> Option<PaginatedAuthorizedResources> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        let list = state.access_read().authorized_resources(
+            &Target::Role(self.id.clone()),
+            Some(&self.namespace),
+            resource_type.as_deref(),
+        );
+        Some(PaginatedAuthorizedResources::all(list))
+    }
+
+    /// The parent role, if any (null once the parent is deleted).
+    async fn parent(&self, ctx: &Context<'_>) -> Option<Role> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        let parent_id = self.parent_id.as_deref()?;
+        state.access_read().role_by_id(parent_id).cloned()
+    }
+}
+
+/// The non-empty, trimmed, distinct strings of a list argument.
+pub(crate) fn distinct(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        let item = item.trim();
+        if !item.is_empty() && !out.iter().any(|o| o == item) {
+            out.push(item.to_owned());
+        }
+    }
+    out
+}
+
+/// What `assignRole` and `revokeRole` act on: role ids, user ids and group ids, all checked.
+struct Grantees {
+    roles: Vec<String>,
+    users: Vec<String>,
+    groups: Vec<String>,
+}
+
+/// The arguments of `assignRole` / `revokeRole`.
+struct RoleArgs {
+    namespace: Option<String>,
+    role_code: Option<String>,
+    role_codes: Option<Vec<Option<String>>>,
+    user_ids: Option<Vec<String>>,
+    group_codes: Option<Vec<String>>,
+    node_codes: Option<Vec<String>>,
+}
+
+/// Checks every role (2101), user (2004), group (2111) and department (400: there are none) named.
+fn grantees(store: &UserStore, access: &AccessStore, args: RoleArgs) -> Result<Grantees, ApiError> {
+    let ns = namespace(args.namespace.as_deref());
+    let codes = distinct(args.role_code.into_iter().chain(args.role_codes.into_iter().flatten().flatten()));
+    if codes.is_empty() {
+        return Err(ApiError::with_message(
+            Code::BadRequest,
+            "roleCode 或 roleCodes 至少需要一个",
+            "roleCode or roleCodes is needed",
+        ));
+    }
+    if let Some(node) = distinct(args.node_codes.unwrap_or_default()).first() {
+        return Err(ApiError::with_message(
+            Code::BadRequest,
+            format!("部门 {node} 不存在"),
+            format!("The department {node} does not exist"),
+        ));
+    }
+    let roles =
+        codes.iter().map(|c| Ok(access.existing_role(&ns, c)?.id.clone())).collect::<Result<Vec<_>, ApiError>>()?;
+    let users = distinct(args.user_ids.unwrap_or_default());
+    if users.iter().any(|id| store.get(id).is_none()) {
+        return Err(ApiError::new(Code::UserNotFound));
+    }
+    let groups = distinct(args.group_codes.unwrap_or_default())
+        .iter()
+        .map(|c| Ok(access.existing_group(c)?.id.clone()))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(Grantees { roles, users, groups })
+}
+
+#[derive(Default)]
+pub(crate) struct RoleQuery;
+
+#[Object]
+impl RoleQuery {
+    /// The roles of a namespace (`default` when null), one page, newest first by default.
+    async fn roles(
+        &self,
+        ctx: &Context<'_>,
+        namespace: Option<String>,
+        page: Option<i32>,
+        limit: Option<i32>,
+        sort_by: Option<SortBy>,
+    ) -> async_graphql::Result<PaginatedRoles> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let (page, limit) = page_args(page, limit)?;
+        let ns = crate::access::namespace(namespace.as_deref());
+        let roles = state.access_read().roles(&ns, sort_by.unwrap_or_default());
+        Ok(PaginatedRoles { total_count: count(roles.len()), list: paginate(&roles, page, limit) })
+    }
+
+    /// One role by code; null when the namespace has no such role.
+    async fn role(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        namespace: Option<String>,
+    ) -> async_graphql::Result<Option<Role>> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let ns = crate::access::namespace(namespace.as_deref());
+        Ok(state.access_read().role(&ns, code.trim()).cloned())
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct RoleMutation;
+
+#[Object]
+impl RoleMutation {
+    /// Creates a role; `parent` is the code of a role of the same namespace.
+    async fn create_role(
+        &self,
+        ctx: &Context<'_>,
+        namespace: Option<String>,
+        code: String,
+        description: Option<String>,
+        parent: Option<String>,
+    ) -> async_graphql::Result<Role> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let code = code_arg("角色", &code)?;
+        let ns = crate::access::namespace(namespace.as_deref());
+        let role =
+            state.access_write().create_role(&state.pool.id, &ns, &code, description, parent.as_deref(), &now_iso())?;
+        Ok(role)
+    }
+
+    /// Changes a role's description and, with `newCode`, renames it (memberships and assignments follow).
+    async fn update_role(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        description: Option<String>,
+        new_code: Option<String>,
+        namespace: Option<String>,
+    ) -> async_graphql::Result<Role> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let ns = crate::access::namespace(namespace.as_deref());
+        let new_code = match new_code {
+            Some(c) => Some(code_arg("角色", &c)?),
+            None => None,
+        };
+        let role = state.access_write().update_role(&ns, code.trim(), description, new_code.as_deref(), &now_iso())?;
+        Ok(role)
+    }
+
+    /// Deletes a role with its memberships, policy assignments and custom data; 2101 when unknown.
+    async fn delete_role(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        namespace: Option<String>,
+    ) -> async_graphql::Result<CommonMessage> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let ns = crate::access::namespace(namespace.as_deref());
+        let role = state.access_write().delete_role(&ns, code.trim()).ok_or(ApiError::new(Code::RoleNotFound))?;
+        state.udf_write().remove_target(TargetType::Role, &role.id);
+        Ok(CommonMessage::ok(meta.lang, "删除成功", "Deleted"))
+    }
+
+    /// Deletes several roles of a namespace like `deleteRole`; unknown codes are skipped.
+    async fn delete_roles(
+        &self,
+        ctx: &Context<'_>,
+        code_list: Vec<String>,
+        namespace: Option<String>,
+    ) -> async_graphql::Result<CommonMessage> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let ns = crate::access::namespace(namespace.as_deref());
+        let deleted: Vec<Role> = {
+            let mut access = state.access_write();
+            distinct(code_list).iter().filter_map(|c| access.delete_role(&ns, c)).collect()
+        };
+        let mut udf = state.udf_write();
+        for role in &deleted {
+            udf.remove_target(TargetType::Role, &role.id);
+        }
+        Ok(CommonMessage::ok(meta.lang, "删除成功", "Deleted"))
+    }
+
+    /// Gives roles (`roleCode` and/or `roleCodes`) to users and groups; all or nothing, idempotent.
+    #[allow(clippy::too_many_arguments)]
+    async fn assign_role(
+        &self,
+        ctx: &Context<'_>,
+        namespace: Option<String>,
+        role_code: Option<String>,
+        role_codes: Option<Vec<Option<String>>>,
+        user_ids: Option<Vec<String>>,
+        group_codes: Option<Vec<String>>,
+        node_codes: Option<Vec<String>>,
+    ) -> async_graphql::Result<Option<CommonMessage>> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let args = RoleArgs { namespace, role_code, role_codes, user_ids, group_codes, node_codes };
+        let store = state.users_read();
+        let mut access = state.access_write();
+        let g = grantees(&store, &access, args)?;
+        access.assign_roles(&g.roles, &g.users, &g.groups);
+        Ok(Some(CommonMessage::ok(meta.lang, "授权成功", "Roles assigned")))
+    }
+
+    /// Takes roles from users and groups; what is not assigned is skipped (code 200).
+    #[allow(clippy::too_many_arguments)]
+    async fn revoke_role(
+        &self,
+        ctx: &Context<'_>,
+        namespace: Option<String>,
+        role_code: Option<String>,
+        role_codes: Option<Vec<Option<String>>>,
+        user_ids: Option<Vec<String>>,
+        group_codes: Option<Vec<String>>,
+        node_codes: Option<Vec<String>>,
+    ) -> async_graphql::Result<Option<CommonMessage>> {
+        let (state, meta) = enter(ctx);
+        require_management(state, meta)?;
+        let args = RoleArgs { namespace, role_code, role_codes, user_ids, group_codes, node_codes };
+        let store = state.users_read();
+        let mut access = state.access_write();
+        let g = grantees(&store, &access, args)?;
+        access.revoke_roles(&g.roles, &g.users, &g.groups);
+        Ok(Some(CommonMessage::ok(meta.lang, "撤销成功", "Roles revoked")))
+    }
+}

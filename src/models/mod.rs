@@ -1,0 +1,29 @@
+//! Typed models of what Authing sends and receives.
+
+mod acl;
+mod auth;
+mod common;
+mod role;
+mod udf;
+mod user;
+
+pub use acl::{
+    ApplicationAccessPolicy, AuthorizedTarget, DefaultStrategy, GrantResource, GrantResources, GrantTarget, Namespace,
+    Operator, ProgrammaticAccessAccount, Resource, ResourceAction, ResourcePermission,
+};
+pub use auth::{
+    Application, EmailScene, PasswordSecurityLevel, PasswordStrength, RegisterProfile, SecurityLevel, TokenClaims,
+    TokenStatus, TokenStatusData,
+};
+pub use common::CommonMessage;
+pub use role::{
+    AuthorizedResource, Group, Policy, PolicyAssignment, PolicyAssignmentTargetType, PolicyCondition, PolicyEffect,
+    PolicyStatement, ResourceType, Role,
+};
+pub use udf::{CustomData, UdfDataType, UdfEntry, UdfTargetType, UdfValue, UserDefinedField};
+pub use user::{
+    BatchField, CreateUserInput, GeoIp, Identity, IdentityInput, IdentityQuery, LoginStatus, OrgNode, OrgPath,
+    RefreshedToken, SortBy, UpdateUserInput, User, UserAction, UserDepartment, UserStatus,
+};
+
+pub(crate) use udf::custom_data_from_entries;
