@@ -37,9 +37,11 @@
 //! | [`Options`], [`OptionsBuilder`] | hosts, credentials, [`Timeouts`], [`RetryConfig`], [`Lang`], public key, HTTP client |
 //! | [`ManagementClient`] | the administrator's client; caches the management token |
 //! | [`management::Users`], [`management::Udf`] | `management.users()`, `management.udf()`: users, custom fields and data |
+//! | [`management::Roles`], [`management::Groups`], [`management::Policies`] | roles per namespace, groups, policies and their assignments |
+//! | [`management::Acl`] | namespaces, resources, grants and checks, access keys, application access |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
-//! | [`AuthenticationClient`] | the end user's client; cheap per request, optionally holding the user's token |
+//! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens; cheap per request |
 //! | [`AuthingError`] | the one error type |
 //! | [`Secret`], [`AccessToken`], [`Password`] | redacted holders for secrets |
 //!
@@ -96,7 +98,9 @@ macro_rules! operation {
     };
 }
 
-mod authentication;
+pub mod authentication;
+#[doc(hidden)]
+pub mod bench_support;
 mod config;
 mod crypto;
 mod error;

@@ -262,6 +262,8 @@ pub(crate) struct AccessStore {
     /// `(group id, user id)`.
     group_users: Vec<(String, String)>,
     seq: u64,
+    /// Resource namespaces, resources, grants, access accounts and application access policies.
+    pub(crate) acl: crate::acl::AclStore,
 }
 
 /// Sorts records by their creation or update order.
@@ -286,6 +288,7 @@ impl AccessStore {
             role_groups: Vec::new(),
             group_users: Vec::new(),
             seq: 0,
+            acl: crate::acl::AclStore::new(now),
         };
         let created_seq = store.next_seq();
         store.policies.push(Policy {
@@ -377,6 +380,7 @@ impl AccessStore {
             updated_seq: seq,
         };
         self.roles.push(role.clone());
+        self.acl.ensure_namespace(ns, now);
         Ok(role)
     }
 
@@ -416,6 +420,7 @@ impl AccessStore {
         self.role_users.retain(|(r, _)| *r != role.id);
         self.role_groups.retain(|(r, _)| *r != role.id);
         self.assignments.retain(|a| a.target != Target::Role(role.id.clone()));
+        self.acl.forget(&Target::Role(role.id.clone()));
         for child in self.roles.iter_mut().filter(|r| r.parent_id.as_deref() == Some(role.id.as_str())) {
             child.parent_id = None;
         }
@@ -549,6 +554,7 @@ impl AccessStore {
         self.group_users.retain(|(g, _)| *g != group.id);
         self.role_groups.retain(|(_, g)| *g != group.id);
         self.assignments.retain(|a| a.target != Target::Group(group.id.clone()));
+        self.acl.forget(&Target::Group(group.id.clone()));
         true
     }
 
@@ -588,6 +594,7 @@ impl AccessStore {
         self.role_users.retain(|(_, u)| u != user_id);
         self.group_users.retain(|(_, u)| u != user_id);
         self.assignments.retain(|a| a.target != Target::User(user_id.to_owned()));
+        self.acl.forget(&Target::User(user_id.to_owned()));
     }
 
     // ---- policies ----------------------------------------------------------------------------------
@@ -632,6 +639,7 @@ impl AccessStore {
             created_seq,
         };
         self.policies.push(policy.clone());
+        self.acl.ensure_namespace(ns, now);
         Ok(policy)
     }
 
@@ -825,16 +833,30 @@ impl AccessStore {
     // ---- resources ---------------------------------------------------------------------------------
 
     /// The resources a target may act on in a namespace (`None`: every namespace), of one type when
-    /// given. Resource grants (ACL) do not exist yet, so this is empty; the grants plug in here, and every
-    /// `authorizedResources` field reads through it.
+    /// given; a user's include those of its roles and groups. Every `authorizedResources` field reads
+    /// through it; the grants are in [`crate::acl`].
     pub(crate) fn authorized_resources(
         &self,
         target: &Target,
         ns: Option<&str>,
         resource_type: Option<&str>,
     ) -> Vec<AuthorizedResource> {
-        let _ = (target, ns, resource_type);
-        Vec::new()
+        crate::acl::authorized_resources(self, target, ns, resource_type)
+    }
+
+    /// Moves the roles, policies and assignments of namespace `old` to the code `new` (for a renamed
+    /// resource namespace; the ACL data moves in [`crate::acl::AclStore::rename_namespace`]).
+    pub(crate) fn rename_namespace(&mut self, old: &str, new: &str) {
+        for r in self.roles.iter_mut().filter(|r| r.namespace == old) {
+            r.namespace = new.to_owned();
+        }
+        for p in self.policies.iter_mut().filter(|p| p.namespace == old) {
+            p.namespace = new.to_owned();
+        }
+        for a in self.assignments.iter_mut().filter(|a| a.namespace == old) {
+            a.namespace = new.to_owned();
+        }
+        self.acl.rename_namespace(old, new);
     }
 }
 

@@ -41,8 +41,18 @@ pub(crate) enum Code {
     PayloadTooLarge,
     /// 1001: no permission, e.g. a wrong user pool secret.
     NoPermission,
+    /// 2000: a captcha is required after repeated failed logins.
+    CaptchaRequired,
+    /// 2001: a verification code is wrong, used or expired.
+    VerificationFailed,
+    /// 2003: the e-mail address is malformed.
+    BadEmail,
     /// 2004: no such user.
     UserNotFound,
+    /// 2005: the user is blocked.
+    UserLocked,
+    /// 2006: the (old) password is wrong.
+    WrongPassword,
     /// 2011: no such application.
     AppNotFound,
     /// 2016: the password could not be RSA-decrypted.
@@ -55,6 +65,8 @@ pub(crate) enum Code {
     UsernameExists,
     /// 2035: the phone number is taken.
     PhoneExists,
+    /// 2058: the password must be reset before logging in.
+    PasswordResetRequired,
     /// 2101: no such role in the namespace.
     RoleNotFound,
     /// 2102: the namespace already has a role with this code.
@@ -71,6 +83,20 @@ pub(crate) enum Code {
     PolicyBuiltIn,
     /// 2224: the user pool does not exist.
     UserPoolNotFound,
+    /// 3001: the pool already has a resource namespace with this code.
+    NamespaceExists,
+    /// 3003: no such resource namespace (delete, and any ACL call naming it).
+    NamespaceNotFound,
+    /// 3005: no such resource namespace to update.
+    NamespaceUpdateMissing,
+    /// 3011: no such resource in the namespace.
+    ResourceNotFound,
+    /// 3012: the namespace already has a resource with this code.
+    ResourceExists,
+    /// 3021: no such programmatic access account.
+    AccessAccountNotFound,
+    /// 2333: wrong username (or e-mail, phone) or password.
+    WrongCredentials,
 }
 
 impl Code {
@@ -82,13 +108,19 @@ impl Code {
             Code::MethodNotAllowed => 405,
             Code::PayloadTooLarge => 413,
             Code::NoPermission => 1001,
+            Code::CaptchaRequired => 2000,
+            Code::VerificationFailed => 2001,
+            Code::BadEmail => 2003,
             Code::UserNotFound => 2004,
+            Code::UserLocked => 2005,
+            Code::WrongPassword => 2006,
             Code::AppNotFound => 2011,
             Code::PasswordDecrypt => 2016,
             Code::NotLoggedIn => 2020,
             Code::UserExists => 2026,
             Code::UsernameExists => 2034,
             Code::PhoneExists => 2035,
+            Code::PasswordResetRequired => 2058,
             Code::RoleNotFound => 2101,
             Code::RoleExists => 2102,
             Code::GroupNotFound => 2111,
@@ -97,6 +129,13 @@ impl Code {
             Code::PolicyExists => 2122,
             Code::PolicyBuiltIn => 2123,
             Code::UserPoolNotFound => 2224,
+            Code::NamespaceExists => 3001,
+            Code::NamespaceNotFound => 3003,
+            Code::NamespaceUpdateMissing => 3005,
+            Code::ResourceNotFound => 3011,
+            Code::ResourceExists => 3012,
+            Code::AccessAccountNotFound => 3021,
+            Code::WrongCredentials => 2333,
         }
     }
 
@@ -113,8 +152,18 @@ impl Code {
             (Code::PayloadTooLarge, Lang::En) => "Request body too large",
             (Code::NoPermission, Lang::Zh) => "没有权限",
             (Code::NoPermission, Lang::En) => "No permission",
+            (Code::CaptchaRequired, Lang::Zh) => "请输入图形验证码",
+            (Code::CaptchaRequired, Lang::En) => "A captcha is required",
+            (Code::VerificationFailed, Lang::Zh) => "验证码不正确",
+            (Code::VerificationFailed, Lang::En) => "The verification code is wrong",
+            (Code::BadEmail, Lang::Zh) => "邮箱格式不正确",
+            (Code::BadEmail, Lang::En) => "The e-mail address is malformed",
             (Code::UserNotFound, Lang::Zh) => "用户不存在",
             (Code::UserNotFound, Lang::En) => "User does not exist",
+            (Code::UserLocked, Lang::Zh) => "用户已被锁定",
+            (Code::UserLocked, Lang::En) => "The user is blocked",
+            (Code::WrongPassword, Lang::Zh) => "密码错误",
+            (Code::WrongPassword, Lang::En) => "Wrong password",
             (Code::AppNotFound, Lang::Zh) => "应用不存在",
             (Code::AppNotFound, Lang::En) => "Application does not exist",
             (Code::PasswordDecrypt, Lang::Zh) => "密码解密失败",
@@ -127,6 +176,8 @@ impl Code {
             (Code::UsernameExists, Lang::En) => "Username already exists",
             (Code::PhoneExists, Lang::Zh) => "手机号已被绑定",
             (Code::PhoneExists, Lang::En) => "Phone number already bound",
+            (Code::PasswordResetRequired, Lang::Zh) => "需要重置密码",
+            (Code::PasswordResetRequired, Lang::En) => "The password must be reset",
             (Code::RoleNotFound, Lang::Zh) => "角色不存在",
             (Code::RoleNotFound, Lang::En) => "Role does not exist",
             (Code::RoleExists, Lang::Zh) => "角色已存在",
@@ -143,6 +194,18 @@ impl Code {
             (Code::PolicyBuiltIn, Lang::En) => "The built-in policy cannot be changed or deleted",
             (Code::UserPoolNotFound, Lang::Zh) => "用户池不存在",
             (Code::UserPoolNotFound, Lang::En) => "User pool does not exist",
+            (Code::NamespaceExists, Lang::Zh) => "权限分组已存在",
+            (Code::NamespaceExists, Lang::En) => "The resource namespace already exists",
+            (Code::NamespaceNotFound | Code::NamespaceUpdateMissing, Lang::Zh) => "权限分组不存在",
+            (Code::NamespaceNotFound | Code::NamespaceUpdateMissing, Lang::En) => "No such resource namespace",
+            (Code::ResourceNotFound, Lang::Zh) => "资源不存在",
+            (Code::ResourceNotFound, Lang::En) => "The resource does not exist",
+            (Code::ResourceExists, Lang::Zh) => "资源已存在",
+            (Code::ResourceExists, Lang::En) => "The resource already exists",
+            (Code::AccessAccountNotFound, Lang::Zh) => "编程访问账号不存在",
+            (Code::AccessAccountNotFound, Lang::En) => "The programmatic access account does not exist",
+            (Code::WrongCredentials, Lang::Zh) => "用户名或密码错误",
+            (Code::WrongCredentials, Lang::En) => "Wrong username or password",
         }
     }
 }

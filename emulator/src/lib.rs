@@ -25,16 +25,41 @@
 //!     `removeUserFromGroup`;
 //!   * policies: `policies`, `policy`, `policyAssignments`, `createPolicy`, `updatePolicy`,
 //!     `deletePolicy`, `deletePolicies`, `addPolicyAssignments`, `removePolicyAssignments`,
-//!     `enablePolicyAssignment`, `disbalePolicyAssignment` (the official spelling).
+//!     `enablePolicyAssignment`, `disbalePolicyAssignment` (the official spelling);
+//!   * end users (see [End users](#end-users)): `registerByEmail`, `registerByUsername`,
+//!     `registerByPhoneCode`, `loginByEmail`, `loginByUsername`, `loginByPhonePassword`, `loginByPhoneCode`,
+//!     `loginBySubAccount`, `sendEmail`, `resetPassword`, `resetPasswordByFirstLoginToken`,
+//!     `resetPasswordByForceResetToken`, `updatePassword`, `checkPasswordStrength`, `bindPhone`, `bindEmail`,
+//!     `unbindPhone`, `unbindEmail`, `updatePhone`, `updateEmail`;
+//!   * access control: `allow`, `isActionAllowed`, `authorizeResource`, `authorizedResources`,
+//!     `authorizedTargets`.
 //!
 //!   `User` has every scalar field of the official type, plus `customData`, `roles`, `groups`,
 //!   `authorizedResources` and `departments` (always empty: organizations do not exist yet). `Role` has
 //!   `users` and `parent`, `Group` has `users`, `Policy` has `assignmentsCount` and `assignments`; every
-//!   `authorizedResources` is empty until resource grants (ACL) exist.
+//!   `authorizedResources` reads the resource grants (a user's include those of its roles and groups).
 //! * REST, with a management token: `GET /api/v2/.well-known` (no token), `GET /api/v2/users/{id}`,
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
 //!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
 //!   `GET /api/v2/analysis/user-action`.
+//! * Access control over REST, with a management token (details and rules in the `acl` and `rest_acl`
+//!   module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
+//!   `/code/{code}`), resources (`/api/v2/resources`, `/resources/{code}`, `/resources/detail`), grants and
+//!   checks (`/api/v2/acl/revoke-resource`, `check-resource-permission-batch`,
+//!   `get-authorized-resources-of-resource-kind`, `is-allowed`, `list-authorized-resources-batch`,
+//!   `authorize-resources`, `revoke-resources`), programmatic access accounts
+//!   (`/api/v2/applications/{appId}/programmatic-access-accounts`,
+//!   `/api/v2/applications/programmatic-access-accounts`) and application access policies
+//!   (`/api/v2/applications/{appId}/authorization/*`, `POST /api/v2/applications/{appId}`).
+//! * REST for end users (a user token, see [End users](#end-users)): `POST /api/v2/sms/send` (no token),
+//!   `GET /api/v2/users/me`, `GET /api/v2/logout?app_id=`, `GET /api/v2/users/me/applications/allowed`,
+//!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
+//!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims;
+//!   `{code: 400, message}` for an invalid token).
+//! * The emulator's own route (no token, not part of Authing's API): `GET /emulator/verification-codes?to=`
+//!   with a phone number or e-mail address answers `{code: 200, message: "", data: {code: "123456"}}`, or
+//!   `data: null` when that recipient has no unused, unexpired code; the same as
+//!   [`Emulator::verification_code`].
 //!
 //! # Behaviour
 //!
@@ -75,6 +100,63 @@
 //! * The user-action log records `createUser`, `updateUser`, `deleteUser`, `refreshToken`, `kick` and
 //!   `logout`, each about the user concerned (its `operator_arn`).
 //!
+//! # End users
+//!
+//! * **Registration** returns the user; it carries a login token only with `forceLogin` (a login: counts in
+//!   `loginsCount`, sets `lastLogin`/`lastIP`) or `generateToken` (a token, no login). Either token works at
+//!   once. `profile` fields are copied (its `udf` entries are JSON-encoded values, like `setUdv`), `params`
+//!   is custom data (raw values, checked like `createUser(params)`), `context` is accepted and ignored. The
+//!   password strength rule is not enforced. `registerSource` is `basic:email`, `basic:username` or
+//!   `basic:phone-code`.
+//! * **Password logins** (`loginByEmail`, `loginByUsername`, `loginByPhonePassword`): an unknown identifier
+//!   gives 2004, or, with `autoRegister`, a new user that is logged in (`newlyCreated: true`); a wrong
+//!   password gives 2333. After 5 wrong passwords in a row for one identifier, every password login of it
+//!   answers 2000 (captcha required), even with the right password, until a login with the right password
+//!   and a non-empty `captchaCode` (any text passes); a correct login clears the count. A blocked user gets
+//!   2005. `params` set custom data of the user. `loginByPhoneCode` checks the code (then 2004 or
+//!   `autoRegister`); `loginBySubAccount` knows no sub-account and always answers 2004.
+//! * **Login tokens** are OIDC id tokens (HS256, the emulator's secret) with the claims `sub`, `aud` (the
+//!   app id), `iss` (`{host}/oidc`), `iat`, `exp` (15 days), `userpool_id`, the profile claims (`name`,
+//!   `nickname`, `picture`, `email`, `email_verified`, `phone_number`, `phone_number_verified`,
+//!   `address {…}`, `updated_at` …), `data` as in the tokens of `refreshToken`, and the bookkeeping claims
+//!   `jti`, `userPoolId`, `epoch`. The login's application is the emulator's (an `x-authing-app-id` naming
+//!   another one gives 2011). Kick, logout (management `GET /logout` and the user's `GET /api/v2/logout`)
+//!   and deleting the user revoke them; the user keeps the last one in `token` / `tokenExpiredAt`.
+//! * **Verification codes** (`POST /api/v2/sms/send`, `sendEmail` of any scene) are 6 digits, kept in the
+//!   emulator instead of being sent: single-use, only the latest per phone or e-mail counts, valid
+//!   [`EmulatorBuilder::verification_code_ttl`] (5 minutes by default). A wrong code gives 2001
+//!   `验证码不正确`, a used one 2001 `验证码已使用`, an expired one 2001 `验证码已过期`.
+//! * **Password resets**: `resetPassword` takes a code of the phone or e-mail. A user created with
+//!   `resetPasswordOnFirstLogin`, or marked with [`Emulator::require_password_reset`], is refused at a
+//!   correct password login with 2058 whose `data` is `{token, scene}` (`FIRST_LOGIN` or `FORCE_RESET`):
+//!   a one-time ticket valid one hour. `resetPasswordByFirstLoginToken` takes a `FIRST_LOGIN` ticket;
+//!   `resetPasswordByForceResetToken` takes a ticket of either scene or a valid user token of the user, and
+//!   the old password (2006 when wrong). An unknown, used or expired ticket gives 2020. `updatePassword`
+//!   needs the user token and, when a password is set, the right `oldPassword` (else 2006).
+//! * **`checkPasswordStrength`** is valid for at least 8 characters of at least 3 classes (lower-case,
+//!   upper-case, digit, symbol).
+//! * **Contacts**: `bindPhone`/`bindEmail` need the code of the new contact, and a user without one (else
+//!   400); `updatePhone`/`updateEmail` replace it (with `oldPhone`/`oldEmail`, that must be the current one
+//!   and its code is checked too). A contact of another user gives 2035 (phone) or 2026 (e-mail), checked
+//!   before the code is used. `unbindPhone`/`unbindEmail` answer 400 when the user would have no way left
+//!   to log in (a phone, or an e-mail or username with a password, or an identity).
+//! * **Self calls with a user token**: `user` (its own id, or no id), `updateUser` (its own id; changing
+//!   `phone`, `email`, `unionid`, `openid`, `password`, `emailVerified` or `phoneVerified` gives 1001),
+//!   `udv`, `setUdv`, `setUdvBatch`, `removeUdv` (target USER and its own id), `refreshToken` (no id),
+//!   `checkLoginStatus`, `isUserExists`. Another user's id or another target type gives 1001; every other
+//!   management call gives 2020. `isUserExists` also accepts a request with the `x-authing-app-id` of the
+//!   emulator's application and no token.
+//! * **`/users/me/security-level`**: `email`, `phone`, `password` tell what is set, `mfa` is false,
+//!   `passwordSecurityLevel` is 1 (low), 2 (8+ characters with letters and digits) or 3 (12+ with lower-case,
+//!   upper-case and digits), null without a password; `score` adds 40 for a password (+10 per level above
+//!   1), 20 for an e-mail and 20 for a phone.
+//! * **`/users/me/applications/allowed`** lists the emulator's application when its access policy lets the
+//!   user in (everyone by default).
+//! * **Linking**: `POST /api/v2/users/link` moves the identities of the secondary token's user to the
+//!   primary token's user; a secondary user left without any identifier is deleted. `POST
+//!   /api/v2/users/unlink` removes the user's identities of `provider` (400 when there is none). Invalid
+//!   tokens give 2020.
+//!
 //! # Errors
 //!
 //! Refusals use Authing's shapes and codes, with HTTP 200: in GraphQL each `errors[].message` is an object
@@ -83,26 +165,39 @@
 //!
 //! | code | when |
 //! |---|---|
-//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`) |
+//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of |
 //! | 404 | unknown route (HTTP 404) |
 //! | 405 | a method other than POST on `/graphql/v2` (HTTP 405) |
 //! | 413 | a body over 1 MiB (HTTP 413) |
-//! | 1001 | `accessToken` with a wrong secret (`用户池密钥错误` / `Wrong user pool secret`) |
-//! | 2004 | unknown user (`用户不存在` / `User does not exist`): update, delete, refresh token, first-login e-mail, custom data of a USER target, orgs, login status, has-role, `assignRole`/`revokeRole`, `addUserToGroup`/`removeUserFromGroup`, `groups(userId)`, a USER policy target |
-//! | 2011 | `sendFirstLoginVerifyEmail` with an application id other than the emulator's (`应用不存在`) |
+//! | 1001 | `accessToken` with a wrong secret (`用户池密钥错误` / `Wrong user pool secret`); a user token naming another user or target type, or changing a restricted field through `updateUser` |
+//! | 2000 | a password login after 5 wrong passwords in a row for the identifier, without `captchaCode` (`请输入图形验证码`) |
+//! | 2001 | a verification code that is wrong (`验证码不正确`), used (`验证码已使用`) or expired (`验证码已过期`) |
+//! | 2003 | a malformed e-mail address (`邮箱格式不正确`) |
+//! | 2004 | unknown user (`用户不存在` / `User does not exist`): update, delete, refresh token, first-login e-mail, custom data of a USER target, orgs, login status, has-role, `assignRole`/`revokeRole`, `addUserToGroup`/`removeUserFromGroup`, `groups(userId)`, a USER policy target; a USER grant target, `isActionAllowed` and the REST checks of an unknown user; `allow` of application access to an unknown user; a login of an unknown identifier without `autoRegister`, `loginBySubAccount`, `resetPassword` of an unknown phone or e-mail |
+//! | 2005 | a blocked user logs in (`用户已被锁定`) |
+//! | 2006 | a wrong or missing old password: `updatePassword`, `resetPasswordByForceResetToken` (`旧密码错误`) |
+//! | 2011 | `sendFirstLoginVerifyEmail` with an application id other than the emulator's (`应用不存在`); programmatic access accounts and access policies of another application; a login or registration whose `x-authing-app-id` names another application |
 //! | 2016 | a password that does not RSA-decrypt (`密码解密失败`) |
-//! | 2020 | missing, invalid, expired or revoked management token (`尚未登录，无访问权限` / `Not logged in, access denied`); also the `code` of a refused `checkLoginStatus` |
+//! | 2020 | missing, invalid, expired or revoked management token (`尚未登录，无访问权限` / `Not logged in, access denied`); also the `code` of a refused `checkLoginStatus`; a missing, invalid or revoked user token where one is needed; an unknown, used or expired password-reset ticket |
 //! | 2026 | the e-mail (case-insensitive), external id or identity is taken (`用户已存在`) |
 //! | 2034 | the username is taken (`用户名已存在`) |
 //! | 2035 | the phone is taken (`手机号已被绑定`) |
-//! | 2101 | unknown role (`角色不存在` / `Role does not exist`): `updateRole`, `deleteRole`, `assignRole`, `revokeRole`, a ROLE policy target, custom data of a ROLE target (by role id); an unknown `parent` of `createRole` (`父角色 P 不存在` / `The parent role P does not exist`) |
+//! | 2058 | a correct login of a user who must reset the password (`首次登录需要重置密码` / `需要重置密码`); `data: {token, scene}` |
+//! | 2101 | unknown role (`角色不存在` / `Role does not exist`): `updateRole`, `deleteRole`, `assignRole`, `revokeRole`, a ROLE policy target, custom data of a ROLE target (by role id); an unknown `parent` of `createRole` (`父角色 P 不存在` / `The parent role P does not exist`); a ROLE grant or application access target (a role code of the namespace) |
 //! | 2102 | the namespace already has a role with this code (`角色已存在` / `Role already exists`): `createRole`, `updateRole(newCode)` |
-//! | 2111 | unknown group (`分组不存在` / `Group does not exist`): `updateGroup`, `addUserToGroup`, `removeUserFromGroup`, `assignRole(groupCodes)`, a GROUP policy target |
+//! | 2111 | unknown group (`分组不存在` / `Group does not exist`): `updateGroup`, `addUserToGroup`, `removeUserFromGroup`, `assignRole(groupCodes)`, a GROUP policy target; a GROUP grant or application access target |
 //! | 2112 | the pool already has a group with this code (`分组已存在` / `Group already exists`): `createGroup`, `updateGroup(newCode)` |
 //! | 2121 | unknown policy (`策略不存在` / `Policy does not exist`): `updatePolicy`, `deletePolicy`, `addPolicyAssignments`, `removePolicyAssignments`, `enablePolicyAssignment`, `disbalePolicyAssignment` |
 //! | 2122 | the namespace already has a policy with this code (`策略已存在` / `Policy already exists`): `createPolicy`, `updatePolicy(newCode)` |
 //! | 2123 | the built-in policy (`系统内置策略不能修改或删除` / `The built-in policy cannot be changed or deleted`): `updatePolicy`, `deletePolicy`, `deletePolicies` |
-//! | 2224 | `accessToken` with an unknown user pool id (`用户池不存在` / `User pool does not exist`) |
+//! | 2224 | `accessToken` with an unknown user pool id (`用户池不存在` / `User pool does not exist`); a resource-namespace path with a pool id other than the emulator's |
+//! | 2333 | a wrong password at login (`用户名或密码错误` / `Wrong username or password`) |
+//! | 3001 | the pool already has a resource namespace with this code (`权限分组已存在` / `The resource namespace already exists`): create (unless a role or policy brought it into being: then it is adopted), update with a new code |
+//! | 3003 | unknown resource namespace (`权限分组不存在` / `No such resource namespace`): delete by id or code, and every ACL call that names it (grants, checks, resources, listings) |
+//! | 3005 | update of an unknown resource namespace, by id or code (`权限分组不存在`) |
+//! | 3011 | unknown resource (`资源不存在` / `The resource does not exist`): update, delete |
+//! | 3012 | the namespace already has a resource with this code (`资源已存在` / `The resource already exists`) |
+//! | 3021 | unknown programmatic access account (`编程访问账号不存在`): PATCH, DELETE |
 //!
 //! # Tokens
 //!
@@ -112,7 +207,8 @@
 //! [`EmulatorBuilder::management_token_ttl`] (24 hours by default) unless
 //! [`Emulator::revoke_management_tokens`] is called.
 //!
-//! User tokens (from `refreshToken`) are HS256 JWTs too, valid 15 days, with `sub` = the user id and
+//! Login tokens are described under [End users](#end-users). User tokens from `refreshToken` are HS256 JWTs
+//! too, valid 15 days, with `sub` = the user id and
 //! `data: {type: "user", userPoolId, appId, arn, id, userId, _id, phone, email, username, unionid, openid,
 //! clientId}`. Kicking, logging out (per application or everywhere) and deleting the user revoke the
 //! tokens signed before.
@@ -123,11 +219,16 @@
 //! an emulator stays fast. Passwords travel RSA-encrypted (PKCS#1 v1.5) and base64-encoded; see [`crypto`].
 
 mod access;
+mod acl;
 mod activity;
+mod auth;
 pub mod crypto;
 mod error;
 mod graphql;
+mod outbox;
 mod rest;
+mod rest_acl;
+mod rest_auth;
 mod server;
 mod sessions;
 mod state;
@@ -177,6 +278,7 @@ pub struct EmulatorBuilder {
     app_secret: Option<String>,
     bind: SocketAddr,
     management_token_ttl: Duration,
+    verification_code_ttl: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -188,6 +290,7 @@ impl Default for EmulatorBuilder {
             app_secret: None,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             management_token_ttl: Duration::from_secs(24 * 3600),
+            verification_code_ttl: auth::DEFAULT_CODE_TTL,
         }
     }
 }
@@ -201,6 +304,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("app_secret", &self.app_secret.as_ref().map(|_| "[redacted]"))
             .field("bind", &self.bind)
             .field("management_token_ttl", &self.management_token_ttl)
+            .field("verification_code_ttl", &self.verification_code_ttl)
             .finish()
     }
 }
@@ -248,6 +352,12 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long verification codes (SMS and e-mail) stay valid (default 5 minutes).
+    pub fn verification_code_ttl(mut self, ttl: Duration) -> Self {
+        self.verification_code_ttl = ttl;
+        self
+    }
+
     /// Binds the listener, then serves on a spawned tokio task. When this returns, the server accepts
     /// connections. Must be called within a tokio runtime.
     ///
@@ -286,6 +396,7 @@ impl EmulatorBuilder {
             ip => ip,
         };
         let host = format!("http://{}", SocketAddr::new(ip, addr.port()));
+        state.auth.configure(&host, self.verification_code_ttl);
         tracing::info!(%host, user_pool_id = %state.pool.id, "emulator listening");
         Ok(Emulator { host, addr, state, shutdown: Some(tx), task: Some(task) })
     }
@@ -414,6 +525,30 @@ impl Emulator {
     /// Whether the user `user_id` exists and has the clear-text password `password`.
     pub fn check_user_password(&self, user_id: &str, password: &str) -> bool {
         self.state.users_read().get(user_id).is_some_and(|u| u.check_password(password))
+    }
+
+    /// The latest verification code "sent" to a phone number or e-mail address (by `POST /api/v2/sms/send` or
+    /// `sendEmail`) while it is unused and unexpired. The same as `GET /emulator/verification-codes?to=`.
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let emulator = authing_emulator::Emulator::start().await?;
+    /// assert_eq!(emulator.verification_code("13800000000"), None);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn verification_code(&self, phone_or_email: &str) -> Option<String> {
+        self.state.auth.latest_code(phone_or_email)
+    }
+
+    /// Makes the user's next correct password login fail with 2058 until the password is changed; the
+    /// refusal's `data.token` is a ticket for `resetPasswordByForceResetToken`. `false` for an unknown user.
+    pub fn require_password_reset(&self, user_id: &str) -> bool {
+        if self.state.users_read().get(user_id).is_none() {
+            return false;
+        }
+        self.state.auth.require_reset(user_id);
+        true
     }
 
     /// Whether the assignment of the policy `policy` (of `namespace`, `default` when `None`) to a target

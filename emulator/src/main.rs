@@ -26,6 +26,8 @@ OPTIONS (each also read from the environment variable shown; a flag wins over it
 
 On start, the first line on stdout is one JSON object:
     {\"host\", \"user_pool_id\", \"secret\", \"app_id\", \"app_secret\", \"public_key\"}
+Verification codes (SMS and e-mail) are not sent: read the latest one of a phone number or e-mail address at
+    GET {host}/emulator/verification-codes?to=<phone or e-mail>   (no token; data: {\"code\"} or null)
 Logs go to stderr; RUST_LOG sets their level (error, warn, info, debug, trace; default info).
 Stops on Ctrl-C or SIGTERM.
 ";

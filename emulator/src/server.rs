@@ -33,6 +33,8 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/api/v2/users/login-status", get(rest::login_status))
         .route("/api/v2/analysis/user-action", get(rest::user_actions))
         .route("/logout", get(rest::logout))
+        .merge(crate::rest_auth::routes())
+        .merge(crate::rest_acl::routes())
         .fallback(rest::not_found)
         .layer(DefaultBodyLimit::max(graphql::MAX_BODY))
         .with_state(app)

@@ -199,6 +199,8 @@ pub(crate) struct State {
     pub(crate) udf: RwLock<UdfStore>,
     pub(crate) sessions: Mutex<SessionBook>,
     pub(crate) actions: Mutex<Vec<Action>>,
+    /// End-user authentication: verification codes, failed logins, reset tickets (locked last).
+    pub(crate) auth: crate::auth::AuthState,
 }
 
 impl State {
@@ -223,6 +225,7 @@ impl State {
             udf: RwLock::new(UdfStore::default()),
             sessions: Mutex::new(SessionBook::default()),
             actions: Mutex::new(Vec::new()),
+            auth: crate::auth::AuthState::default(),
         }
     }
 
@@ -337,6 +340,9 @@ impl State {
         user.phone = phone;
         user.external_id = external_id;
         user.password_hash = password.map(crypto::hash_password);
+        if let Some(clear) = password {
+            self.auth.note_password(&user.id, clear);
+        }
         Ok(self.users_write().insert(user)?.id)
     }
 }

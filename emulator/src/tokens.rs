@@ -166,7 +166,9 @@ pub(crate) fn issue_user(state: &State, user: &User, app_id: &str) -> Issued {
 pub(crate) fn verify(state: &State, token: &str) -> Result<Claims, Refusal> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
-    validation.set_issuer(&[ISSUER]);
+    // Login tokens (see `auth::issue_login_token`) are OIDC id tokens: their own issuer and an audience.
+    validation.set_issuer(&[ISSUER, state.auth.issuer()]);
+    validation.validate_aud = false;
     validation.set_required_spec_claims(&["exp", "iat", "sub"]);
     let claims = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&state.jwt_secret), &validation)
         .map_err(|e| match e.kind() {

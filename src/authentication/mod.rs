@@ -1,21 +1,42 @@
-//! The end user's client: [`AuthenticationClient`].
+//! The end user's client: [`AuthenticationClient`], split by flow: registration, login, verification codes,
+//! passwords, profile, tokens, and what the current user may see.
+
+mod codes;
+mod login;
+mod password;
+mod profile;
+mod register;
+mod token;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
-use serde::Serialize;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use reqwest::Method;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Options;
 use crate::error::{AuthingError, Result};
+use crate::models::{CustomData, User};
 use crate::secret::{AccessToken, Password};
-use crate::transport::{Endpoint, Operation, OperationKind, Transport};
+use crate::transport::{Endpoint, Operation, OperationKind, RestCall, RootField, Transport};
+
+pub use login::{LoginBuilder, LoginByPhoneCodeBuilder, LoginBySubAccountBuilder};
+pub use profile::{ListApplicationsBuilder, UpdateContactBuilder};
+pub use register::RegisterBuilder;
+pub use token::ValidateToken;
 
 /// Acts for an end user of an application: the authentication side of Authing.
 ///
-/// It talks to `app_host` (or `host`), sends `x-authing-app-id`, and may hold the user's token. Creating one per
-/// incoming request is cheap: [`with_token`](Self::with_token) costs an `Arc` clone and opens no connection, as
-/// every client made from the same [`Options`] shares one connection pool.
+/// It talks to `app_host` (or `host`) and sends `x-authing-app-id`. Creating one per incoming request is cheap:
+/// [`with_token`](Self::with_token) costs `Arc` clones and opens no connection, as every client made from the same
+/// [`Options`] shares one connection pool.
+///
+/// A client holds at most one user's token. A login or a registration that returns a token stores it in that same
+/// client, which then uses it for the calls that need a logged-in user. A clone starts with a copy of the token
+/// it had then: logging in on one never changes another.
 ///
 /// ```
 /// use authing::{AuthenticationClient, Options};
@@ -29,11 +50,10 @@ use crate::transport::{Endpoint, Operation, OperationKind, Transport};
 /// assert!(app.token().is_none());
 /// # Ok::<(), authing::AuthingError>(())
 /// ```
-#[derive(Clone)]
 pub struct AuthenticationClient {
     pub(crate) transport: Arc<Transport>,
     app: Arc<App>,
-    token: Option<AccessToken>,
+    token: RwLock<Option<AccessToken>>,
 }
 
 struct App {
@@ -42,15 +62,31 @@ struct App {
     endpoint: Endpoint,
 }
 
+impl Clone for AuthenticationClient {
+    /// A client for the same application holding a copy of this one's token, in a slot of its own.
+    fn clone(&self) -> Self {
+        Self { transport: self.transport.clone(), app: self.app.clone(), token: RwLock::new(self.token()) }
+    }
+}
+
 impl fmt::Debug for AuthenticationClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthenticationClient")
             .field("app_id", &self.app.app_id)
             .field("user_pool_id", &self.app.user_pool_id)
-            .field("token", &self.token)
+            .field("token", &self.token())
             .field("transport", &self.transport)
             .finish()
     }
+}
+
+/// Whether a call carries the user's token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    /// Never: registration, login, codes, resets. A token another user left must not travel with them.
+    Anonymous,
+    /// Always: the call fails before sending anything when the client holds no token.
+    User,
 }
 
 impl AuthenticationClient {
@@ -69,22 +105,27 @@ impl AuthenticationClient {
             options.transport.lang(),
         )?;
         let app = App { app_id: options.app_id.clone(), user_pool_id: options.user_pool_id.clone(), endpoint };
-        Ok(Self { transport: options.transport.clone(), app: Arc::new(app), token: options.token.clone() })
+        Ok(Self { transport: options.transport.clone(), app: Arc::new(app), token: RwLock::new(options.token.clone()) })
     }
 
     /// The same client acting for the user whose token this is.
     pub fn with_token(&self, token: impl Into<AccessToken>) -> Self {
-        Self { transport: self.transport.clone(), app: self.app.clone(), token: Some(token.into()) }
+        Self { transport: self.transport.clone(), app: self.app.clone(), token: RwLock::new(Some(token.into())) }
     }
 
     /// The same client acting for nobody.
     pub fn without_token(&self) -> Self {
-        Self { token: None, ..self.clone() }
+        Self { transport: self.transport.clone(), app: self.app.clone(), token: RwLock::new(None) }
     }
 
     /// The user's token this client holds, if any.
-    pub fn token(&self) -> Option<&AccessToken> {
-        self.token.as_ref()
+    pub fn token(&self) -> Option<AccessToken> {
+        self.token.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Makes this client act for the user whose token this is (`None`: for nobody).
+    pub fn set_token(&self, token: Option<AccessToken>) {
+        *self.token.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = token;
     }
 
     /// The application id.
@@ -105,16 +146,16 @@ impl AuthenticationClient {
     ///
     /// #[derive(serde::Deserialize)]
     /// #[serde(rename_all = "camelCase")]
-    /// struct Status {
-    ///     check_login_status: Option<serde_json::Value>,
+    /// struct Strength {
+    ///     check_password_strength: serde_json::Value,
     /// }
-    /// let status: Status = app
+    /// let data: Strength = app
     ///     .graphql(
-    ///         "query check($token: String) { checkLoginStatus(token: $token) { code status } }",
-    ///         &serde_json::json!({ "token": "not-a-token" }),
+    ///         "query strength($password: String!) { checkPasswordStrength(password: $password) { valid } }",
+    ///         &serde_json::json!({ "password": "Tr0ub4dor&3-Horse" }),
     ///     )
     ///     .await?;
-    /// assert_eq!(status.check_login_status.unwrap()["status"], false);
+    /// assert_eq!(data.check_password_strength["valid"], true);
     /// # Ok(())
     /// # }
     /// ```
@@ -123,7 +164,8 @@ impl AuthenticationClient {
     /// [`AuthingError::Api`] for Authing's refusals, decode errors when `data` is not a `T`.
     pub async fn graphql<T: DeserializeOwned>(&self, document: &str, variables: &impl Serialize) -> Result<T> {
         let operation = Operation { name: "graphql", kind: OperationKind::of_document(document), document };
-        self.transport.graphql(&self.app.endpoint, self.token.as_ref(), operation, variables).await
+        let token = self.token();
+        self.transport.graphql(&self.app.endpoint, token.as_ref(), operation, variables).await
     }
 
     /// Encrypts a password with the user pool's public key, as every call that sends a password does by itself.
@@ -134,6 +176,90 @@ impl AuthenticationClient {
     pub async fn encrypt_password(&self, password: &Password) -> Result<String> {
         self.transport.encrypt_password(password).await
     }
+
+    /// The token a call with `auth` sends, or the error it fails with before sending anything.
+    fn token_for(&self, auth: Auth) -> Result<Option<AccessToken>> {
+        match auth {
+            Auth::Anonymous => Ok(None),
+            Auth::User => self.token().map(Some).ok_or(AuthingError::NotLoggedIn),
+        }
+    }
+
+    /// Runs a GraphQL operation and returns the value of its root field.
+    async fn root<V: Serialize, T: DeserializeOwned>(
+        &self,
+        auth: Auth,
+        operation: Operation<'_>,
+        vars: &V,
+    ) -> Result<T> {
+        let token = self.token_for(auth)?;
+        let RootField(value) = self.transport.graphql(&self.app.endpoint, token.as_ref(), operation, vars).await?;
+        Ok(value)
+    }
+
+    /// Runs a REST call against `{app_host}/api/v2/...` and decodes the envelope's `data`.
+    async fn rest<B: Serialize, T: DeserializeOwned>(
+        &self,
+        auth: Auth,
+        name: &str,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T> {
+        let token = self.token_for(auth)?;
+        let call = RestCall { name, method, path, body };
+        self.transport.rest(&self.app.endpoint, token.as_ref(), call).await
+    }
+
+    /// Runs an operation that returns a user and keeps that user's token, when it carries one, in this client.
+    async fn user_op<V: Serialize>(&self, auth: Auth, operation: Operation<'_>, vars: &V) -> Result<User> {
+        let user: User = self.root(auth, operation, vars).await?;
+        if let Some(token) = &user.token {
+            self.set_token(Some(token.clone()));
+        }
+        Ok(user)
+    }
+
+    /// The id of the logged-in user: read from the token's claims (`sub`, else `data.id`) without a round trip,
+    /// or asked of the server when the token is not a JWT it can read.
+    async fn current_user_id(&self) -> Result<String> {
+        let token = self.token().ok_or(AuthingError::NotLoggedIn)?;
+        if let Some(id) = user_id_in_jwt(token.expose()) {
+            return Ok(id);
+        }
+        Ok(self.get_current_user().await?.id)
+    }
+}
+
+/// The user id a JWT names, read without checking its signature (the server checks it on every call).
+fn user_id_in_jwt(token: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Claims {
+        sub: Option<String>,
+        data: Option<ClaimsData>,
+    }
+    #[derive(Deserialize)]
+    struct ClaimsData {
+        id: Option<String>,
+    }
+    let payload = token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: Claims = serde_json::from_slice(&bytes).ok()?;
+    claims.sub.or_else(|| claims.data.and_then(|d| d.id)).filter(|id| !id.is_empty())
+}
+
+/// `params`: custom data as a JSON text of `[{key, value}]` with raw values, as registration and login take it.
+fn params_of(custom_data: &CustomData) -> Option<String> {
+    #[derive(Serialize)]
+    struct Param<'p> {
+        key: &'p str,
+        value: serde_json::Value,
+    }
+    if custom_data.is_empty() {
+        return None;
+    }
+    let list: Vec<Param<'_>> = custom_data.iter().map(|(key, value)| Param { key, value: value.to_json() }).collect();
+    serde_json::to_string(&list).ok()
 }
 
 #[cfg(test)]
@@ -151,6 +277,11 @@ mod tests {
         assert_eq!(alice.token().unwrap().expose(), "alice-token");
         assert_eq!(bob.token().unwrap().expose(), "bob-token");
         assert!(base.token().is_none() && bob.without_token().token().is_none());
+
+        let clone = alice.clone();
+        clone.set_token(Some("carol-token".into()));
+        assert_eq!(alice.token().unwrap().expose(), "alice-token", "a clone's token is its own");
+
         let options = Options { user_pool_id: Some("pool".into()), secret: Some("s".into()), ..options };
         let management = crate::ManagementClient::new(&options).unwrap();
         assert!(Arc::ptr_eq(&management.transport, &base.transport), "one transport for both clients");
@@ -163,5 +294,14 @@ mod tests {
             Err(AuthingError::Config { field, .. }) => assert_eq!(field, "app_id"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn reads_the_user_id_of_a_jwt() {
+        let encode = |json: &str| format!("h.{}.s", URL_SAFE_NO_PAD.encode(json));
+        assert_eq!(user_id_in_jwt(&encode(r#"{"sub":"u1"}"#)).as_deref(), Some("u1"));
+        assert_eq!(user_id_in_jwt(&encode(r#"{"data":{"id":"u2"}}"#)).as_deref(), Some("u2"));
+        assert_eq!(user_id_in_jwt("not a jwt"), None);
+        assert_eq!(user_id_in_jwt(&encode(r#"{"sub":""}"#)), None);
     }
 }

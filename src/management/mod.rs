@@ -1,6 +1,7 @@
 //! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`]
 //! and [`Policies`].
 
+mod acl;
 mod custom_data;
 mod groups;
 mod paging;
@@ -10,6 +11,10 @@ mod udf;
 mod user_links;
 mod users;
 
+pub use acl::{
+    Acl, AllowBuilder, AllowTarget, AppAccessBuilder, AuthorizedTargetsBuilder, CreateAccessAccountBuilder,
+    IsAllowedBuilder, ListAuthorizedResourcesBuilder, ListResourcesBuilder, NamespaceBuilder, ResourceBuilder,
+};
 pub use groups::{
     CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,
 };
@@ -19,7 +24,8 @@ pub use roles::{
     UpdateRoleBuilder,
 };
 pub use udf::{SetUdfBuilder, Udf};
-pub use user_links::{HasRoleBuilder, ListUserRolesBuilder, UserRolesBuilder};
+pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
+pub(crate) use users::USERS_DOCUMENT;
 pub use users::{
     BatchGetUsersBuilder, CheckLoginStatusBuilder, CreateUserBuilder, FindUserBuilder, ListArchivedUsersBuilder,
     ListUserActionsBuilder, ListUsersBuilder, LogoutUserBuilder, SearchUsersBuilder, UserDetailBuilder,

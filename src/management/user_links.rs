@@ -11,11 +11,15 @@ use super::roles::{
 };
 use super::users::Users;
 use crate::error::Result;
-use crate::models::{CommonMessage, Group, PolicyAssignmentTargetType, Role};
+use crate::models::{
+    AuthorizedResource, CommonMessage, Group, PolicyAssignmentTargetType, ResourcePermission, ResourceType, Role,
+};
 use crate::transport::Operation;
 
 const USER_ROLES: Operation<'static> =
     operation!("users", "list_roles", Query, "get_user_roles.graphql", "role.graphql");
+const USER_RESOURCES: Operation<'static> =
+    operation!("users", "list_authorized_resources", Query, "list_user_authorized_resources.graphql");
 const USER_GROUPS: Operation<'static> =
     operation!("users", "list_groups", Query, "get_user_groups.graphql", "group.graphql");
 
@@ -207,6 +211,149 @@ impl<'a> Users<'a> {
         self.client
             .assign_policies(REMOVE_POLICY_ASSIGNMENTS, PolicyAssignmentTargetType::User, user_id, strings(policies))
             .await
+    }
+}
+
+impl<'a> Users<'a> {
+    /// The resources a user is authorized on in a namespace, its roles' and groups' grants included; `None` when
+    /// the user does not exist.
+    ///
+    /// GraphQL: `listUserAuthorizedResources`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use authing::management::AllowTarget;
+    /// use authing::models::CreateUserInput;
+    /// management.acl().create_namespace("library", "Library").send().await?;
+    /// let ada = management.users().create(CreateUserInput::default().username("ada")).send().await?;
+    /// management.acl().allow("books:1", "books:read", AllowTarget::User(&ada.id)).namespace("library").send().await?;
+    /// let granted = management.users().list_authorized_resources(&ada.id, "library").send().await?.unwrap();
+    /// assert_eq!(granted[0].code, "books:1");
+    /// let permitted = management.users().check_resource_permission_batch(&ada.id, "library", ["books:1", "books:2"]).await?;
+    /// assert_eq!(permitted.len(), 1);
+    /// let of_kind = management.users().list_authorized_resources_of_resource_kind(&ada.id, "library", "books").await?;
+    /// assert_eq!(of_kind[0].code, "books:1");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_authorized_resources(&self, user_id: &str, namespace: &str) -> ListUserResourcesBuilder<'a> {
+        ListUserResourcesBuilder {
+            client: self.client,
+            user_id: user_id.to_owned(),
+            namespace: namespace.to_owned(),
+            resource_type: None,
+        }
+    }
+
+    /// Which of these resources the user may act on, with the actions, in the order asked; the others are left
+    /// out.
+    ///
+    /// REST: `POST /api/v2/acl/check-resource-permission-batch`
+    ///
+    /// See [`list_authorized_resources`](Self::list_authorized_resources) for an example.
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport and decode errors.
+    pub async fn check_resource_permission_batch<I, S>(
+        &self,
+        user_id: &str,
+        namespace: &str,
+        resources: I,
+    ) -> Result<Vec<ResourcePermission>>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'b> {
+            user_id: &'b str,
+            namespace: &'b str,
+            resources: Vec<String>,
+        }
+        let body = Body { user_id, namespace, resources: strings(resources) };
+        let path = "acl/check-resource-permission-batch";
+        let found: Option<Vec<ResourcePermission>> = self
+            .client
+            .rest_call("users.check_resource_permission_batch", reqwest::Method::POST, path, Some(&body))
+            .await?;
+        Ok(found.unwrap_or_default())
+    }
+
+    /// The instances of a resource kind (`books` → `books:1`, `books:2` ...) the user holds grants on, in grant
+    /// order.
+    ///
+    /// REST: `POST /api/v2/acl/get-authorized-resources-of-resource-kind`
+    ///
+    /// See [`list_authorized_resources`](Self::list_authorized_resources) for an example.
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport and decode errors.
+    pub async fn list_authorized_resources_of_resource_kind(
+        &self,
+        user_id: &str,
+        namespace: &str,
+        resource: &str,
+    ) -> Result<Vec<ResourcePermission>> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'b> {
+            user_id: &'b str,
+            namespace: &'b str,
+            resource: &'b str,
+        }
+        let path = "acl/get-authorized-resources-of-resource-kind";
+        let found: Option<Vec<ResourcePermission>> = self
+            .client
+            .rest_call(
+                "users.list_authorized_resources_of_resource_kind",
+                reqwest::Method::POST,
+                path,
+                Some(&Body { user_id, namespace, resource }),
+            )
+            .await?;
+        Ok(found.unwrap_or_default())
+    }
+}
+
+/// Builds [`Users::list_authorized_resources`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct ListUserResourcesBuilder<'a> {
+    client: &'a ManagementClient,
+    user_id: String,
+    namespace: String,
+    resource_type: Option<ResourceType>,
+}
+
+impl ListUserResourcesBuilder<'_> {
+    /// Only resources of this type.
+    pub fn resource_type(mut self, resource_type: ResourceType) -> Self {
+        self.resource_type = Some(resource_type);
+        self
+    }
+
+    /// Fetches the resources; `None` when the user does not exist.
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport and decode errors.
+    pub async fn send(self) -> Result<Option<Vec<AuthorizedResource>>> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            id: &'v str,
+            namespace: &'v str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            resource_type: Option<&'v ResourceType>,
+        }
+        let vars = Vars { id: &self.user_id, namespace: &self.namespace, resource_type: self.resource_type.as_ref() };
+        let user: Option<super::roles::WithResources> = self.client.root(USER_RESOURCES, &vars).await?;
+        Ok(user.map(super::roles::WithResources::into_list))
     }
 }
 

@@ -98,14 +98,19 @@ impl Transport {
         operation: Operation<'_>,
         variables: &V,
     ) -> Result<T> {
-        let body = serde_json::to_vec(&Body { query: operation.document, variables })
-            .map_err(|e| AuthingError::config_source("variables", "cannot be serialized to JSON", e))?;
+        let body = encode_body(operation.document, variables)?;
         let request =
             Request { method: Method::POST, url: &endpoint.graphql, endpoint, token, body: Some(Bytes::from(body)) };
         let info =
             OpInfo { name: operation.name, transport: "graphql", idempotent: operation.kind == OperationKind::Query };
         self.execute(info, request, decode_response).await
     }
+}
+
+/// The JSON body of a GraphQL request: `{query, variables}`.
+pub(crate) fn encode_body<V: Serialize>(document: &str, variables: &V) -> Result<Vec<u8>> {
+    serde_json::to_vec(&Body { query: document, variables })
+        .map_err(|e| AuthingError::config_source("variables", "cannot be serialized to JSON", e))
 }
 
 #[derive(Deserialize)]
@@ -157,7 +162,7 @@ impl WireCode {
 pub(crate) const CODE_WITHOUT_AUTHING_CODE: i64 = 500;
 
 /// Decodes a GraphQL response whatever its HTTP status: any `errors` entry is a failure, even beside `data`.
-fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     let status = raw.status.as_u16();
     let envelope: Envelope<'_> =
         serde_json::from_slice(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;

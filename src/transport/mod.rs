@@ -19,7 +19,7 @@ use crate::crypto::PublicKeys;
 use crate::error::{AuthingError, Result, TimeoutKind};
 use crate::secret::AccessToken;
 
-pub(crate) use graphql::{Operation, OperationKind, RootField};
+pub(crate) use graphql::{Operation, OperationKind, RootField, decode_response, encode_body};
 pub(crate) use rest::RestCall;
 pub use token::ManagementToken;
 pub(crate) use token::TokenCache;

@@ -42,6 +42,22 @@ impl Transport {
     }
 }
 
+impl Transport {
+    /// A `GET` whose answer is plain JSON rather than an envelope (OIDC endpoints); a body with a numeric `code`
+    /// other than 200 is Authing's refusal.
+    pub(crate) async fn rest_plain<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        name: &str,
+        path: &str,
+    ) -> Result<T> {
+        let url = endpoint.rest_url(path)?;
+        let request = Request { method: Method::GET, url: &url, endpoint, token: None, body: None };
+        let info = OpInfo { name, transport: "rest", idempotent: true };
+        self.execute(info, request, decode_plain).await
+    }
+}
+
 #[derive(Deserialize)]
 struct Envelope<'a> {
     code: Option<WireCode>,
@@ -64,6 +80,23 @@ fn decode_envelope<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
         return Err(ApiError::new(code, envelope.message.unwrap_or_default(), status).with_data(data).into());
     }
     serde_json::from_str(data).map_err(|e| AuthingError::decode(status, &raw.body, e))
+}
+
+fn decode_plain<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+    #[derive(Deserialize)]
+    struct MaybeRefusal {
+        #[serde(default)]
+        code: Option<WireCode>,
+        #[serde(default)]
+        message: Option<String>,
+    }
+    let status = raw.status.as_u16();
+    let refusal: MaybeRefusal =
+        serde_json::from_slice(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;
+    if let Some(code) = refusal.code.as_ref().and_then(WireCode::value).filter(|code| *code != 200) {
+        return Err(ApiError::new(code, refusal.message.unwrap_or_default(), status).into());
+    }
+    serde_json::from_slice(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))
 }
 
 #[cfg(test)]
@@ -93,6 +126,18 @@ mod tests {
     fn other_codes_are_api_errors() {
         let err = decode_envelope::<()>(&raw(200, r#"{"code":2020,"message":"尚未登录","data":null}"#)).unwrap_err();
         assert_eq!((err.code(), err.message().as_ref(), err.http_status()), (Some(2020), "尚未登录", Some(200)));
+    }
+
+    #[test]
+    fn plain_bodies_decode_or_carry_a_refusal() {
+        #[derive(Debug, Deserialize)]
+        struct Claims {
+            sub: String,
+        }
+        let claims: Claims = decode_plain(&raw(200, r#"{"sub":"u1","exp":1}"#)).unwrap();
+        assert_eq!(claims.sub, "u1");
+        let err = decode_plain::<Claims>(&raw(200, r#"{"code":400,"message":"invalid token"}"#)).unwrap_err();
+        assert_eq!((err.code(), err.message().as_ref()), (Some(400), "invalid token"));
     }
 
     #[test]

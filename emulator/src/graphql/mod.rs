@@ -5,6 +5,8 @@
 //! `roles.rs`, `groups.rs`, `policies.rs`);
 //! [`Query`] and [`Mutation`] merge them into the root types.
 
+mod acl;
+mod auth;
 mod groups;
 mod policies;
 mod roles;
@@ -40,11 +42,13 @@ const MAX_DRAIN: usize = 16 << 20;
 #[graphql(name = "Query")]
 pub(crate) struct Query(
     token::TokenQuery,
+    auth::AuthQuery,
     users::UserQuery,
     udf::UdfQuery,
     roles::RoleQuery,
     groups::GroupQuery,
     policies::PolicyQuery,
+    acl::AclQuery,
 );
 
 /// The root `Mutation` type.
@@ -52,10 +56,12 @@ pub(crate) struct Query(
 #[graphql(name = "Mutation")]
 pub(crate) struct Mutation(
     users::UserMutation,
+    auth::AuthMutation,
     udf::UdfMutation,
     roles::RoleMutation,
     groups::GroupMutation,
     policies::PolicyMutation,
+    acl::AclMutation,
 );
 
 /// The executable schema.
@@ -102,6 +108,8 @@ pub(crate) struct RequestMeta {
     pub(crate) lang: Lang,
     /// Where the request came from, for the user-action log.
     pub(crate) origin: Origin,
+    /// The `x-authing-app-id` header, if any.
+    pub(crate) app_id: Option<String>,
 }
 
 /// Entry of every root resolver: counts the root field and hands out the state and request data.
@@ -222,7 +230,12 @@ pub(crate) async fn handler(
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer).map(str::to_owned);
     let response = app
         .schema
-        .execute(request.data(RequestMeta { token, lang, origin: origin(&headers, peer, "/graphql/v2") }))
+        .execute(request.data(RequestMeta {
+            token,
+            lang,
+            origin: origin(&headers, peer, "/graphql/v2"),
+            app_id: auth::app_id_header(&headers),
+        }))
         .await;
     let mut body = json!({ "data": serde_json::to_value(&response.data).unwrap_or(Value::Null) });
     if !response.errors.is_empty() {

@@ -110,7 +110,7 @@ impl UdfQuery {
         target_id: String,
     ) -> async_graphql::Result<Vec<UserDefinedData>> {
         let (state, meta) = enter(ctx);
-        require_management(state, meta)?;
+        super::auth::self_or_management_target(state, meta, target_type, &target_id)?;
         Ok(entries(state, target_type, &target_id))
     }
 
@@ -178,7 +178,7 @@ impl UdfMutation {
         value: String,
     ) -> async_graphql::Result<Option<Vec<UserDefinedData>>> {
         let (state, meta) = enter(ctx);
-        require_management(state, meta)?;
+        super::auth::self_or_management_target(state, meta, target_type, &target_id)?;
         check_target(state, target_type, &target_id)?;
         {
             let mut udf = state.udf_write();
@@ -198,7 +198,7 @@ impl UdfMutation {
         udv_list: Option<Vec<UserDefinedDataInput>>,
     ) -> async_graphql::Result<Option<Vec<UserDefinedData>>> {
         let (state, meta) = enter(ctx);
-        require_management(state, meta)?;
+        super::auth::self_or_management_target(state, meta, target_type, &target_id)?;
         check_target(state, target_type, &target_id)?;
         {
             let mut udf = state.udf_write();
@@ -232,7 +232,7 @@ impl UdfMutation {
         key: String,
     ) -> async_graphql::Result<Option<Vec<UserDefinedData>>> {
         let (state, meta) = enter(ctx);
-        require_management(state, meta)?;
+        super::auth::self_or_management_target(state, meta, target_type, &target_id)?;
         state.udf_write().remove(target_type, &target_id, &key);
         Ok(Some(entries(state, target_type, &target_id)))
     }

@@ -411,7 +411,7 @@ pub(crate) struct UserQuery;
 #[Object]
 impl UserQuery {
     /// Whether a user with any of the given identifiers exists (e-mails compare case-insensitively).
-    /// Needs a management token.
+    /// Needs a management token, a valid user token or the `x-authing-app-id` of the emulator's application.
     async fn is_user_exists(
         &self,
         ctx: &Context<'_>,
@@ -421,7 +421,7 @@ impl UserQuery {
         external_id: Option<String>,
     ) -> async_graphql::Result<Option<bool>> {
         let (state, meta) = enter(ctx);
-        require_management(state, meta)?;
+        super::auth::may_ask_existence(state, meta)?;
         let found = state
             .users_read()
             .find(email.as_deref(), phone.as_deref(), username.as_deref(), external_id.as_deref())
@@ -465,10 +465,10 @@ impl UserQuery {
         Ok(page_of(&users, page, limit))
     }
 
-    /// One user by id; null when unknown.
+    /// One user by id; null when unknown. A user token may ask only for its own user (without `id` too).
     async fn user(&self, ctx: &Context<'_>, id: Option<String>) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
-        require_management(state, meta)?;
+        let id = super::auth::self_or_management(state, meta, id)?;
         Ok(id.and_then(|id| state.users_read().get(&id).cloned()))
     }
 
@@ -580,6 +580,7 @@ impl UserMutation {
         if let Some(sent) = input.password.take() {
             let clear = clear_password(state, &sent, keep_password.unwrap_or(false))?;
             user.password_hash = Some(crypto::hash_password(&clear));
+            state.auth.note_password(&user.id, &clear);
         }
         user.reset_password_on_first_login = reset_password_on_first_login.unwrap_or(false);
         apply!(input => user;
@@ -630,7 +631,14 @@ impl UserMutation {
         phone_token: Option<String>,
     ) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
-        require_management(state, meta)?;
+        let restricted = input.email.is_some()
+            || input.phone.is_some()
+            || input.unionid.is_some()
+            || input.openid.is_some()
+            || input.password.is_some()
+            || input.email_verified.is_some()
+            || input.phone_verified.is_some();
+        let id = super::auth::self_or_management_update(state, meta, id, restricted)?;
         // Verification tokens matter only to end users changing their own e-mail or phone.
         let _ = (email_token, phone_token);
         let id = id.ok_or_else(|| ApiError::with_message(Code::BadRequest, "缺少用户 ID", "The user id is missing"))?;
@@ -639,7 +647,11 @@ impl UserMutation {
         check_date("tokenExpiredAt", input.token_expired_at.as_ref())?;
         check_date("expiredAt", input.expired_at.as_ref())?;
         let hash = match input.password.take() {
-            Some(sent) => Some(crypto::hash_password(&clear_password(state, &sent, false)?)),
+            Some(sent) => {
+                let clear = clear_password(state, &sent, false)?;
+                state.auth.note_password(&id, &clear);
+                Some(crypto::hash_password(&clear))
+            }
             None => None,
         };
         let updated = {

@@ -1,0 +1,45 @@
+//! Entry points into the SDK's own encoding and decoding, for its benchmarks only: not part of the API, and may
+//! change in any release.
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+use crate::error::Result;
+use crate::models::User;
+use crate::transport::{RawResponse, RootField, decode_response, encode_body};
+
+/// Encodes the body of a `users` list request as the SDK sends it.
+pub fn encode_users_request(page: u32, limit: u32) -> Result<Vec<u8>> {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Vars {
+        page: u32,
+        limit: u32,
+        with_custom_data: bool,
+    }
+    let list = crate::management::USERS_DOCUMENT;
+    encode_body(list, &Vars { page, limit, with_custom_data: false })
+}
+
+/// Decodes a `users` response body as the SDK does: the total and the typed users.
+pub fn decode_users_page(body: &[u8]) -> Result<(u64, Vec<User>)> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Users {
+        total_count: u64,
+        list: Vec<User>,
+    }
+    let raw = RawResponse { status: StatusCode::OK, retry_after: None, body: Bytes::copy_from_slice(body) };
+    let RootField(users): RootField<Users> = decode_response(&raw)?;
+    Ok((users.total_count, users.list))
+}
+
+/// Decodes a GraphQL response body that carries an error, as the SDK does.
+pub fn decode_error(body: &[u8]) -> crate::AuthingError {
+    let raw = RawResponse { status: StatusCode::OK, retry_after: None, body: Bytes::copy_from_slice(body) };
+    match decode_response::<serde::de::IgnoredAny>(&raw) {
+        Ok(_) => crate::AuthingError::decode(200, body, "the body carries no error"),
+        Err(error) => error,
+    }
+}
