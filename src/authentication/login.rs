@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Auth, AuthenticationClient, params_of};
+use super::{AuthenticationClient, params_of};
 use crate::error::Result;
 use crate::models::{CustomData, UdfValue, User};
 use crate::secret::Password;
@@ -269,7 +269,7 @@ impl<'a> LoginBuilder<'a> {
             context: self.extras.context_text(),
         };
         let vars = LoginVars { with_custom_data: input.params.is_some(), input };
-        self.client.user_op(Auth::Anonymous, operation, &vars).await
+        self.client.sign_in(operation, &vars).await
     }
 }
 
@@ -339,7 +339,7 @@ impl LoginByPhoneCodeBuilder<'_> {
             context: self.extras.context_text(),
         };
         let vars = LoginVars { with_custom_data: input.params.is_some(), input };
-        self.client.user_op(Auth::Anonymous, LOGIN_BY_PHONE_CODE, &vars).await
+        self.client.sign_in(LOGIN_BY_PHONE_CODE, &vars).await
     }
 }
 
@@ -390,6 +390,6 @@ impl LoginBySubAccountBuilder<'_> {
             client_ip: self.client_ip.as_deref(),
             with_custom_data: false,
         };
-        self.client.user_op(Auth::Anonymous, LOGIN_BY_SUB_ACCOUNT, &vars).await
+        self.client.sign_in(LOGIN_BY_SUB_ACCOUNT, &vars).await
     }
 }

@@ -211,9 +211,10 @@ impl AuthenticationClient {
         self.transport.rest(&self.app.endpoint, token.as_ref(), call).await
     }
 
-    /// Runs an operation that returns a user and keeps that user's token, when it carries one, in this client.
-    async fn user_op<V: Serialize>(&self, auth: Auth, operation: Operation<'_>, vars: &V) -> Result<User> {
-        let user: User = self.root(auth, operation, vars).await?;
+    /// Runs a login or a registration (sent without any token) and keeps the returned user's token, when it
+    /// carries one, in this client. Other calls that return the user leave the held token alone.
+    async fn sign_in<V: Serialize>(&self, operation: Operation<'_>, vars: &V) -> Result<User> {
+        let user: User = self.root(Auth::Anonymous, operation, vars).await?;
         if let Some(token) = &user.token {
             self.set_token(Some(token.clone()));
         }

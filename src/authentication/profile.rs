@@ -11,7 +11,7 @@ use crate::models::{
 };
 use crate::page::Page;
 use crate::secret::AccessToken;
-use crate::transport::{Operation, query_string};
+use crate::transport::{Operation, page_query};
 
 const UPDATE_PROFILE: Operation<'static> =
     operation!("authentication", "update_profile", Mutation, "update_profile.graphql", "user.graphql");
@@ -33,8 +33,13 @@ const SET_UDV_BATCH: Operation<'static> =
 const REMOVE_UDV: Operation<'static> = operation!("authentication", "remove_udf_value", Mutation, "remove_udv.graphql");
 const USER_ROLES: Operation<'static> =
     operation!("authentication", "list_roles", Query, "get_user_roles.graphql", "role.graphql");
-const USER_RESOURCES: Operation<'static> =
-    operation!("authentication", "list_authorized_resources", Query, "list_user_authorized_resources.graphql");
+const USER_RESOURCES: Operation<'static> = operation!(
+    "authentication",
+    "list_authorized_resources",
+    Query,
+    "list_user_authorized_resources.graphql",
+    "authorized_resource.graphql"
+);
 const USER_DEPARTMENTS: Operation<'static> =
     operation!("authentication", "list_departments", Query, "get_user_departments.graphql");
 const IS_USER_EXISTS: Operation<'static> =
@@ -114,7 +119,7 @@ impl AuthenticationClient {
             with_custom_data: bool,
         }
         let id = self.current_user_id().await?;
-        self.user_op(Auth::User, UPDATE_PROFILE, &Vars { id, input: &updates, with_custom_data: false }).await
+        self.root(Auth::User, UPDATE_PROFILE, &Vars { id, input: &updates, with_custom_data: false }).await
     }
 
     /// Replaces the logged-in user's phone number, with the code sent to the new number (and, when the pool asks
@@ -196,7 +201,7 @@ impl AuthenticationClient {
             phone_code: &'v str,
             with_custom_data: bool,
         }
-        self.user_op(Auth::User, BIND_PHONE, &Vars { phone, phone_code: code, with_custom_data: false }).await
+        self.root(Auth::User, BIND_PHONE, &Vars { phone, phone_code: code, with_custom_data: false }).await
     }
 
     /// Removes the phone number of the logged-in user, who must keep another way to log in.
@@ -209,7 +214,7 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; Authing's refusal (no other
     /// way to log in), or transport errors.
     pub async fn unbind_phone(&self) -> Result<User> {
-        self.user_op(Auth::User, UNBIND_PHONE, &WithoutCustomData::default()).await
+        self.root(Auth::User, UNBIND_PHONE, &WithoutCustomData::default()).await
     }
 
     /// Binds an e-mail address to the logged-in user, with the code sent to it.
@@ -243,7 +248,7 @@ impl AuthenticationClient {
             email_code: &'v str,
             with_custom_data: bool,
         }
-        self.user_op(Auth::User, BIND_EMAIL, &Vars { email, email_code: code, with_custom_data: false }).await
+        self.root(Auth::User, BIND_EMAIL, &Vars { email, email_code: code, with_custom_data: false }).await
     }
 
     /// Removes the e-mail address of the logged-in user, who must keep another way to log in.
@@ -256,7 +261,7 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; Authing's refusal, or
     /// transport errors.
     pub async fn unbind_email(&self) -> Result<User> {
-        self.user_op(Auth::User, UNBIND_EMAIL, &WithoutCustomData::default()).await
+        self.root(Auth::User, UNBIND_EMAIL, &WithoutCustomData::default()).await
     }
 
     /// Links a secondary account (a social identity's user) into the primary user, given both users' tokens.
@@ -726,7 +731,7 @@ impl<'a> UpdateContactBuilder<'a> {
                     old_phone_code: old_code,
                     with_custom_data: false,
                 };
-                self.client.user_op(Auth::User, UPDATE_PHONE, &vars).await
+                self.client.root(Auth::User, UPDATE_PHONE, &vars).await
             }
             Contact::Email => {
                 let vars = EmailVars {
@@ -736,7 +741,7 @@ impl<'a> UpdateContactBuilder<'a> {
                     old_email_code: old_code,
                     with_custom_data: false,
                 };
-                self.client.user_op(Auth::User, UPDATE_EMAIL, &vars).await
+                self.client.root(Auth::User, UPDATE_EMAIL, &vars).await
             }
         }
     }
@@ -769,9 +774,7 @@ impl ListApplicationsBuilder<'_> {
     /// # Errors
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; transport errors.
     pub async fn send(self) -> Result<Page<Application>> {
-        let (page, limit) = (self.page.to_string(), self.limit.to_string());
-        let query = query_string([("page", Some(page.as_str())), ("limit", Some(limit.as_str()))]);
-        let path = format!("users/me/applications/allowed?{query}");
+        let path = format!("users/me/applications/allowed?{}", page_query(self.page, self.limit));
         let wire: WireList<Application> =
             self.client.rest::<(), _>(Auth::User, "authentication.list_applications", Method::GET, &path, None).await?;
         Ok(Page::new(wire.list, wire.total_count, self.page, self.limit))

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Auth, AuthenticationClient, params_of};
+use super::{AuthenticationClient, params_of};
 use crate::error::Result;
 use crate::models::{CustomData, RegisterProfile, UdfValue, User};
 use crate::secret::Password;
@@ -228,6 +228,6 @@ impl<'a> RegisterBuilder<'a> {
             context: self.context.as_ref().map(|c| serde_json::Value::Object(c.clone()).to_string()),
         };
         let vars = Vars { with_custom_data: input.params.is_some(), input };
-        self.client.user_op(Auth::Anonymous, operation, &vars).await
+        self.client.sign_in(operation, &vars).await
     }
 }

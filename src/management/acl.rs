@@ -16,12 +16,17 @@ use crate::models::{
     ResourceType,
 };
 use crate::page::Page;
-use crate::transport::{Operation, RestCall, path_segment, query_string};
+use crate::transport::{Operation, RestCall, page_query, path_segment, query_string};
 
 const ALLOW: Operation<'static> = operation!("acl", "allow", Mutation, "allow.graphql");
 const IS_ACTION_ALLOWED: Operation<'static> = operation!("acl", "is_allowed", Query, "is_action_allowed.graphql");
-const AUTHORIZED_RESOURCES: Operation<'static> =
-    operation!("acl", "list_authorized_resources", Query, "authorized_resources.graphql");
+const AUTHORIZED_RESOURCES: Operation<'static> = operation!(
+    "acl",
+    "list_authorized_resources",
+    Query,
+    "authorized_resources.graphql",
+    "authorized_resource.graphql"
+);
 const AUTHORIZE_RESOURCE: Operation<'static> =
     operation!("acl", "authorize_resource", Mutation, "authorize_resource.graphql");
 const AUTHORIZED_TARGETS: Operation<'static> =
@@ -181,8 +186,7 @@ impl<'a> Acl<'a> {
             list: Vec<Namespace>,
         }
         let (page, limit) = (page.max(1), limit.max(1));
-        let (page_text, limit_text) = (page.to_string(), limit.to_string());
-        let query = query_string([("page", Some(page_text.as_str())), ("limit", Some(limit_text.as_str()))]);
+        let query = page_query(page, limit);
         let path = format!("resource-namespace/{}?{query}", path_segment(self.client.user_pool_id()));
         let found: Namespaces = self.client.rest_get(&path).await?;
         Ok(Page::new(found.list, found.total, page, limit))
@@ -651,8 +655,7 @@ impl<'a> Acl<'a> {
         limit: u32,
     ) -> Result<Page<ProgrammaticAccessAccount>> {
         let (page, limit) = (page.max(1), limit.max(1));
-        let (page_text, limit_text) = (page.to_string(), limit.to_string());
-        let query = query_string([("limit", Some(limit_text.as_str())), ("page", Some(page_text.as_str()))]);
+        let query = page_query(page, limit);
         let path = format!("applications/{}/programmatic-access-accounts?{query}", path_segment(app_id));
         let found: WirePage<ProgrammaticAccessAccount> = self.client.rest_get(&path).await?;
         Ok(Page::new(found.list, found.total_count, page, limit))
@@ -869,8 +872,7 @@ impl<'a> Acl<'a> {
         limit: u32,
     ) -> Result<Page<ApplicationAccessPolicy>> {
         let (page, limit) = (page.max(1), limit.max(1));
-        let (page_text, limit_text) = (page.to_string(), limit.to_string());
-        let query = query_string([("page", Some(page_text.as_str())), ("limit", Some(limit_text.as_str()))]);
+        let query = page_query(page, limit);
         let path = format!("applications/{}/authorization/records?{query}", path_segment(app_id));
         let found: WirePage<ApplicationAccessPolicy> = self.client.rest_get(&path).await?;
         Ok(Page::new(found.list, found.total_count, page, limit))

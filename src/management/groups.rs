@@ -23,8 +23,13 @@ pub(super) const ADD_USER_TO_GROUP: Operation<'static> =
     operation!("groups", "add_users", Mutation, "add_user_to_group.graphql");
 pub(super) const REMOVE_USER_FROM_GROUP: Operation<'static> =
     operation!("groups", "remove_users", Mutation, "remove_user_from_group.graphql");
-const GROUP_RESOURCES: Operation<'static> =
-    operation!("groups", "list_authorized_resources", Query, "list_group_authorized_resources.graphql");
+const GROUP_RESOURCES: Operation<'static> = operation!(
+    "groups",
+    "list_authorized_resources",
+    Query,
+    "list_group_authorized_resources.graphql",
+    "authorized_resource.graphql"
+);
 
 /// The groups of the pool: `management.groups()`.
 ///

@@ -30,8 +30,13 @@ pub(super) const ADD_POLICY_ASSIGNMENTS: Operation<'static> =
     operation!("policies", "add_assignments", Mutation, "add_policy_assignments.graphql");
 pub(super) const REMOVE_POLICY_ASSIGNMENTS: Operation<'static> =
     operation!("policies", "remove_assignments", Mutation, "remove_policy_assignments.graphql");
-const ROLE_RESOURCES: Operation<'static> =
-    operation!("roles", "list_authorized_resources", Query, "list_role_authorized_resources.graphql");
+const ROLE_RESOURCES: Operation<'static> = operation!(
+    "roles",
+    "list_authorized_resources",
+    Query,
+    "list_role_authorized_resources.graphql",
+    "authorized_resource.graphql"
+);
 
 /// The roles of the pool: `management.roles()`, in the `default` namespace unless
 /// [`namespace`](Self::namespace) says otherwise.

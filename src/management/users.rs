@@ -1018,6 +1018,35 @@ struct FindVars {
     with_custom_data: bool,
 }
 
+/// The setters of the lookups by one identifier of the user.
+macro_rules! identifier_setters {
+    () => {
+        /// By e-mail address (case does not matter).
+        pub fn email(mut self, email: impl Into<String>) -> Self {
+            self.vars.email = Some(email.into());
+            self
+        }
+
+        /// By phone number.
+        pub fn phone(mut self, phone: impl Into<String>) -> Self {
+            self.vars.phone = Some(phone.into());
+            self
+        }
+
+        /// By username.
+        pub fn username(mut self, username: impl Into<String>) -> Self {
+            self.vars.username = Some(username.into());
+            self
+        }
+
+        /// By external id.
+        pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
+            self.vars.external_id = Some(external_id.into());
+            self
+        }
+    };
+}
+
 /// Builds [`Users::find`].
 #[derive(Debug)]
 #[must_use = "a builder does nothing until `.send().await`"]
@@ -1027,29 +1056,7 @@ pub struct FindUserBuilder<'a> {
 }
 
 impl FindUserBuilder<'_> {
-    /// By e-mail address (case does not matter).
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.vars.email = Some(email.into());
-        self
-    }
-
-    /// By phone number.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.vars.phone = Some(phone.into());
-        self
-    }
-
-    /// By username.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.vars.username = Some(username.into());
-        self
-    }
-
-    /// By external id.
-    pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
-        self.vars.external_id = Some(external_id.into());
-        self
-    }
+    identifier_setters!();
 
     /// By an identity at an identity provider.
     pub fn identity(mut self, identity: IdentityQuery) -> Self {
@@ -1232,29 +1239,7 @@ pub struct UserExistsBuilder<'a> {
 }
 
 impl UserExistsBuilder<'_> {
-    /// By e-mail address.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.vars.email = Some(email.into());
-        self
-    }
-
-    /// By phone number.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.vars.phone = Some(phone.into());
-        self
-    }
-
-    /// By username.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.vars.username = Some(username.into());
-        self
-    }
-
-    /// By external id.
-    pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
-        self.vars.external_id = Some(external_id.into());
-        self
-    }
+    identifier_setters!();
 
     /// Asks Authing.
     ///

@@ -161,9 +161,33 @@ impl WireCode {
 /// The code given to a GraphQL error that carries none (a standard GraphQL server or a proxy in between).
 pub(crate) const CODE_WITHOUT_AUTHING_CODE: i64 = 500;
 
+/// The envelope decoded in one pass, straight into the caller's type.
+#[derive(Deserialize)]
+struct TypedEnvelope<T> {
+    data: Option<T>,
+    #[serde(default)]
+    errors: Option<Vec<WireError>>,
+}
+
 /// Decodes a GraphQL response whatever its HTTP status: any `errors` entry is a failure, even beside `data`.
+///
+/// The usual answer is decoded in one pass into `T`; only a body that does not fit (partial data beside errors, a
+/// shape `T` refuses, not JSON at all) takes the second path, which finds the error or describes the mismatch.
 pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     let status = raw.status.as_u16();
+    if let Ok(envelope) = serde_json::from_slice::<TypedEnvelope<T>>(&raw.body) {
+        if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {
+            return Err(AuthingError::Api(first.into_api_error(status)));
+        }
+        if let Some(data) = envelope.data {
+            return Ok(data);
+        }
+    }
+    decode_precisely(raw, status)
+}
+
+/// The second path of [`decode_response`]: `errors` first, then `data`, each with its own diagnosis.
+fn decode_precisely<T: DeserializeOwned>(raw: &RawResponse, status: u16) -> Result<T> {
     let envelope: Envelope<'_> =
         serde_json::from_slice(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;
     if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {

@@ -209,3 +209,9 @@ pub(crate) fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<
     }
     query.finish()
 }
+
+/// `page=&limit=` for the REST lists.
+pub(crate) fn page_query(page: u32, limit: u32) -> String {
+    let (page, limit) = (page.to_string(), limit.to_string());
+    query_string([("page", Some(page.as_str())), ("limit", Some(limit.as_str()))])
+}
