@@ -121,3 +121,8 @@ pub use transport::ManagementToken;
 /// The HTTP client crate used underneath, re-exported so you can pass your own client with
 /// [`OptionsBuilder::http_client`].
 pub use reqwest;
+
+/// The README's code compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

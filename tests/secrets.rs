@@ -104,6 +104,7 @@ async fn every_error_kind() -> Vec<AuthingError> {
     let auth =
         AuthenticationClient::new(&Options::builder().app_id("app").public_key(PUBLIC_KEY).build().unwrap()).unwrap();
     errors.push(auth.encrypt_password(&Password::new(PASSWORD.repeat(10))).await.unwrap_err());
+    errors.push(auth.update_password(PASSWORD, Some(PASSWORD)).await.unwrap_err());
     errors
 }
 
@@ -121,10 +122,11 @@ async fn every_error_kind_is_redacted() {
             AuthingError::Decode { .. } => "decode",
             AuthingError::Config { .. } => "config",
             AuthingError::Encryption(_) => "encryption",
+            AuthingError::NotLoggedIn => "not logged in",
             _ => "other",
         })
         .collect();
-    assert_eq!(kinds, ["api", "timeout", "decode", "transport", "config", "config", "encryption"]);
+    assert_eq!(kinds, ["api", "timeout", "decode", "transport", "config", "config", "encryption", "not logged in"]);
     for error in &errors {
         assert_formats_clean("an error", error);
         let mut source = std::error::Error::source(error);

@@ -21,6 +21,7 @@ OPTIONS (each also read from the environment variable shown; a flag wins over it
     --app-id <ID>           application id             [AUTHING_EMULATOR_APP_ID]       default random
     --app-secret <SECRET>   application secret         [AUTHING_EMULATOR_APP_SECRET]   default random
     --token-ttl <SECONDS>   management token lifetime  [AUTHING_EMULATOR_TOKEN_TTL]    default 86400
+    --seed-users <N>        add users seed-user-1..N   [AUTHING_EMULATOR_SEED_USERS]   default 0
     --print-schema          print the GraphQL schema (SDL) and exit
     -h, --help              print this help and exit
 
@@ -41,6 +42,7 @@ struct Options {
     app_id: Option<String>,
     app_secret: Option<String>,
     token_ttl: Option<String>,
+    seed_users: Option<String>,
     print_schema: bool,
     help: bool,
 }
@@ -69,6 +71,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
             "--app-id" => &mut opts.app_id,
             "--app-secret" => &mut opts.app_secret,
             "--token-ttl" => &mut opts.token_ttl,
+            "--seed-users" => &mut opts.seed_users,
             _ => return Err(format!("unknown argument `{arg}`")),
         };
         let value = match inline {
@@ -89,6 +92,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
     env(&mut opts.app_id, "AUTHING_EMULATOR_APP_ID");
     env(&mut opts.app_secret, "AUTHING_EMULATOR_APP_SECRET");
     env(&mut opts.token_ttl, "AUTHING_EMULATOR_TOKEN_TTL");
+    env(&mut opts.seed_users, "AUTHING_EMULATOR_SEED_USERS");
     Ok(opts)
 }
 
@@ -110,6 +114,10 @@ fn builder(opts: Options) -> Result<authing_emulator::EmulatorBuilder, String> {
             .filter(|s| *s > 0)
             .ok_or_else(|| format!("--token-ttl: `{ttl}` is not a positive number of seconds"))?;
         b = b.management_token_ttl(Duration::from_secs(secs));
+    }
+    if let Some(n) = opts.seed_users.as_deref() {
+        let count: usize = n.parse().map_err(|_| format!("--seed-users: `{n}` is not a number of users"))?;
+        b = b.seed_users(count);
     }
     if let Some(v) = opts.user_pool_id {
         b = b.user_pool_id(v);
@@ -227,13 +235,16 @@ mod tests {
 
     #[test]
     fn flags_parse() {
-        let o = parse_args(args(&["--port", "0", "--secret=abc", "--print-schema"])).unwrap();
+        let o = parse_args(args(&["--port", "0", "--secret=abc", "--print-schema", "--seed-users", "5"])).unwrap();
         assert_eq!(o.port.as_deref(), Some("0"));
+        assert_eq!(o.seed_users.as_deref(), Some("5"));
         assert_eq!(o.secret.as_deref(), Some("abc"));
         assert!(o.print_schema);
         assert!(parse_args(args(&["--bogus"])).is_err());
         assert!(parse_args(args(&["--port"])).is_err());
         let bad = Options { port: Some("x".into()), ..Options::default() };
+        assert!(builder(bad).is_err());
+        let bad = Options { seed_users: Some("many".into()), ..Options::default() };
         assert!(builder(bad).is_err());
     }
 }

@@ -18,11 +18,12 @@ use crate::state::State;
 pub(crate) struct AppState {
     pub(crate) state: Arc<State>,
     pub(crate) schema: AppSchema,
+    pub(crate) documents: Arc<graphql::DocumentCache>,
 }
 
 /// All routes of one emulator.
 pub(crate) fn router(state: Arc<State>) -> Router {
-    let app = AppState { schema: graphql::schema(state.clone()), state };
+    let app = AppState { schema: graphql::schema(state.clone()), documents: Arc::default(), state };
     Router::new()
         .route("/graphql/v2", post(graphql::handler).fallback(graphql::method_not_allowed))
         .route("/api/v2/.well-known", get(rest::well_known))

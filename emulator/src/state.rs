@@ -345,6 +345,19 @@ impl State {
         }
         Ok(self.users_write().insert(user)?.id)
     }
+
+    /// Adds the users `seed-user-1` to `seed-user-{count}` (no password), oldest first.
+    pub(crate) fn seed_users(&self, count: usize) {
+        let created = now_iso();
+        let mut store = self.users_write();
+        for i in 1..=count {
+            let mut user = User::new(&self.pool.id, new_id(), created.clone());
+            user.username = Some(format!("seed-user-{i}"));
+            if let Err(e) = store.insert(user) {
+                tracing::warn!(code = e.code.number(), "a seeded user was refused");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

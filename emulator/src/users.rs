@@ -14,6 +14,7 @@
 //! A user without any identifier (username, e-mail, phone, external id or identity) is refused with 400.
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
 use async_graphql::{Enum, SimpleObject};
 use serde::Serialize;
@@ -278,12 +279,26 @@ pub(crate) fn paginate<T: Clone>(items: &[T], page: usize, limit: usize) -> Vec<
 }
 
 /// The users of the pool, and the archive of deleted ones.
+///
+/// Users are kept in creation order, with an index from id to position and one from each identifier
+/// (username, e-mail, phone, external id) to the user's id, so that lookups and uniqueness checks stay cheap
+/// in pools of hundreds of thousands of users.
 #[derive(Default)]
 pub(crate) struct UserStore {
     users: Vec<User>,
     archived: Vec<User>,
     seq: u64,
+    positions: HashMap<String, usize>,
+    identifiers: [HashMap<String, String>; 4],
 }
+
+/// The identifiers kept in [`UserStore::identifiers`], in that order.
+const IDENTIFIERS: [fn(&User) -> Option<&str>; 4] =
+    [|u| u.username.as_deref(), |u| u.email.as_deref(), |u| u.phone.as_deref(), |u| u.external_id.as_deref()];
+const USERNAME: usize = 0;
+const EMAIL: usize = 1;
+const PHONE: usize = 2;
+const EXTERNAL_ID: usize = 3;
 
 impl UserStore {
     /// The next value of the store's monotonic sequence.
@@ -293,7 +308,7 @@ impl UserStore {
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.id == id)
+        self.positions.get(id).map(|&pos| &self.users[pos])
     }
 
     /// Every active user, in creation order.
@@ -306,7 +321,14 @@ impl UserStore {
         &self.archived
     }
 
-    /// Finds a user by any of the identifiers given (e-mails compare case-insensitively).
+    /// The position of the user whose identifier `kind` is `value`.
+    fn position_of(&self, kind: usize, value: Option<&str>) -> Option<usize> {
+        let id = self.identifiers[kind].get(value?)?;
+        self.positions.get(id.as_str()).copied()
+    }
+
+    /// Finds a user by any of the identifiers given (e-mails compare case-insensitively); when several users
+    /// match, the one created first.
     pub(crate) fn find(
         &self,
         email: Option<&str>,
@@ -315,12 +337,16 @@ impl UserStore {
         external_id: Option<&str>,
     ) -> Option<&User> {
         let email = email.map(str::to_lowercase);
-        self.users.iter().find(|u| {
-            matches(u.email.as_deref(), email.as_deref())
-                || matches(u.phone.as_deref(), phone)
-                || matches(u.username.as_deref(), username)
-                || matches(u.external_id.as_deref(), external_id)
-        })
+        [
+            self.position_of(EMAIL, email.as_deref()),
+            self.position_of(PHONE, phone),
+            self.position_of(USERNAME, username),
+            self.position_of(EXTERNAL_ID, external_id),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|pos| &self.users[pos])
     }
 
     /// Finds a user by one kind of identifier: `id`, `username`, `phone`, `email` or `externalId`.
@@ -367,36 +393,67 @@ impl UserStore {
                 "A user needs a username, e-mail, phone, external id or identity",
             ));
         }
-        let others = || self.users.iter().filter(|u| u.id != user.id);
-        let taken =
-            |get: fn(&User) -> Option<&str>| get(user).is_some_and(|mine| others().any(|u| get(u) == Some(mine)));
-        if taken(|u| u.username.as_deref()) {
+        let taken = |kind: usize| {
+            IDENTIFIERS[kind](user)
+                .and_then(|mine| self.identifiers[kind].get(mine))
+                .is_some_and(|owner| *owner != user.id)
+        };
+        if taken(USERNAME) {
             return Err(ApiError::new(Code::UsernameExists));
         }
-        if taken(|u| u.email.as_deref()) || taken(|u| u.external_id.as_deref()) {
+        if taken(EMAIL) || taken(EXTERNAL_ID) {
             return Err(ApiError::new(Code::UserExists));
         }
-        if taken(|u| u.phone.as_deref()) {
+        if taken(PHONE) {
             return Err(ApiError::new(Code::PhoneExists));
         }
-        for mine in user.identity_list() {
-            let clash = others().any(|u| {
-                u.identity_list().any(|i| i.provider == mine.provider && i.user_id_in_idp == mine.user_id_in_idp)
-            });
-            if clash {
-                return Err(ApiError::new(Code::UserExists));
+        let mut mine = user.identity_list().peekable();
+        if mine.peek().is_some() {
+            let others: Vec<&User> = self.users.iter().filter(|u| u.id != user.id).collect();
+            for mine in mine {
+                let clash = others.iter().any(|u| {
+                    u.identity_list().any(|i| i.provider == mine.provider && i.user_id_in_idp == mine.user_id_in_idp)
+                });
+                if clash {
+                    return Err(ApiError::new(Code::UserExists));
+                }
             }
         }
         Ok(())
     }
 
+    /// Adds the identifiers of `user` to the indexes.
+    fn index(&mut self, user: &User) {
+        for (kind, get) in IDENTIFIERS.iter().enumerate() {
+            if let Some(value) = get(user) {
+                self.identifiers[kind].insert(value.to_owned(), user.id.clone());
+            }
+        }
+    }
+
+    /// Removes the identifiers of `user` from the indexes.
+    fn unindex(&mut self, user: &User) {
+        for (kind, get) in IDENTIFIERS.iter().enumerate() {
+            if let Some(value) = get(user)
+                && self.identifiers[kind].get(value).is_some_and(|owner| *owner == user.id)
+            {
+                self.identifiers[kind].remove(value);
+            }
+        }
+    }
+
     /// Adds a user whose identifiers are unique in the pool; assigns its sequence numbers.
     pub(crate) fn insert(&mut self, mut user: User) -> Result<User, ApiError> {
         user.normalize();
+        if self.positions.contains_key(&user.id) {
+            return Err(ApiError::new(Code::UserExists));
+        }
         self.check_unique(&user)?;
         let seq = self.next_seq();
         user.created_seq = seq;
         user.updated_seq = seq;
+        self.index(&user);
+        self.positions.insert(user.id.clone(), self.users.len());
         self.users.push(user.clone());
         Ok(user)
     }
@@ -405,16 +462,25 @@ impl UserStore {
     pub(crate) fn replace(&mut self, mut user: User) -> Result<User, ApiError> {
         user.normalize();
         self.check_unique(&user)?;
+        let pos = *self.positions.get(&user.id).ok_or(ApiError::new(Code::UserNotFound))?;
+        user.created_seq = self.users[pos].created_seq;
         user.updated_seq = self.next_seq();
-        let slot = self.users.iter_mut().find(|u| u.id == user.id).ok_or(ApiError::new(Code::UserNotFound))?;
-        *slot = user.clone();
+        let old = std::mem::replace(&mut self.users[pos], user.clone());
+        self.unindex(&old);
+        self.index(&user);
         Ok(user)
     }
 
     /// Moves a user to the archive; its identifiers become free. Returns the archived user.
     pub(crate) fn archive(&mut self, id: &str, now: String) -> Option<User> {
-        let pos = self.users.iter().position(|u| u.id == id)?;
+        let pos = self.positions.remove(id)?;
         let mut user = self.users.remove(pos);
+        for moved in &self.users[pos..] {
+            if let Some(p) = self.positions.get_mut(&moved.id) {
+                *p -= 1;
+            }
+        }
+        self.unindex(&user);
         user.status = Some(UserStatus::Archived);
         user.is_deleted = Some(true);
         user.updated_at = Some(now);
@@ -423,10 +489,6 @@ impl UserStore {
         self.archived.push(user.clone());
         Some(user)
     }
-}
-
-fn matches(stored: Option<&str>, wanted: Option<&str>) -> bool {
-    matches!((stored, wanted), (Some(s), Some(w)) if s == w)
 }
 
 #[cfg(test)]

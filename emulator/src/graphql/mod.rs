@@ -17,6 +17,7 @@ mod users;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, ServerError, SimpleObject};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State as AxState};
@@ -226,6 +227,8 @@ pub(crate) async fn handler(
             return error_response(StatusCode::OK, &err, lang);
         }
     };
+    let mut request = request;
+    app.documents.prepare(&mut request);
     let token =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer).map(str::to_owned);
     let response = app
@@ -237,12 +240,55 @@ pub(crate) async fn handler(
             app_id: auth::app_id_header(&headers),
         }))
         .await;
-    let mut body = json!({ "data": serde_json::to_value(&response.data).unwrap_or(Value::Null) });
+    // Serialized straight from async-graphql's value: no intermediate `serde_json::Value`.
+    #[derive(serde::Serialize)]
+    struct Answer<'a> {
+        data: &'a async_graphql::Value,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        errors: Vec<Value>,
+    }
     if !response.errors.is_empty() {
         tracing::debug!(errors = response.errors.len(), "GraphQL errors");
-        body["errors"] = response.errors.iter().map(|e| authing_error(e, lang)).collect();
     }
-    (StatusCode::OK, axum::Json(body)).into_response()
+    let answer =
+        Answer { data: &response.data, errors: response.errors.iter().map(|e| authing_error(e, lang)).collect() };
+    // Serializing a GraphQL value cannot fail (its object keys are strings).
+    let body = serde_json::to_vec(&answer).unwrap_or_else(|_| br#"{"data":null}"#.to_vec());
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Parsed GraphQL documents by their text, so that a document seen before is not parsed again (clients send
+/// the same few documents over and over; parsing is a large share of a small call). Validation still runs on
+/// every request. Holds at most [`DocumentCache::CAPACITY`] documents and starts over when full.
+#[derive(Default)]
+pub(crate) struct DocumentCache {
+    documents: std::sync::Mutex<std::collections::HashMap<String, Arc<ExecutableDocument>>>,
+}
+
+impl DocumentCache {
+    const CAPACITY: usize = 1024;
+
+    /// Gives `request` its parsed document: the cached one, or a fresh parse that is then cached. A document
+    /// that does not parse is left to the executor, which reports the error.
+    fn prepare(&self, request: &mut async_graphql::Request) {
+        let cached = self.lock().get(&request.query).cloned();
+        if let Some(document) = cached {
+            request.set_parsed_query((*document).clone());
+            return;
+        }
+        if let Ok(document) = request.parsed_query() {
+            let document = Arc::new(document.clone());
+            let mut documents = self.lock();
+            if documents.len() >= Self::CAPACITY {
+                documents.clear();
+            }
+            documents.insert(request.query.clone(), document);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Arc<ExecutableDocument>>> {
+        self.documents.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// Any other method on `/graphql/v2`.

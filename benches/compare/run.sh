@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Compares this SDK with a raw reqwest client (the limit for an HTTP client) and with the official Python and JS
+# SDKs, against one release-built emulator on loopback. See BENCHMARKS.md for the method and the results.
+#
+# Usage, from anywhere in the repository:  benches/compare/run.sh
+# Environment (all optional):
+#   ROUNDS=3            rounds of the Rust clients; each round runs raw and the SDK once, in alternating order
+#   SECONDS_PER_CASE=1  seconds per operation and mode in each Rust round
+#   OFFICIAL_SECONDS=3  seconds per operation and mode for each official SDK
+#   CONCURRENCY=64      calls in flight in the concurrent mode
+#   STREAM_USERS=100000 users seeded in the emulator and streamed through into_stream()
+#   REPORT=target/compare/report.md   where the report goes (it is printed too)
+# Needs cargo, python3 (with venv and pip), node 20 and npm; installs the official SDKs into a temporary folder
+# that is removed at the end. Nothing else is written outside target/.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+
+rounds=${ROUNDS:-3}
+seconds=${SECONDS_PER_CASE:-1}
+official_seconds=${OFFICIAL_SECONDS:-3}
+concurrency=${CONCURRENCY:-64}
+stream_users=${STREAM_USERS:-100000}
+report=${REPORT:-$root/target/compare/report.md}
+
+for tool in cargo python3 node npm; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is needed" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+emulator_pid=
+cleanup() {
+  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log() { echo "== $*" >&2; }
+
+log "building (release emulator, compare bench)"
+cargo build --release -q -p authing-emulator
+cargo bench --no-run -q --bench compare 2>/dev/null
+compare() { cargo bench -q --bench compare -- "$@"; }
+
+log "installing the official SDKs into $work"
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --disable-pip-version-check 'authing==4.5.18' >"$work/pip.log" 2>&1 \
+  || { cat "$work/pip.log" >&2; exit 1; }
+mkdir -p "$work/js"
+(cd "$work/js" && npm init -y >/dev/null && npm install -s --no-audit --no-fund 'authing-js-sdk@4.23.55' >"$work/npm.log" 2>&1) \
+  || { cat "$work/npm.log" >&2; exit 1; }
+
+log "starting the emulator ($stream_users seeded users)"
+cargo run --release -q -p authing-emulator -- --port 0 --seed-users "$stream_users" \
+  >"$work/emulator.out" 2>"$work/emulator.err" &
+emulator_pid=$!   # cargo run replaces itself with the emulator on Unix
+for _ in $(seq 1 300); do
+  [ -s "$work/emulator.out" ] && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.err" >&2; exit 1; }
+  sleep 0.1
+done
+head -n 1 "$work/emulator.out" >"$work/emulator.json"
+[ -s "$work/emulator.json" ] || { echo "run.sh: the emulator printed nothing" >&2; exit 1; }
+config=$(cat "$work/emulator.json")
+results="$work/results.jsonl"
+: >"$results"
+
+log "setup: users through the management API, and the requests the SDK sends"
+compare setup --config "$work/emulator.json" --out "$work/prepared.json" >&2
+
+log "raw reqwest and the SDK: $rounds rounds of ${seconds}s per case, alternating"
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
+  for client in $order; do
+    compare run --client "$client" --config "$work/emulator.json" --prepared "$work/prepared.json" \
+      --seconds "$seconds" --concurrency "$concurrency" --emulator-pid "$emulator_pid" >>"$results"
+  done
+done
+
+log "official Python SDK (${official_seconds}s per case)"
+"$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" "$concurrency" >>"$results"
+
+log "official JS SDK (${official_seconds}s per case)"
+NODE_PATH="$work/js/node_modules" node "$here/js_sdk.js" "$config" "$official_seconds" "$concurrency" >>"$results"
+
+log "streaming users through into_stream()"
+for count in 1000 "$stream_users"; do
+  compare stream --config "$work/emulator.json" --count "$count" --page-size 100 >>"$results"
+done
+
+log "1 000 concurrent first calls on a cold ManagementClient (tests/token.rs)"
+if cargo test -q --test token a_thousand_concurrent_first_calls_make_one_token_request >"$work/token.log" 2>&1; then
+  echo '{"token_test": "passed"}' >>"$results"
+else
+  cat "$work/token.log" >&2
+  echo '{"token_test": "failed"}' >>"$results"
+fi
+
+mkdir -p "$(dirname "$report")"
+cp "$results" "${report%.md}.jsonl"
+python3 - "$results" "$concurrency" >"$report" <<'EOF'
+import json, sys, platform, subprocess
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+concurrency = sys.argv[2]
+ops = ["users.list", "login_by_username", "check_login_status"]
+modes = ["sequential", "concurrent"]
+clients = ["raw", "sdk", "python", "js"]
+
+calls, secs, ccpu, ecpu, hwm = {}, {}, {}, {}, {}
+for r in rows:
+    if "op" in r:
+        key = (r["client"], r["op"], r["mode"])
+        calls[key] = calls.get(key, 0) + r["calls"]
+        secs[key] = secs.get(key, 0) + r["seconds"]
+        if r.get("client_cpu_seconds") is not None:
+            ccpu[key] = ccpu.get(key, 0) + r["client_cpu_seconds"]
+        if r.get("emulator_cpu_seconds") is not None:
+            ecpu[key] = ecpu.get(key, 0) + r["emulator_cpu_seconds"]
+    elif "vm_hwm_kib" in r and "client" in r:
+        hwm[r["client"]] = max(hwm.get(r["client"], 0), r["vm_hwm_kib"] or 0)
+
+def rate(c, op, mode):
+    k = (c, op, mode)
+    return calls[k] / secs[k] if k in calls and secs[k] > 0 else None
+
+def fmt(x, digits=0):
+    return "n/a" if x is None else f"{x:,.{digits}f}"
+
+def ratio(a, b, digits=2):
+    return "n/a" if a is None or b is None or b == 0 else f"{a / b:.{digits}f}×"
+
+out = []
+cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+out.append(f"Machine: {cpu}, {nproc} cores, Linux {platform.release()}. Concurrent = {concurrency} calls in flight.\n")
+out.append("| operation | mode | raw reqwest calls/s | SDK calls/s | SDK / raw | Python calls/s | SDK / Python | JS calls/s | SDK / JS |")
+out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+for op in ops:
+    for mode in modes:
+        raw, sdk, py, js = (rate(c, op, mode) for c in clients)
+        out.append(f"| {op} | {mode} | {fmt(raw)} | {fmt(sdk)} | {ratio(sdk, raw)} | {fmt(py, 1)} | {ratio(sdk, py, 0)} | {fmt(js)} | {ratio(sdk, js, 1)} |")
+out.append("")
+out.append("Client CPU per call (µs, user + system of the client process over the same runs; /proc/PID/stat in 10 ms ticks "
+           "for the Rust clients, os.times() for Python, process.cpuUsage() for Node), and the emulator's:\n")
+out.append("| operation | mode | raw reqwest | SDK | Python | JS | SDK / raw | Python / SDK | JS / SDK | emulator per call (raw runs) | emulator busy (raw runs) |")
+out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for op in ops:
+    for mode in modes:
+        def per_call(d, c):
+            k = (c, op, mode)
+            return d[k] / calls[k] * 1e6 if k in d and calls.get(k) else None
+        raw, sdk, py, js = (per_call(ccpu, c) for c in clients)
+        k = ("raw", op, mode)
+        busy = ecpu[k] / secs[k] * 100 if k in ecpu and secs.get(k) else None
+        out.append(f"| {op} | {mode} | {fmt(raw)} | {fmt(sdk)} | {fmt(py)} | {fmt(js)} | {ratio(sdk, raw)} | "
+                   f"{ratio(py, sdk, 0)} | {ratio(js, sdk, 1)} | {fmt(per_call(ecpu, 'raw'))} | {fmt(busy)} % |")
+out.append("")
+out.append("Peak memory of each client process (VmHWM, the largest over its runs):\n")
+out.append("| client | VmHWM |")
+out.append("|---|---:|")
+names = {"raw": "raw reqwest", "sdk": "this SDK", "python": "official Python SDK", "js": "official JS SDK (Node)"}
+for c in clients:
+    out.append(f"| {names[c]} | {fmt(hwm.get(c, 0) / 1024, 1)} MiB |")
+out.append("")
+streams = [r for r in rows if "stream" in r]
+if streams:
+    out.append("Streaming users through `into_stream()` (pages of 100), one process each:\n")
+    out.append("| users streamed | seconds | VmHWM |")
+    out.append("|---:|---:|---:|")
+    for r in streams:
+        out.append(f"| {r['stream']:,} | {r['seconds']:.2f} | {r['vm_hwm_kib'] / 1024:.1f} MiB |")
+    out.append("")
+for r in rows:
+    if "token_test" in r:
+        out.append(f"1 000 concurrent first calls on a cold ManagementClient make one token request "
+                   f"(tests/token.rs `a_thousand_concurrent_first_calls_make_one_token_request`): {r['token_test']}.")
+print("\n".join(out))
+EOF
+cat "$report"
