@@ -369,3 +369,80 @@ async fn the_full_flow_of_an_end_user() {
     assert!(!stale.check_login_status(None).await.unwrap().status, "the old token is refused");
     assert_eq!(refused(stale.get_current_user().await), 2020);
 }
+
+#[tokio::test]
+async fn an_expired_token_is_refused() {
+    let emulator = Emulator::builder().user_token_ttl(std::time::Duration::from_secs(1)).start().await.unwrap();
+    let app = common::authentication(&emulator);
+    app.register_by_username("ada", PASSWORD).force_login(true).send().await.unwrap();
+    assert!(app.check_login_status(None).await.unwrap().status);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let status = app.check_login_status(None).await.unwrap();
+    assert!(!status.status, "{status:?}");
+    assert_eq!(refused(app.get_current_user().await), 2020);
+    assert_eq!(refused(app.refresh_token().await), 2020);
+}
+
+#[tokio::test]
+async fn a_forced_password_reset() {
+    let emulator = common::emulator().await;
+    let app = common::authentication(&emulator);
+    let ada = app.register_by_username("ada", "Old-Passw0rd").send().await.unwrap();
+    assert!(emulator.require_password_reset(&ada.id));
+    let refusal = match app.login_by_username("ada", "Old-Passw0rd").send().await {
+        Err(AuthingError::Api(api)) => api,
+        other => panic!("the password must be changed first: {other:?}"),
+    };
+    assert_eq!(refusal.code, 2058);
+    let token = refusal.data().and_then(|d| d.get("token")).and_then(|t| t.as_str()).unwrap().to_owned();
+    assert!(matches!(
+        app.reset_password_by_force_reset_token(&token, "wrong", "New-Passw0rd").await,
+        Err(AuthingError::Api(_))
+    ));
+    app.reset_password_by_force_reset_token(&token, "Old-Passw0rd", "New-Passw0rd").await.unwrap();
+    app.login_by_username("ada", "New-Passw0rd").send().await.unwrap();
+}
+
+#[tokio::test]
+async fn sub_accounts_that_do_not_exist_are_refused() {
+    let emulator = common::emulator().await;
+    let app = common::authentication(&emulator);
+    assert_eq!(refused(app.login_by_sub_account("ops", PASSWORD).client_ip("127.0.0.1").send().await), 2004);
+    assert!(app.token().is_none());
+}
+
+#[tokio::test]
+async fn accounts_are_linked_and_unlinked() {
+    let emulator = common::emulator().await;
+    let management = common::management(&emulator);
+    let app = common::authentication(&emulator);
+    let primary = app.register_by_username("ada", PASSWORD).force_login(true).send().await.unwrap();
+    let primary_token = app.token().unwrap();
+    let social = management
+        .users()
+        .create(CreateUserInput::default().nickname("ada on github"))
+        .identity(authing::models::IdentityInput::new("github", "4242").is_social(true))
+        .send()
+        .await
+        .unwrap();
+    let social_token = management.users().refresh_token(&social.id).await.unwrap().token;
+
+    app.link_account(&primary_token, &social_token).await.unwrap();
+    let linked = management.users().get(&primary.id).await.unwrap().unwrap();
+    assert_eq!(linked.identities.iter().filter_map(|i| i.provider.as_deref()).collect::<Vec<_>>(), ["github"]);
+
+    app.unlink_account(&primary_token, "github").await.unwrap();
+    assert!(management.users().get(&primary.id).await.unwrap().unwrap().identities.is_empty());
+    assert_ne!(refused(app.unlink_account(&primary_token, "github").await), 200, "nothing left to unlink");
+    assert_ne!(refused(app.link_account(&AccessToken::new("bad"), &social_token).await), 200);
+}
+
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    let emulator = Emulator::builder().verification_code_ttl(std::time::Duration::from_secs(1)).start().await.unwrap();
+    let app = common::authentication(&emulator);
+    let code = sms_code(&app, &emulator, "13800000010").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(emulator.verification_code("13800000010").is_none(), "expired codes are not offered");
+    assert_eq!(refused(app.register_by_phone_code("13800000010", &code).send().await), 2001);
+}

@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use crate::error::{ApiError, Code};
 use crate::outbox::Outbox;
 use crate::state::{State, random_hex, unix_now};
-use crate::tokens::{self, Claims, Issued, USER_TOKEN_TTL};
+use crate::tokens::{self, Claims, Issued};
 use crate::users::User;
 
 /// Wrong passwords in a row after which a captcha is required.
@@ -214,7 +214,7 @@ pub(crate) fn iso_from_unix(secs: u64) -> String {
 /// `refreshToken`), and the emulator's bookkeeping claims `jti`, `userPoolId` and `epoch`.
 pub(crate) fn issue_login_token(state: &State, user: &User, app_id: &str) -> Issued {
     let iat = unix_now();
-    let exp = iat.saturating_add(USER_TOKEN_TTL);
+    let exp = iat.saturating_add(state.user_token_ttl.as_secs().max(1));
     let epoch = state.sessions().issue(&user.id, app_id, exp);
     let claims = json!({
         "sub": user.id,

@@ -278,6 +278,7 @@ pub struct EmulatorBuilder {
     app_secret: Option<String>,
     bind: SocketAddr,
     management_token_ttl: Duration,
+    user_token_ttl: Duration,
     verification_code_ttl: Duration,
     seed_users: usize,
 }
@@ -291,6 +292,7 @@ impl Default for EmulatorBuilder {
             app_secret: None,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             management_token_ttl: Duration::from_secs(24 * 3600),
+            user_token_ttl: Duration::from_secs(tokens::USER_TOKEN_TTL),
             verification_code_ttl: auth::DEFAULT_CODE_TTL,
             seed_users: 0,
         }
@@ -306,6 +308,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("app_secret", &self.app_secret.as_ref().map(|_| "[redacted]"))
             .field("bind", &self.bind)
             .field("management_token_ttl", &self.management_token_ttl)
+            .field("user_token_ttl", &self.user_token_ttl)
             .field("verification_code_ttl", &self.verification_code_ttl)
             .field("seed_users", &self.seed_users)
             .finish()
@@ -355,6 +358,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long the user tokens it issues (logins, registrations with a token, `refreshToken`) stay valid
+    /// (default 15 days, at least one second).
+    pub fn user_token_ttl(mut self, ttl: Duration) -> Self {
+        self.user_token_ttl = ttl;
+        self
+    }
+
     /// How long verification codes (SMS and e-mail) stay valid (default 5 minutes).
     pub fn verification_code_ttl(mut self, ttl: Duration) -> Self {
         self.verification_code_ttl = ttl;
@@ -386,7 +396,7 @@ impl EmulatorBuilder {
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(State::new(
+        let mut state = State::new(
             Credentials {
                 id: self.user_pool_id.unwrap_or_else(new_id),
                 secret: self.secret.unwrap_or_else(|| random_hex(16)),
@@ -396,7 +406,9 @@ impl EmulatorBuilder {
                 secret: self.app_secret.unwrap_or_else(|| random_hex(16)),
             },
             self.management_token_ttl,
-        ));
+        );
+        state.user_token_ttl = self.user_token_ttl;
+        let state = Arc::new(state);
         state.seed_users(self.seed_users);
         let app = server::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();

@@ -190,6 +190,8 @@ pub(crate) struct State {
     /// HS256 secret of the tokens this emulator signs.
     pub(crate) jwt_secret: Vec<u8>,
     pub(crate) management_token_ttl: Duration,
+    /// How long the user tokens this emulator issues (login and `refreshToken`) stay valid.
+    pub(crate) user_token_ttl: Duration,
     pub(crate) tokens: TokenBook,
     counters: Mutex<HashMap<String, u64>>,
     /// Lock order: `users` before `access` before `udf` before `sessions` before `actions`.
@@ -219,6 +221,7 @@ impl State {
             keys: shared_keys(),
             jwt_secret,
             management_token_ttl,
+            user_token_ttl: Duration::from_secs(crate::tokens::USER_TOKEN_TTL),
             tokens: TokenBook::default(),
             counters: Mutex::new(HashMap::new()),
             users: RwLock::new(UserStore::default()),

@@ -27,7 +27,7 @@
 //! `data.type` tells a management token from a user token. `epoch` is the revocation generation the
 //! token was issued in: for management tokens the pool's (see `revoke_management_tokens`), for user tokens
 //! the user's (see `sessions`); a token of an older generation is refused, and so is the token of a user
-//! that no longer exists. User tokens live [`USER_TOKEN_TTL`] seconds.
+//! that no longer exists. User tokens live [`crate::EmulatorBuilder::user_token_ttl`] (15 days by default).
 
 use std::sync::atomic::Ordering;
 
@@ -127,7 +127,7 @@ fn sign(state: &State, claims: &Claims) -> String {
 /// Signs a user token for `user` in the application `app_id`, and records it in the user's sessions.
 pub(crate) fn issue_user(state: &State, user: &User, app_id: &str) -> Issued {
     let iat = unix_now();
-    let exp = iat.saturating_add(USER_TOKEN_TTL);
+    let exp = iat.saturating_add(state.user_token_ttl.as_secs().max(1));
     let epoch = state.sessions().issue(&user.id, app_id, exp);
     let extra = serde_json::json!({
         "arn": user.arn,
