@@ -14,6 +14,22 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>>;
 /// Fetches page `n` of the same list, with the same filters.
 pub(crate) type PageSource<T> = Arc<dyn Fn(u32) -> PageFuture<T> + Send + Sync>;
 
+/// A page as Authing sends it: `{totalCount, list}`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WirePage<T> {
+    #[serde(default)]
+    pub(crate) total_count: u64,
+    #[serde(default = "Vec::new")]
+    pub(crate) list: Vec<T>,
+}
+
+impl<T> WirePage<T> {
+    pub(crate) fn empty() -> Self {
+        Self { total_count: 0, list: Vec::new() }
+    }
+}
+
 /// One page of a list.
 ///
 /// ```

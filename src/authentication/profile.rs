@@ -9,7 +9,7 @@ use crate::models::{
     Application, AuthorizedResource, CustomData, OrgPath, ResourceType, Role, SecurityLevel, UdfEntry, UdfTargetType,
     UdfValue, UpdateUserInput, User, UserDepartment, custom_data_from_entries,
 };
-use crate::page::Page;
+use crate::page::{Page, WirePage};
 use crate::secret::AccessToken;
 use crate::transport::{Operation, page_query};
 
@@ -44,15 +44,6 @@ const USER_DEPARTMENTS: Operation<'static> =
     operation!("authentication", "list_departments", Query, "get_user_departments.graphql");
 const IS_USER_EXISTS: Operation<'static> =
     operation!("authentication", "is_user_exists", Query, "is_user_exists.graphql");
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireList<T> {
-    #[serde(default)]
-    total_count: u64,
-    #[serde(default = "Vec::new")]
-    list: Vec<T>,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -448,7 +439,7 @@ impl AuthenticationClient {
         }
         #[derive(Deserialize)]
         struct Roles {
-            roles: Option<WireList<Role>>,
+            roles: Option<WirePage<Role>>,
         }
         let id = self.current_user_id().await?;
         let user: Option<Roles> = self.root(Auth::User, USER_ROLES, &Vars { id: &id, namespace }).await?;
@@ -503,7 +494,7 @@ impl AuthenticationClient {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Resources {
-            authorized_resources: Option<WireList<AuthorizedResource>>,
+            authorized_resources: Option<WirePage<AuthorizedResource>>,
         }
         let id = self.current_user_id().await?;
         let user: Option<Resources> =
@@ -580,7 +571,7 @@ impl AuthenticationClient {
         }
         #[derive(Deserialize)]
         struct Departments {
-            departments: Option<WireList<UserDepartment>>,
+            departments: Option<WirePage<UserDepartment>>,
         }
         let id = self.current_user_id().await?;
         let user: Option<Departments> = self.root(Auth::User, USER_DEPARTMENTS, &Vars { id: &id }).await?;
@@ -775,7 +766,7 @@ impl ListApplicationsBuilder<'_> {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; transport errors.
     pub async fn send(self) -> Result<Page<Application>> {
         let path = format!("users/me/applications/allowed?{}", page_query(self.page, self.limit));
-        let wire: WireList<Application> =
+        let wire: WirePage<Application> =
             self.client.rest::<(), _>(Auth::User, "authentication.list_applications", Method::GET, &path, None).await?;
         Ok(Page::new(wire.list, wire.total_count, self.page, self.limit))
     }

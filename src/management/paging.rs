@@ -3,25 +3,11 @@
 use std::pin::Pin;
 use std::sync::Arc;
 
-use serde::Deserialize;
-
 use super::ManagementClient;
 use crate::error::Result;
 use crate::page::{Page, PageSource};
 
-/// A page as Authing sends it: `{totalCount, list}`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct WirePage<T> {
-    pub(super) total_count: u64,
-    pub(super) list: Vec<T>,
-}
-
-impl<T> WirePage<T> {
-    pub(super) fn empty() -> Self {
-        Self { total_count: 0, list: Vec::new() }
-    }
-}
+pub(super) use crate::page::WirePage;
 
 /// The variables of a paged list, whose page number can be changed.
 pub(super) trait PagedVars: Clone + Send + Sync + 'static {
