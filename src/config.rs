@@ -199,7 +199,8 @@ impl OptionsBuilder {
     }
 
     /// A `reqwest::Client` of your own (proxy, custom CA, ...). Its connect timeout and redirect policy are
-    /// then yours; the attempt and operation timeouts still apply.
+    /// then yours; the attempt and operation timeouts still apply. The default client reads no proxy settings
+    /// from the environment: give a client of your own to go through a proxy.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
