@@ -11,14 +11,16 @@
 use std::hint::black_box;
 use std::net::SocketAddr;
 
-use authing::bench_support::{decode_error, decode_users_page, encode_users_request};
+use authing::bench_support::{PasswordEncryption, decode_error, decode_users_page, encode_users_request};
 use authing::{ManagementClient, Options, RetryConfig};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// A GraphQL `users` response with `count` users carrying every field the SDK selects.
+const PUBLIC_CLOUD_KEY: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uMGKl64GDcIq3au+aqJQIDAQAB";
+
+/// A GraphQL `users` response with `count` users carrying every field the SDK selects, most of them filled in.
 fn users_body(count: usize) -> Vec<u8> {
     let users: Vec<_> = (0..count)
         .map(|i| {
@@ -43,6 +45,37 @@ fn users_body(count: usize) -> Vec<u8> {
     serde_json::to_vec(&json!({ "data": { "users": { "totalCount": count * 10, "list": users } } })).unwrap()
 }
 
+/// The same response as the emulator serves it for users created with a username and an e-mail address: 15 of
+/// the 56 fields set, the rest `null`.
+fn sparse_users_body(count: usize) -> Vec<u8> {
+    let mut body: serde_json::Value = serde_json::from_slice(&users_body(count)).unwrap();
+    let set = [
+        "id",
+        "arn",
+        "status",
+        "userPoolId",
+        "username",
+        "email",
+        "emailVerified",
+        "phoneVerified",
+        "identities",
+        "registerSource",
+        "loginsCount",
+        "blocked",
+        "isDeleted",
+        "createdAt",
+        "updatedAt",
+    ];
+    for user in body["data"]["users"]["list"].as_array_mut().unwrap() {
+        for (name, value) in user.as_object_mut().unwrap() {
+            if !set.contains(&name.as_str()) {
+                *value = serde_json::Value::Null;
+            }
+        }
+    }
+    serde_json::to_vec(&body).unwrap()
+}
+
 fn encoding_and_decoding(c: &mut Criterion) {
     let page = users_body(100);
     let error = br#"{"errors":[{"message":{"code":2004,"message":"user not found"},"locations":[{"line":1,"column":1}]}],"data":null}"#;
@@ -54,7 +87,17 @@ fn encoding_and_decoding(c: &mut Criterion) {
     group.bench_function("page of 100 users", |b| b.iter(|| decode_users_page(black_box(&page)).unwrap()));
     group.finish();
 
+    let sparse = sparse_users_body(10);
+    let mut group = c.benchmark_group("decode");
+    group.throughput(Throughput::Bytes(sparse.len() as u64));
+    group.bench_function("page of 10 sparse users", |b| b.iter(|| decode_users_page(black_box(&sparse)).unwrap()));
+    group.finish();
+
     c.bench_function("decode error", |b| b.iter(|| decode_error(black_box(error))));
+
+    // Authing's public cloud key, RSA-1024 like the emulator's.
+    let key = PasswordEncryption::new(PUBLIC_CLOUD_KEY).unwrap();
+    c.bench_function("encrypt password (RSA-1024)", |b| b.iter(|| key.encrypt(black_box("Bench-passw0rd!")).unwrap()));
 }
 
 /// Serves canned HTTP/1.1 answers with keep-alive: the token to token requests, `page` to everything else.

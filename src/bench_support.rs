@@ -18,8 +18,7 @@ pub fn encode_users_request(page: u32, limit: u32) -> Result<Vec<u8>> {
         limit: u32,
         with_custom_data: bool,
     }
-    let list = crate::management::USERS_DOCUMENT;
-    encode_body(list, &Vars { page, limit, with_custom_data: false })
+    encode_body(&crate::management::USERS, &Vars { page, limit, with_custom_data: false })
 }
 
 /// Decodes a `users` response body as the SDK does: the total and the typed users.
@@ -41,5 +40,23 @@ pub fn decode_error(body: &[u8]) -> crate::AuthingError {
     match decode_response::<serde::de::IgnoredAny>(&raw) {
         Ok(_) => crate::AuthingError::decode(200, body, "the body carries no error"),
         Err(error) => error,
+    }
+}
+
+/// Password encryption as the SDK does it for every login: RSA PKCS#1 v1.5 with the pool's public key.
+#[derive(Debug)]
+pub struct PasswordEncryption(crate::crypto::EncryptionKey);
+
+impl PasswordEncryption {
+    /// Prepares the public key `pem` (PEM or the bare base64 of an SPKI key).
+    pub fn new(pem: &str) -> Result<Self> {
+        crate::crypto::parse_public_key(pem).map(Self)
+    }
+
+    /// The cipher text of `password`.
+    pub fn encrypt(&self, password: &str) -> Result<Vec<u8>> {
+        self.0
+            .encrypt(&mut rand::thread_rng(), password.as_bytes())
+            .map_err(|e| crate::AuthingError::Encryption(Box::new(e)))
     }
 }

@@ -86,16 +86,18 @@
 /// An [`Operation`] from its API area, name, kind, document file under `src/graphql/`, and the fragment files
 /// under `src/graphql/fragments/` it uses.
 macro_rules! operation {
-    ($area:literal, $name:literal, $kind:ident, $file:literal $(, $fragment:literal)*) => {
+    ($area:literal, $name:literal, $kind:ident, $file:literal $(, $fragment:literal)*) => {{
+        const DOCUMENT: &str = concat!(
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/", $file))
+            $(, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/fragments/", $fragment)))*
+        );
         $crate::transport::Operation {
             name: concat!($area, ".", $name),
             kind: $crate::transport::OperationKind::$kind,
-            document: concat!(
-                include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/", $file))
-                $(, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/fragments/", $fragment)))*
-            ),
+            document: DOCUMENT,
+            escaped: Some($crate::transport::json_escaped!(DOCUMENT)),
         }
-    };
+    }};
 }
 
 pub mod authentication;

@@ -163,7 +163,8 @@ impl AuthenticationClient {
     /// # Errors
     /// [`AuthingError::Api`] for Authing's refusals, decode errors when `data` is not a `T`.
     pub async fn graphql<T: DeserializeOwned>(&self, document: &str, variables: &impl Serialize) -> Result<T> {
-        let operation = Operation { name: "graphql", kind: OperationKind::of_document(document), document };
+        let operation =
+            Operation { name: "graphql", kind: OperationKind::of_document(document), document, escaped: None };
         let token = self.token();
         self.transport.graphql(&self.app.endpoint, token.as_ref(), operation, variables).await
     }

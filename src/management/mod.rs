@@ -25,7 +25,7 @@ pub use roles::{
 };
 pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
-pub(crate) use users::USERS_DOCUMENT;
+pub(crate) use users::USERS;
 pub use users::{
     BatchGetUsersBuilder, CheckLoginStatusBuilder, CreateUserBuilder, FindUserBuilder, ListArchivedUsersBuilder,
     ListUserActionsBuilder, ListUsersBuilder, LogoutUserBuilder, SearchUsersBuilder, UserDetailBuilder,
@@ -117,11 +117,7 @@ struct AccessTokenRes {
     iat: Option<i64>,
 }
 
-const ACCESS_TOKEN: Operation<'static> = Operation {
-    name: "accessToken",
-    kind: OperationKind::Query,
-    document: include_str!("../graphql/access_token.graphql"),
-};
+const ACCESS_TOKEN: Operation<'static> = operation!("management", "access_token", Query, "access_token.graphql");
 
 impl ManagementClient {
     /// A management client over the transport of `options`.
@@ -194,7 +190,8 @@ impl ManagementClient {
     /// # Errors
     /// [`AuthingError::Api`] for Authing's refusals (any `errors` entry), decode errors when `data` is not a `T`.
     pub async fn graphql<T: DeserializeOwned>(&self, document: &str, variables: &impl Serialize) -> Result<T> {
-        let operation = Operation { name: "graphql", kind: OperationKind::of_document(document), document };
+        let operation =
+            Operation { name: "graphql", kind: OperationKind::of_document(document), document, escaped: None };
         self.request(operation, variables).await
     }
 

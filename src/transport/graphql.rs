@@ -81,7 +81,87 @@ pub(crate) struct Operation<'a> {
     pub(crate) name: &'a str,
     pub(crate) kind: OperationKind,
     pub(crate) document: &'a str,
+    /// The document already escaped as the inside of a JSON string, for the SDK's own documents; escaping a
+    /// document of a few kilobytes on every call costs more than the rest of the request.
+    pub(crate) escaped: Option<&'a str>,
 }
+
+/// The escape sequence JSON needs for `byte` inside a string (the two-byte forms), if it has one.
+const fn json_short_escape(byte: u8) -> Option<u8> {
+    match byte {
+        b'"' => Some(b'"'),
+        b'\\' => Some(b'\\'),
+        b'\n' => Some(b'n'),
+        b'\r' => Some(b'r'),
+        b'\t' => Some(b't'),
+        0x08 => Some(b'b'),
+        0x0c => Some(b'f'),
+        _ => None,
+    }
+}
+
+/// The length of `text` escaped as the inside of a JSON string.
+pub(crate) const fn json_escaped_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut len) = (0, 0);
+    while i < bytes.len() {
+        len += match (json_short_escape(bytes[i]), bytes[i]) {
+            (Some(_), _) => 2,
+            (None, 0..0x20) => 6,
+            (None, _) => 1,
+        };
+        i += 1;
+    }
+    len
+}
+
+/// `text` escaped as the inside of a JSON string, `N` being [`json_escaped_len`] of it. Bytes of multi-byte
+/// characters are copied as they are, so the result is UTF-8 too.
+pub(crate) const fn json_escape<const N: usize>(text: &str) -> [u8; N] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    let mut out = [0u8; N];
+    let (mut i, mut o) = (0, 0);
+    while i < bytes.len() {
+        let byte = bytes[i];
+        match json_short_escape(byte) {
+            Some(short) => {
+                out[o] = b'\\';
+                out[o + 1] = short;
+                o += 2;
+            }
+            None if byte < 0x20 => {
+                let unicode = [b'\\', b'u', b'0', b'0', HEX[(byte >> 4) as usize], HEX[(byte & 0xf) as usize]];
+                let mut k = 0;
+                while k < unicode.len() {
+                    out[o + k] = unicode[k];
+                    k += 1;
+                }
+                o += 6;
+            }
+            None => {
+                out[o] = byte;
+                o += 1;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A constant `&str` escaped at compile time as the inside of a JSON string.
+macro_rules! json_escaped {
+    ($text:expr) => {{
+        const LEN: usize = $crate::transport::json_escaped_len($text);
+        const BYTES: [u8; LEN] = $crate::transport::json_escape($text);
+        const ESCAPED: &str = match ::core::str::from_utf8(&BYTES) {
+            Ok(escaped) => escaped,
+            Err(_) => panic!("escaping keeps UTF-8 intact"),
+        };
+        ESCAPED
+    }};
+}
+pub(crate) use json_escaped;
 
 #[derive(Serialize)]
 struct Body<'a, V> {
@@ -98,7 +178,7 @@ impl Transport {
         operation: Operation<'_>,
         variables: &V,
     ) -> Result<T> {
-        let body = encode_body(operation.document, variables)?;
+        let body = encode_body(&operation, variables)?;
         let request =
             Request { method: Method::POST, url: &endpoint.graphql, endpoint, token, body: Some(Bytes::from(body)) };
         let info =
@@ -108,9 +188,18 @@ impl Transport {
 }
 
 /// The JSON body of a GraphQL request: `{query, variables}`.
-pub(crate) fn encode_body<V: Serialize>(document: &str, variables: &V) -> Result<Vec<u8>> {
-    serde_json::to_vec(&Body { query: document, variables })
-        .map_err(|e| AuthingError::config_source("variables", "cannot be serialized to JSON", e))
+pub(crate) fn encode_body<V: Serialize>(operation: &Operation<'_>, variables: &V) -> Result<Vec<u8>> {
+    let unserializable = |e| AuthingError::config_source("variables", "cannot be serialized to JSON", e);
+    let Some(escaped) = operation.escaped else {
+        return serde_json::to_vec(&Body { query: operation.document, variables }).map_err(unserializable);
+    };
+    let mut body = Vec::with_capacity(escaped.len() + 128);
+    body.extend_from_slice(b"{\"query\":\"");
+    body.extend_from_slice(escaped.as_bytes());
+    body.extend_from_slice(b"\",\"variables\":");
+    serde_json::to_writer(&mut body, variables).map_err(unserializable)?;
+    body.push(b'}');
+    Ok(body)
 }
 
 #[derive(Deserialize)]
@@ -175,7 +264,9 @@ struct TypedEnvelope<T> {
 /// shape `T` refuses, not JSON at all) takes the second path, which finds the error or describes the mismatch.
 pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     let status = raw.status.as_u16();
-    if let Ok(envelope) = serde_json::from_slice::<TypedEnvelope<T>>(&raw.body) {
+    // One UTF-8 check of the whole body is cheaper than serde_json's check of every string in it.
+    let body = std::str::from_utf8(&raw.body).ok();
+    if let Some(Ok(envelope)) = body.map(serde_json::from_str::<TypedEnvelope<T>>) {
         if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {
             return Err(AuthingError::Api(first.into_api_error(status)));
         }
@@ -249,6 +340,23 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for RootField<T> {
 mod tests {
     use super::*;
     use reqwest::StatusCode;
+
+    #[test]
+    fn documents_are_escaped_at_compile_time_as_serde_json_escapes_them() {
+        const TRICKY: &str = "query q($a: String) {\n\tf(a: \"\\\"\")\r\u{8}\u{c}\u{1}\u{1f} é 中 }";
+        assert_eq!(format!("\"{}\"", json_escaped!(TRICKY)), serde_json::to_string(TRICKY).unwrap());
+        let users = crate::management::USERS;
+        let escaped = users.escaped.expect("the SDK's documents are escaped in advance");
+        assert_eq!(format!("\"{escaped}\""), serde_json::to_string(users.document).unwrap());
+    }
+
+    #[test]
+    fn a_body_from_an_escaped_document_equals_one_serialized_at_run_time() {
+        let variables = serde_json::json!({ "page": 1, "limit": 10, "name": "a \"b\"" });
+        let escaped = encode_body(&crate::management::USERS, &variables).unwrap();
+        let at_run_time = encode_body(&Operation { escaped: None, ..crate::management::USERS }, &variables).unwrap();
+        assert_eq!(String::from_utf8(escaped).unwrap(), String::from_utf8(at_run_time).unwrap());
+    }
 
     fn raw(status: u16, body: &str) -> RawResponse {
         RawResponse {

@@ -19,7 +19,9 @@ use crate::crypto::PublicKeys;
 use crate::error::{AuthingError, Result, TimeoutKind};
 use crate::secret::AccessToken;
 
-pub(crate) use graphql::{Operation, OperationKind, RootField, decode_response, encode_body};
+pub(crate) use graphql::{
+    Operation, OperationKind, RootField, decode_response, encode_body, json_escape, json_escaped, json_escaped_len,
+};
 pub(crate) use rest::RestCall;
 pub use token::ManagementToken;
 pub(crate) use token::TokenCache;
