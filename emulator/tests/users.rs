@@ -410,3 +410,105 @@ async fn first_login_email() {
     let body = mgmt(&emu, &mt, SEND_EMAIL, json!({ "userId": id, "appId": "other" })).await;
     assert_error(&body, 2011);
 }
+
+/// Every field of `User` found by introspection: plain fields by name, object fields with a small selection.
+async fn every_user_field(emu: &Emulator) -> String {
+    let query = r#"{ __type(name: "User") { fields { name type { kind ofType { kind ofType { kind } } } } } }"#;
+    let body = gql(emu, query, json!({}), None).await;
+    let fields = body["data"]["__type"]["fields"].as_array().unwrap().clone();
+    assert!(fields.len() > 50, "{body}");
+    let innermost_kind = |mut ty: &Value| {
+        while !ty["ofType"].is_null() {
+            ty = &ty["ofType"];
+        }
+        ty["kind"].as_str().unwrap().to_owned()
+    };
+    let selections: Vec<String> = fields
+        .iter()
+        .map(|field| {
+            let name = field["name"].as_str().unwrap();
+            if innermost_kind(&field["type"]) != "OBJECT" {
+                return name.to_owned();
+            }
+            match name {
+                "identities" => "identities { provider userIdInIdp }",
+                "customData" => "customData { key value }",
+                "roles" => "roles { totalCount list { code } }",
+                "groups" => "groups { totalCount list { code } }",
+                "authorizedResources" => "authorizedResources { totalCount list { code actions } }",
+                "departments" => "departments { totalCount }",
+                other => panic!("no selection for the object field `{other}`"),
+            }
+            .to_owned()
+        })
+        .collect();
+    selections.join(" ")
+}
+
+async fn raw_text(emu: &Emulator, mt: &str, query: &str) -> String {
+    let body = json!({ "query": query }).to_string();
+    let response = client()
+        .post(format!("{}/graphql/v2", emu.host()))
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {mt}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn users_resolve_alike_with_and_without_field_directives() {
+    let (emu, mt) = setup().await;
+    let info = json!({
+        "username": "ann", "email": "ann@example.com", "phone": "13800000000", "nickname": "Ann",
+        "company": "Example", "gender": "F", "country": "FR", "givenName": "Ann",
+        "familyName": "Lee", "externalId": "ext-1", "loginsCount": 3, "lastIP": "10.0.0.1",
+    });
+    let ann = create_user(&emu, &mt, info).await;
+    create_user(&emu, &mt, json!({ "username": "bob" })).await;
+    let role = "mutation createRole($code: String!, $description: String) { createRole(code: $code, description: $description) { code } }";
+    mgmt_ok(&emu, &mt, role, json!({ "code": "reader", "description": "reads" }), "createRole").await;
+    let assign = "mutation assignRole($roleCode: String, $userIds: [String!]) { assignRole(roleCode: $roleCode, userIds: $userIds) { code } }";
+    mgmt_ok(&emu, &mt, assign, json!({ "roleCode": "reader", "userIds": [ann["id"]] }), "assignRole").await;
+
+    // Aliases, __typename, a fragment, inline fragments with and without a type condition, fields selected
+    // twice, and an object field selected twice with different sub-selections (merged).
+    let fields = every_user_field(&emu).await;
+    let selection = format!(
+        "__typename uid: id {fields} ...Again ... on User {{ email }} ... {{ phone }} roles {{ list {{ description }} }}"
+    );
+    let fragment = "fragment Again on User { username loginsCount }";
+    let plain = format!("query {{ users(page: 1, limit: 10) {{ list {{ {selection} }} }} }} {fragment}");
+    let directed = format!(
+        "query {{ users(page: 1, limit: 10) {{ list {{ {selection} nick: nickname @include(if: true) gone: nickname @skip(if: true) }} }} }} {fragment}"
+    );
+
+    let plain = raw_text(&emu, &mt, &plain).await;
+    let directed = raw_text(&emu, &mt, &directed).await;
+    assert!(!plain.contains("\"errors\""), "{plain}");
+    assert!(!directed.contains("\"errors\""), "{directed}");
+    let ann_alone = |text: &str| -> String {
+        let body: Value = serde_json::from_str(text).unwrap();
+        body["data"]["users"]["list"].as_array().unwrap().iter().find(|u| u["username"] == "ann").unwrap().to_string()
+    };
+    // The directed selection adds `nick` and leaves out `gone`; everything else, in the same order, is equal.
+    assert_eq!(
+        directed.replace(r#","nick":"Ann""#, "").replace(r#","nick":null"#, ""),
+        plain,
+        "the same users, field for field and in the same order"
+    );
+    assert!(directed.contains(r#""nick":"Ann""#) && !directed.contains("\"gone\""), "{directed}");
+
+    let ann: Value = serde_json::from_str(&ann_alone(&plain)).unwrap();
+    assert_eq!(ann["__typename"], "User");
+    assert_eq!(ann["uid"], ann["id"]);
+    assert_eq!(ann["company"], "Example");
+    assert_eq!(ann["lastIP"], "10.0.0.1");
+    assert_eq!(ann["status"], "Activated");
+    assert_eq!(ann["registerSource"], json!(["import:manual"]));
+    assert_eq!(ann["roles"], json!({ "totalCount": 1, "list": [{ "code": "reader", "description": "reads" }] }));
+    let keys: Vec<&str> = plain.split("\"username\":\"ann\"").collect();
+    assert_eq!(keys.len(), 2, "username appears once per user, though selected three times");
+}
