@@ -3,7 +3,6 @@
 
 use bytes::Bytes;
 use reqwest::StatusCode;
-use serde::Deserialize;
 
 use crate::error::Result;
 use crate::models::User;
@@ -23,14 +22,8 @@ pub fn encode_users_request(page: u32, limit: u32) -> Result<Vec<u8>> {
 
 /// Decodes a `users` response body as the SDK does: the total and the typed users.
 pub fn decode_users_page(body: &[u8]) -> Result<(u64, Vec<User>)> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Users {
-        total_count: u64,
-        list: Vec<User>,
-    }
     let raw = RawResponse { status: StatusCode::OK, retry_after: None, body: Bytes::copy_from_slice(body) };
-    let RootField(users): RootField<Users> = decode_response(&raw)?;
+    let RootField(users): RootField<crate::page::WirePage<User>> = decode_response(&raw)?;
     Ok((users.total_count, users.list))
 }
 
