@@ -165,7 +165,6 @@ mod tests {
         assert!(!verify_password("not a hash", "x"));
     }
 
-    /// The cipher text of an encoded block chosen by the test, padding included.
     #[test]
     fn cipher_texts_without_their_leading_zero_bytes_decrypt() {
         let key = key();
@@ -178,6 +177,7 @@ mod tests {
         assert_eq!(decrypt_password(&key, &STANDARD.encode(&cipher)).unwrap(), "short");
     }
 
+    /// The cipher text of an encoded block chosen by the test, padding included.
     fn raw_cipher(key: &RsaPrivateKey, block: &[u8]) -> String {
         let cipher = rsa::hazmat::rsa_encrypt(&key.to_public_key(), &BigUint::from_bytes_be(block)).unwrap();
         let mut bytes = cipher.to_bytes_be();
