@@ -4,8 +4,8 @@
 #
 # Usage, from anywhere in the repository:  benches/compare/run.sh
 # Environment (all optional):
-#   ROUNDS=3            rounds of the Rust clients; each round runs raw and the SDK once, in alternating order
-#   SECONDS_PER_CASE=1  seconds per operation and mode in each Rust round
+#   ROUNDS=5            rounds of the Rust clients; each round runs raw and the SDK once, in alternating order
+#   SECONDS_PER_CASE=2  seconds per operation and mode in each Rust round
 #   OFFICIAL_SECONDS=3  seconds per operation and mode for each official SDK
 #   CONCURRENCY=64      calls in flight in the concurrent mode
 #   STREAM_USERS=100000 users seeded in the emulator and streamed through into_stream()
@@ -18,8 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 
-rounds=${ROUNDS:-3}
-seconds=${SECONDS_PER_CASE:-1}
+rounds=${ROUNDS:-5}
+seconds=${SECONDS_PER_CASE:-2}
 official_seconds=${OFFICIAL_SECONDS:-3}
 concurrency=${CONCURRENCY:-64}
 stream_users=${STREAM_USERS:-100000}
