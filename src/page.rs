@@ -16,12 +16,36 @@ pub(crate) type PageSource<T> = Arc<dyn Fn(u32) -> PageFuture<T> + Send + Sync>;
 
 /// A page as Authing sends it: `{totalCount, list}`.
 #[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", bound(deserialize = "T: serde::Deserialize<'de>"))]
 pub(crate) struct WirePage<T> {
     #[serde(default)]
     pub(crate) total_count: u64,
-    #[serde(default = "Vec::new")]
+    #[serde(default = "Vec::new", deserialize_with = "reserved_list")]
     pub(crate) list: Vec<T>,
+}
+
+/// Elements reserved before a page's list is read. Pages are usually 10 long, and a vector of large elements
+/// grown from nothing is allocated three times and copied twice on the way there.
+const RESERVED: usize = 16;
+
+fn reserved_list<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> std::result::Result<Vec<T>, D::Error> {
+    struct Visitor<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
+            let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(RESERVED).min(RESERVED));
+            while let Some(item) = seq.next_element()? {
+                list.push(item);
+            }
+            Ok(list)
+        }
+    }
+    deserializer.deserialize_seq(Visitor(std::marker::PhantomData))
 }
 
 impl<T> WirePage<T> {
@@ -166,6 +190,19 @@ mod tests {
     use super::*;
     use crate::error::AuthingError;
     use futures_util::StreamExt;
+
+    #[test]
+    fn wire_pages_of_any_length_decode_in_order() {
+        for length in [0usize, 1, 16, 17, 100] {
+            let list: Vec<usize> = (0..length).collect();
+            let body = serde_json::json!({ "totalCount": 500, "list": list }).to_string();
+            let page: WirePage<usize> = serde_json::from_str(&body).unwrap();
+            assert_eq!((page.total_count, page.list), (500, list));
+        }
+        let missing: WirePage<usize> = serde_json::from_str(r#"{"totalCount": 0}"#).unwrap();
+        assert!(missing.list.is_empty());
+        assert!(serde_json::from_str::<WirePage<usize>>(r#"{"totalCount": 0, "list": {}}"#).is_err());
+    }
 
     /// A list of `total` numbers served `limit` at a time, whose page `fail_at` fails.
     fn numbers(total: u32, limit: u32, fail_at: Option<u32>) -> PageSource<u32> {
