@@ -202,6 +202,39 @@ async fn malformed_requests_get_authing_errors() {
 }
 
 #[tokio::test]
+async fn a_document_that_worked_once_is_checked_again_with_new_variables() {
+    let emu = Emulator::start().await.unwrap();
+    let mt = management_token(&emu).await;
+    create_user(&emu, &mt, json!({ "username": "first" })).await;
+    let exists = |username: &'static str| {
+        let (emu, mt) = (&emu, &mt);
+        async move { mgmt_ok(emu, mt, IS_USER_EXISTS, json!({ "username": username }), "isUserExists").await }
+    };
+    // The same document as the successful call above, with variables that do not fit its arguments.
+    let refusals = [
+        ("unknown input field", json!({ "userInfo": { "username": "second", "city": "Paris" } })),
+        ("wrong input field type", json!({ "userInfo": { "username": 7 } })),
+        ("missing variable", json!({})),
+        ("wrong variable type", json!({ "userInfo": { "username": "second" }, "keepPassword": "yes" })),
+    ];
+    for (what, variables) in refusals {
+        let body = mgmt(&emu, &mt, &create_user_doc(), variables).await;
+        let errors = body["errors"].as_array().unwrap_or_else(|| panic!("{what}: {body}"));
+        assert!(errors.iter().all(|e| e["message"]["code"] == 400), "{what}: {body}");
+        assert_eq!(body["data"], Value::Null, "{what}: {body}");
+        assert_eq!(exists("second").await, json!(false), "{what}: nothing was created");
+    }
+    create_user(&emu, &mt, json!({ "username": "second" })).await;
+    assert_eq!(exists("second").await, json!(true));
+
+    // A document that never passed keeps being refused.
+    for _ in 0..2 {
+        let (_, body) = gql_raw(&emu, json!({ "query": "{ nope }" }).to_string(), None).await;
+        assert_eq!(body["errors"][0]["message"]["code"], 400, "{body}");
+    }
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_refused_and_the_server_goes_on() {
     let emu = Emulator::start().await.unwrap();
     let padding = "x".repeat(2 << 20);
