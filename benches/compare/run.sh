@@ -7,6 +7,7 @@
 #   ROUNDS=5            rounds of the Rust clients; each round runs raw and the SDK once, in alternating order
 #   SECONDS_PER_CASE=2  seconds per operation and mode in each Rust round
 #   OFFICIAL_SECONDS=3  seconds per operation and mode for each official SDK
+#   PINNED_ROUNDS=3     rounds of the Rust clients with the emulator on CPU 0 and the client on CPU 1 (0: none)
 #   CONCURRENCY=64      calls in flight in the concurrent mode
 #   STREAM_USERS=100000 users seeded in the emulator and streamed through into_stream()
 #   REPORT=target/compare/report.md   where the report goes (it is printed too)
@@ -20,6 +21,7 @@ cd "$root"
 
 rounds=${ROUNDS:-5}
 seconds=${SECONDS_PER_CASE:-2}
+pinned_rounds=${PINNED_ROUNDS:-3}
 official_seconds=${OFFICIAL_SECONDS:-3}
 concurrency=${CONCURRENCY:-64}
 stream_users=${STREAM_USERS:-100000}
@@ -78,6 +80,21 @@ for round in $(seq 1 "$rounds"); do
       --seconds "$seconds" --concurrency "$concurrency" --emulator-pid "$emulator_pid" >>"$results"
   done
 done
+
+cpus=$(nproc)
+if [ "$pinned_rounds" -gt 0 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
+  log "raw reqwest and the SDK on CPU 1, the emulator on CPU 0: $pinned_rounds rounds of ${seconds}s per case"
+  taskset -a -p -c 0 "$emulator_pid" >/dev/null
+  for round in $(seq 1 "$pinned_rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
+    for client in $order; do
+      taskset -c 1 cargo bench -q --bench compare -- run --client "$client" --config "$work/emulator.json" \
+        --prepared "$work/prepared.json" --seconds "$seconds" --concurrency "$concurrency" \
+        --emulator-pid "$emulator_pid" | sed "s/\"client\":\"$client\"/\"client\":\"$client-pinned\"/" >>"$results"
+    done
+  done
+  taskset -a -p -c "0-$((cpus - 1))" "$emulator_pid" >/dev/null
+fi
 
 log "official Python SDK (${official_seconds}s per case)"
 "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" "$concurrency" >>"$results"
@@ -158,6 +175,20 @@ for op in ops:
         out.append(f"| {op} | {mode} | {fmt(raw)} | {fmt(sdk)} | {fmt(py)} | {fmt(js)} | {ratio(sdk, raw)} | "
                    f"{ratio(py, sdk, 0)} | {ratio(js, sdk, 1)} | {fmt(per_call(ecpu, 'raw'))} | {fmt(busy)} % |")
 out.append("")
+if any(k[0] == "raw-pinned" for k in calls):
+    out.append("Raw reqwest and the SDK with the emulator on CPU 0 and the client on CPU 1, so that neither takes CPU "
+               "from the other:\n")
+    out.append("| operation | mode | raw reqwest calls/s | SDK calls/s | SDK / raw | raw CPU per call (µs) | SDK CPU per call (µs) |")
+    out.append("|---|---|---:|---:|---:|---:|---:|")
+    for op in ops:
+        for mode in modes:
+            raw, sdk = rate("raw-pinned", op, mode), rate("sdk-pinned", op, mode)
+            def per_call(c):
+                k = (c, op, mode)
+                return ccpu[k] / calls[k] * 1e6 if k in ccpu and calls.get(k) else None
+            out.append(f"| {op} | {mode} | {fmt(raw)} | {fmt(sdk)} | {ratio(sdk, raw)} | "
+                       f"{fmt(per_call('raw-pinned'))} | {fmt(per_call('sdk-pinned'))} |")
+    out.append("")
 out.append("Peak memory of each client process (VmHWM, the largest over its runs):\n")
 out.append("| client | VmHWM |")
 out.append("|---|---:|")
