@@ -227,6 +227,14 @@ async fn a_document_that_worked_once_is_checked_again_with_new_variables() {
     create_user(&emu, &mt, json!({ "username": "second" })).await;
     assert_eq!(exists("second").await, json!(true));
 
+    // Arguments of a field that `@skip` leaves out are still checked.
+    let skipped =
+        "query isUserExists($username: String, $skip: Boolean!) { isUserExists(username: $username) @skip(if: $skip) }";
+    let body = mgmt(&emu, &mt, skipped, json!({ "username": "first", "skip": false })).await;
+    assert_eq!(body["data"]["isUserExists"], json!(true), "{body}");
+    let body = mgmt(&emu, &mt, skipped, json!({ "username": ["not", "a", "string"], "skip": true })).await;
+    assert_eq!(body["errors"][0]["message"]["code"], 400, "{body}");
+
     // A document that never passed keeps being refused.
     for _ in 0..2 {
         let (_, body) = gql_raw(&emu, json!({ "query": "{ nope }" }).to_string(), None).await;

@@ -14,6 +14,7 @@ mod token;
 mod udf;
 mod user_node;
 mod users;
+mod validation;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -69,11 +70,7 @@ pub(crate) struct Mutation(
 /// The executable schema.
 pub(crate) type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema around one emulator's state.
-pub(crate) fn schema(state: Arc<State>) -> AppSchema {
-    // No extensions: `user_node` resolves users without the per-field hooks they would add.
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).data(state).finish()
-}
+pub(crate) use validation::Schemas;
 
 /// The schema as SDL, without any state.
 pub fn sdl() -> String {
@@ -230,11 +227,15 @@ pub(crate) async fn handler(
         }
     };
     let mut request = request;
-    app.documents.prepare(&mut request);
+    let schema = match app.documents.prepare(&mut request) {
+        Some((document, passed)) => app.schemas.for_request(passed, &document, &request.variables),
+        None => &app.schemas.full,
+    };
+    // Validated in full: the text is kept to record a pass.
+    let validated_text = std::ptr::eq(schema, &app.schemas.full).then(|| request.query.clone());
     let token =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer).map(str::to_owned);
-    let response = app
-        .schema
+    let response = schema
         .execute(request.data(RequestMeta {
             token,
             lang,
@@ -242,6 +243,12 @@ pub(crate) async fn handler(
             app_id: auth::app_id_header(&headers),
         }))
         .await;
+    // Only refusals from resolvers (Authing codes) say that the request got past validation.
+    if let Some(text) = validated_text
+        && response.errors.iter().all(|e| e.source::<ApiError>().is_some())
+    {
+        app.documents.record_pass(&text);
+    }
     // Serialized straight from async-graphql's value: no intermediate `serde_json::Value`.
     #[derive(serde::Serialize)]
     struct Answer<'a> {
@@ -260,35 +267,49 @@ pub(crate) async fn handler(
 }
 
 /// Parsed GraphQL documents by their text, so that a document seen before is not parsed again (clients send
-/// the same few documents over and over; parsing is a large share of a small call). Validation still runs on
-/// every request. Holds at most [`DocumentCache::CAPACITY`] documents and starts over when full.
+/// the same few documents over and over; parsing is a large share of a small call), each with whether it has
+/// passed full validation (see [`Schemas`]). Holds at most [`DocumentCache::CAPACITY`] documents and starts over
+/// when full.
 #[derive(Default)]
 pub(crate) struct DocumentCache {
-    documents: std::sync::Mutex<std::collections::HashMap<String, Arc<ExecutableDocument>>>,
+    documents: std::sync::Mutex<std::collections::HashMap<String, CachedDocument>>,
+}
+
+#[derive(Clone)]
+struct CachedDocument {
+    document: Arc<ExecutableDocument>,
+    passed: bool,
 }
 
 impl DocumentCache {
     const CAPACITY: usize = 1024;
 
-    /// Gives `request` its parsed document: the cached one, or a fresh parse that is then cached. A document
-    /// that does not parse is left to the executor, which reports the error.
-    fn prepare(&self, request: &mut async_graphql::Request) {
+    /// Gives `request` its parsed document: the cached one, or a fresh parse that is then cached. Returns the
+    /// document and whether it passed full validation before; `None` for a document that does not parse, which is
+    /// left to the executor to report.
+    fn prepare(&self, request: &mut async_graphql::Request) -> Option<(Arc<ExecutableDocument>, bool)> {
         let cached = self.lock().get(&request.query).cloned();
-        if let Some(document) = cached {
+        if let Some(CachedDocument { document, passed }) = cached {
             request.set_parsed_query((*document).clone());
-            return;
+            return Some((document, passed));
         }
-        if let Ok(document) = request.parsed_query() {
-            let document = Arc::new(document.clone());
-            let mut documents = self.lock();
-            if documents.len() >= Self::CAPACITY {
-                documents.clear();
-            }
-            documents.insert(request.query.clone(), document);
+        let document = Arc::new(request.parsed_query().ok()?.clone());
+        let mut documents = self.lock();
+        if documents.len() >= Self::CAPACITY {
+            documents.clear();
+        }
+        documents.insert(request.query.clone(), CachedDocument { document: document.clone(), passed: false });
+        Some((document, false))
+    }
+
+    /// Records that the document `text` passed full validation.
+    fn record_pass(&self, text: &str) {
+        if let Some(cached) = self.lock().get_mut(text) {
+            cached.passed = true;
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Arc<ExecutableDocument>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, CachedDocument>> {
         self.documents.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
