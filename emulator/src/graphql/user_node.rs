@@ -5,6 +5,8 @@
 //! fields are almost all plain values, so [`UserNode`] reads those straight from the [`User`] and leaves only the
 //! fields with their own resolvers (`identities`, `customData`, `roles`, `groups`, `authorizedResources`,
 //! `departments`) to the derived resolver. The type it registers is the derived `User`, so the schema is unchanged.
+//! `@skip` and `@include` are applied by async-graphql before execution; a field that still carries a directive
+//! (a custom one) sends the whole user down the general path, which applies it.
 
 use std::borrow::Cow;
 
@@ -38,8 +40,8 @@ impl OutputType for UserNode {
     async fn resolve(&self, ctx: &ContextSelectionSet<'_>, _field: &Positioned<Field>) -> ServerResult<Value> {
         let mut fields = Vec::new();
         collect_fields(ctx, ctx.item, &mut fields)?;
-        // Fields with directives take the general path, which applies them. (The schema has no extensions, whose
-        // per-field hooks this path would skip.)
+        // A field with a directive left (not `@skip`/`@include`, applied before) takes the general path, which
+        // applies it. (The schema has no extensions, whose per-field hooks this path would skip.)
         if fields.iter().any(|field| !field.node.directives.is_empty()) {
             return resolve_container_serial(ctx, &self.0).await;
         }
@@ -189,5 +191,126 @@ fn insert_merged(object: &mut async_graphql::indexmap::IndexMap<Name, Value>, ke
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    use super::*;
+    use crate::users::{Identity, UserStatus};
+
+    /// The same user served twice: by the derived resolver and by [`UserNode`].
+    struct Root(User);
+
+    #[Object]
+    impl Root {
+        async fn derived(&self) -> &User {
+            &self.0
+        }
+
+        async fn fast(&self) -> UserNode {
+            UserNode(self.0.clone())
+        }
+    }
+
+    /// A user with every plain field set to a value of its own.
+    fn full_user() -> User {
+        let mut user = User::new("pool", "user-id".to_owned(), "2024-05-01T00:00:00.000Z".to_owned());
+        macro_rules! texts {
+            ($($field:ident),*) => { $( user.$field = Some(stringify!($field).to_owned()); )* };
+        }
+        texts!(
+            username,
+            email,
+            phone,
+            unionid,
+            openid,
+            nickname,
+            photo,
+            password,
+            oauth,
+            token,
+            token_expired_at,
+            last_login,
+            last_ip,
+            signed_up,
+            device,
+            browser,
+            company,
+            name,
+            given_name,
+            family_name,
+            middle_name,
+            profile,
+            preferred_username,
+            website,
+            gender,
+            birthdate,
+            zoneinfo,
+            locale,
+            address,
+            formatted,
+            street_address,
+            locality,
+            region,
+            postal_code,
+            city,
+            province,
+            country,
+            updated_at,
+            external_id,
+            phone_country_code,
+            expired_at,
+            direct_management,
+            main_department_id,
+            main_department_code
+        );
+        (user.email_verified, user.phone_verified, user.blocked) = (Some(true), Some(false), Some(true));
+        (user.is_deleted, user.newly_created, user.logins_count) = (Some(false), Some(true), Some(42));
+        user.status = Some(UserStatus::Suspended);
+        user.register_source = Some(vec!["import:manual".to_owned(), "basic:email".to_owned()]);
+        let identity = Identity { provider: Some("github".to_owned()), is_social: Some(true), ..Identity::default() };
+        user.identities = Some(vec![Some(identity), None]);
+        user
+    }
+
+    /// Every field of `User` without state behind it, each object field with a selection of its own.
+    async fn every_plain_field(schema: &Schema<Root, EmptyMutation, EmptySubscription>) -> String {
+        let introspection =
+            r#"{ __type(name: "User") { fields { name type { kind ofType { kind ofType { kind } } } } } }"#;
+        let data = schema.execute(introspection).await.data.into_json().unwrap();
+        let mut fields = vec!["__typename".to_owned()];
+        for field in data["__type"]["fields"].as_array().unwrap() {
+            let mut ty = &field["type"];
+            while !ty["ofType"].is_null() {
+                ty = &ty["ofType"];
+            }
+            match (field["name"].as_str().unwrap(), ty["kind"].as_str().unwrap()) {
+                ("identities", _) => fields.push("identities { provider isSocial openid }".to_owned()),
+                (_, "OBJECT") => {} // resolved from the emulator's state: not plain
+                (name, _) => fields.push(name.to_owned()),
+            }
+        }
+        assert!(fields.len() > 50, "{fields:?}");
+        fields.join(" ")
+    }
+
+    #[tokio::test]
+    async fn the_fast_path_serves_every_plain_field_as_the_derived_resolver_does() {
+        let schema = Schema::new(Root(full_user()), EmptyMutation, EmptySubscription);
+        let fields = every_plain_field(&schema).await;
+        let query = format!("{{ derived {{ {fields} }} fast {{ {fields} }} }}");
+        let response = schema.execute(query).await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        let Value::Object(data) = &response.data else { panic!("{:?}", response.data) };
+        // The same bytes, field order included (async-graphql's values keep it; `serde_json::Value` may not).
+        let text = |key: &str| serde_json::to_string(&data[key]).unwrap();
+        assert_eq!(text("fast"), text("derived"));
+        let data = serde_json::to_value(&response.data).unwrap();
+        assert_eq!(data["fast"]["company"], "company");
+        assert_eq!(data["fast"]["status"], "Suspended");
+        assert_eq!(data["fast"]["loginsCount"], 42);
     }
 }
