@@ -37,19 +37,12 @@ impl Schemas {
         Schemas { full, known_valid: build().validation_mode(ValidationMode::Fast).finish(), inputs }
     }
 
-    /// The schema a request takes: `known_valid` only when its document `passed` full validation before and its
-    /// variables fit their declared types.
-    pub(crate) fn for_request(&self, passed: bool, document: &ExecutableDocument, variables: &Variables) -> &AppSchema {
-        let fits = || {
-            document.operations.iter().all(|(_, operation)| {
-                operation
-                    .node
-                    .variable_definitions
-                    .iter()
-                    .all(|definition| self.inputs.fit(&definition.node, variables))
-            })
-        };
-        if passed && fits() { &self.known_valid } else { &self.full }
+    /// Whether the variables of a request fit their declared types in `document`: then, if the document passed
+    /// full validation before, the request may take `known_valid`.
+    pub(crate) fn variables_fit(&self, document: &ExecutableDocument, variables: &Variables) -> bool {
+        document.operations.iter().all(|(_, operation)| {
+            operation.node.variable_definitions.iter().all(|definition| self.inputs.fit(&definition.node, variables))
+        })
     }
 }
 
