@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::access::AccessStore;
 use crate::activity::Action;
-use crate::crypto;
+use crate::crypto::{self, DecryptionKey};
 use crate::error::ApiError;
 use crate::sessions::SessionBook;
 use crate::udf::UdfStore;
@@ -141,7 +141,7 @@ pub(crate) fn is_iso_datetime(s: &str) -> bool {
 
 /// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key.
 pub(crate) struct KeyPair {
-    pub(crate) private: RsaPrivateKey,
+    pub(crate) private: DecryptionKey,
     pub(crate) public_pem: String,
 }
 
@@ -157,7 +157,7 @@ pub(crate) fn shared_keys() -> Arc<KeyPair> {
             let private = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).expect("generating a 1024-bit RSA key");
             let public_pem =
                 private.to_public_key().to_public_key_pem(LineEnding::LF).expect("encoding an RSA public key as PEM");
-            Arc::new(KeyPair { private, public_pem })
+            Arc::new(KeyPair { private: DecryptionKey::new(private), public_pem })
         })
         .clone()
 }

@@ -6,17 +6,19 @@
 //! hash parameters are deliberately cheap, because this is a test server.
 //!
 //! ```
-//! use authing_emulator::crypto::{decrypt_password, encrypt_password, hash_password, verify_password};
+//! use authing_emulator::crypto::{DecryptionKey, decrypt_password, encrypt_password, hash_password, verify_password};
 //! use rsa::{RsaPrivateKey, pkcs8::{EncodePublicKey, LineEnding}};
 //!
 //! let key = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
 //! let pem = key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
 //! let sent = encrypt_password(&pem, "s3cret!").unwrap();
-//! let clear = decrypt_password(&key, &sent).unwrap();
+//! let clear = decrypt_password(&DecryptionKey::new(key), &sent).unwrap();
 //! let stored = hash_password(&clear);
 //! assert!(verify_password(&stored, "s3cret!"));
 //! assert!(!verify_password(&stored, "other"));
 //! ```
+
+mod crt;
 
 use std::fmt;
 
@@ -59,11 +61,69 @@ impl fmt::Display for PasswordError {
 
 impl std::error::Error for PasswordError {}
 
+/// The emulator's RSA private key, prepared once for decrypting passwords.
+///
+/// ```
+/// use authing_emulator::crypto::DecryptionKey;
+///
+/// let key = DecryptionKey::new(rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap());
+/// assert_eq!(rsa::traits::PublicKeyParts::size(key.private_key()), 128);
+/// ```
+pub struct DecryptionKey {
+    private: RsaPrivateKey,
+    /// The fast path, for keys of two 512-bit primes (the emulator's own).
+    crt: Option<crt::CrtKey>,
+}
+
+impl DecryptionKey {
+    /// Prepares `private` for [`decrypt_password`].
+    pub fn new(private: RsaPrivateKey) -> Self {
+        let crt = crt::CrtKey::new(&private);
+        Self { private, crt }
+    }
+
+    /// The key itself.
+    pub fn private_key(&self) -> &RsaPrivateKey {
+        &self.private
+    }
+
+    /// c^d mod n as exactly as many big-endian bytes as the key has, or `None` if `cipher` is longer than the key
+    /// or not below its modulus.
+    fn raw_decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
+        let size = self.private.size();
+        if cipher.len() > size {
+            return None;
+        }
+        if let Some(crt) = &self.crt {
+            return crt.decrypt(cipher).map(|block| block.to_vec());
+        }
+        let plain =
+            rsa::hazmat::rsa_decrypt::<rand::rngs::ThreadRng>(None, &self.private, &BigUint::from_bytes_be(cipher))
+                .ok()?
+                .to_bytes_be();
+        let mut block = vec![0u8; size.checked_sub(plain.len())?];
+        block.extend_from_slice(&plain);
+        Some(block)
+    }
+}
+
+impl From<RsaPrivateKey> for DecryptionKey {
+    fn from(private: RsaPrivateKey) -> Self {
+        Self::new(private)
+    }
+}
+
+impl fmt::Debug for DecryptionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecryptionKey").field("bits", &(self.private.size() * 8)).finish_non_exhaustive()
+    }
+}
+
 /// Decrypts a password as clients send it: base64 (standard alphabet) of an RSA PKCS#1 v1.5 ciphertext.
 ///
 /// # Errors
 /// [`PasswordError::NotBase64`], [`PasswordError::Decrypt`] or [`PasswordError::NotUtf8`].
-pub fn decrypt_password(key: &RsaPrivateKey, encrypted: &str) -> Result<String, PasswordError> {
+pub fn decrypt_password(key: &DecryptionKey, encrypted: &str) -> Result<String, PasswordError> {
     let bytes = STANDARD.decode(encrypted.trim()).map_err(|_| PasswordError::NotBase64)?;
     let clear = decrypt_pkcs1v15(key, &bytes).ok_or(PasswordError::Decrypt)?;
     String::from_utf8(clear).map_err(|_| PasswordError::NotUtf8)
@@ -73,18 +133,10 @@ pub fn decrypt_password(key: &RsaPrivateKey, encrypted: &str) -> Result<String, 
 /// again to compare it with the cipher text: that check guards against hardware faults and took a fifth of the
 /// CPU time of every login. A cipher text shorter than the key is taken as it is: some clients (the official JS
 /// SDK among them) drop its leading zero bytes.
-fn decrypt_pkcs1v15(key: &RsaPrivateKey, cipher: &[u8]) -> Option<Vec<u8>> {
-    let size = key.size();
-    if cipher.len() > size {
-        return None;
-    }
-    let plain = rsa::hazmat::rsa_decrypt::<rand::rngs::ThreadRng>(None, key, &BigUint::from_bytes_be(cipher)).ok()?;
-    // 0x00 0x02 <at least 8 non-zero bytes> 0x00 <message>; the leading zero is not among the bytes of a number.
-    let encoded = plain.to_bytes_be();
-    let (&block_type, rest) = encoded.split_first()?;
-    if encoded.len() != size - 1 || block_type != 2 {
-        return None;
-    }
+fn decrypt_pkcs1v15(key: &DecryptionKey, cipher: &[u8]) -> Option<Vec<u8>> {
+    // 0x00 0x02 <at least 8 non-zero bytes> 0x00 <message>
+    let block = key.raw_decrypt(cipher)?;
+    let rest = block.strip_prefix(&[0, 2])?;
     let separator = rest.iter().position(|&byte| byte == 0)?;
     (separator >= 8).then(|| rest[separator + 1..].to_vec())
 }
@@ -129,14 +181,22 @@ mod tests {
     use super::*;
     use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
 
-    fn key() -> RsaPrivateKey {
-        RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap()
+    fn key() -> DecryptionKey {
+        key_of(1024)
+    }
+
+    fn key_of(bits: usize) -> DecryptionKey {
+        DecryptionKey::new(RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap())
     }
 
     #[test]
     fn round_trip_through_rsa_and_hash() {
         let key = key();
-        let ct = key.to_public_key().encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, "p@ss 密码".as_bytes()).unwrap();
+        let ct = key
+            .private_key()
+            .to_public_key()
+            .encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, "p@ss 密码".as_bytes())
+            .unwrap();
         let clear = decrypt_password(&key, &STANDARD.encode(ct)).unwrap();
         assert_eq!(clear, "p@ss 密码");
         let hash = hash_password(&clear);
@@ -150,7 +210,7 @@ mod tests {
     #[test]
     fn encrypt_helper_matches_decrypt() {
         let key = key();
-        let pem = key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
+        let pem = key.private_key().to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
         let sent = encrypt_password(&pem, "hello").unwrap();
         assert_eq!(decrypt_password(&key, &sent).unwrap(), "hello");
         assert_eq!(encrypt_password("nope", "x"), Err(PasswordError::BadPublicKey));
@@ -168,7 +228,7 @@ mod tests {
     #[test]
     fn cipher_texts_without_their_leading_zero_bytes_decrypt() {
         let key = key();
-        let public = key.to_public_key();
+        let public = key.private_key().to_public_key();
         let cipher =
             std::iter::repeat_with(|| public.encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, b"short").unwrap())
                 .find(|cipher| cipher[0] == 0)
@@ -178,36 +238,44 @@ mod tests {
     }
 
     /// The cipher text of an encoded block chosen by the test, padding included.
-    fn raw_cipher(key: &RsaPrivateKey, block: &[u8]) -> String {
-        let cipher = rsa::hazmat::rsa_encrypt(&key.to_public_key(), &BigUint::from_bytes_be(block)).unwrap();
+    fn raw_cipher(key: &DecryptionKey, block: &[u8]) -> String {
+        let cipher =
+            rsa::hazmat::rsa_encrypt(&key.private_key().to_public_key(), &BigUint::from_bytes_be(block)).unwrap();
         let mut bytes = cipher.to_bytes_be();
-        while bytes.len() < key.size() {
+        while bytes.len() < key.private_key().size() {
             bytes.insert(0, 0);
         }
         STANDARD.encode(bytes)
     }
 
+    /// Both paths: the emulator's own 1024-bit keys (two 512-bit primes) and any other size.
     #[test]
     fn padding_is_checked_and_messages_of_every_length_come_back() {
-        let key = key();
-        let public = key.to_public_key();
-        for length in [0, 1, 64, 117] {
-            let message = "x".repeat(length);
-            let cipher = public.encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, message.as_bytes()).unwrap();
-            assert_eq!(decrypt_password(&key, &STANDARD.encode(cipher)).unwrap(), message);
+        for bits in [1024, 1536] {
+            let key = key_of(bits);
+            let size = bits / 8;
+            let public = key.private_key().to_public_key();
+            for length in [0, 1, 64, size - 11] {
+                let message = "x".repeat(length);
+                let cipher = public.encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, message.as_bytes()).unwrap();
+                assert_eq!(decrypt_password(&key, &STANDARD.encode(cipher)).unwrap(), message);
+            }
+            let block = |block_type: u8, padding: usize| {
+                let mut block = vec![0u8, block_type];
+                block.extend(std::iter::repeat_n(0x55u8, padding));
+                block.push(0);
+                block.extend(std::iter::repeat_n(b'm', size - block.len()));
+                block
+            };
+            assert_eq!(decrypt_password(&key, &raw_cipher(&key, &block(2, 8))).unwrap(), "m".repeat(size - 11));
+            assert_eq!(decrypt_password(&key, &raw_cipher(&key, &block(2, 7))), Err(PasswordError::Decrypt));
+            assert_eq!(decrypt_password(&key, &raw_cipher(&key, &block(1, 8))), Err(PasswordError::Decrypt));
+            let mut no_separator = block(2, 8);
+            no_separator[10] = 0x55;
+            assert_eq!(decrypt_password(&key, &raw_cipher(&key, &no_separator)), Err(PasswordError::Decrypt));
+            let mut leading_one = block(2, 8);
+            leading_one[0] = 1;
+            assert_eq!(decrypt_password(&key, &raw_cipher(&key, &leading_one)), Err(PasswordError::Decrypt));
         }
-        let block = |block_type: u8, padding: usize| {
-            let mut block = vec![0u8, block_type];
-            block.extend(std::iter::repeat_n(0x55u8, padding));
-            block.push(0);
-            block.extend(std::iter::repeat_n(b'm', 128 - block.len()));
-            block
-        };
-        assert_eq!(decrypt_password(&key, &raw_cipher(&key, &block(2, 8))).unwrap(), "m".repeat(117));
-        assert_eq!(decrypt_password(&key, &raw_cipher(&key, &block(2, 7))), Err(PasswordError::Decrypt));
-        assert_eq!(decrypt_password(&key, &raw_cipher(&key, &block(1, 8))), Err(PasswordError::Decrypt));
-        let mut no_separator = block(2, 8);
-        no_separator[10] = 0x55;
-        assert_eq!(decrypt_password(&key, &raw_cipher(&key, &no_separator)), Err(PasswordError::Decrypt));
     }
 }
