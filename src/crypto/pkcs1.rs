@@ -169,8 +169,8 @@ fn multiply_add(t: u64, a: u64, b: u64, carry: u64) -> (u64, u64) {
 const FIXED_LIMBS: usize = 16;
 
 /// Montgomery arithmetic modulo a modulus of exactly `N` limbs. With the length known at compile time the loops
-/// unroll, and squaring gets its own routine that computes each cross product once: together about half the time
-/// of the general path.
+/// unroll, and squaring gets its own routine that computes each cross product once: a 1024-bit power takes about
+/// a fifth less time than on the general path.
 struct FixedModulus<'a, const N: usize> {
     modulus: &'a [u64; N],
     /// −modulus⁻¹ mod 2⁶⁴.
