@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rand::RngCore as _;
-use rsa::RsaPrivateKey;
 use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
 use serde_json::{Value, json};
 
@@ -139,7 +138,8 @@ pub(crate) fn is_iso_datetime(s: &str) -> bool {
     valid_date(date).is_some() && time.is_none_or(|t| valid_time(t).is_some())
 }
 
-/// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key.
+/// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key (of four primes rather than two,
+/// which clients cannot tell: see `crypto/crt.rs`).
 pub(crate) struct KeyPair {
     pub(crate) private: DecryptionKey,
     pub(crate) public_pem: String,
@@ -154,7 +154,7 @@ static SHARED_KEYS: OnceLock<Arc<KeyPair>> = OnceLock::new();
 pub(crate) fn shared_keys() -> Arc<KeyPair> {
     SHARED_KEYS
         .get_or_init(|| {
-            let private = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).expect("generating a 1024-bit RSA key");
+            let private = crypto::generate_key();
             let public_pem =
                 private.to_public_key().to_public_key_pem(LineEnding::LF).expect("encoding an RSA public key as PEM");
             Arc::new(KeyPair { private: DecryptionKey::new(private), public_pem })

@@ -1,184 +1,225 @@
-//! The RSA private-key operation for keys of two 512-bit primes (the 1024-bit keys the emulator generates), by
-//! the Chinese remainder theorem with Montgomery multiplication on fixed arrays of 64-bit limbs.
+//! The RSA private-key operation for 1024-bit keys made of equal-sized primes: two of 512 bits, or four of 256
+//! bits (the emulator's own keys, see [`generate_key`]), by the Chinese remainder theorem with Montgomery
+//! multiplication on fixed arrays of 64-bit limbs.
 //!
 //! It replaces the `rsa` crate's general big-integer arithmetic on the login path, where that arithmetic was the
 //! largest single cost. It is not hardened against timing attacks (neither was the call it replaces, which had no
-//! blinding): the emulator is a test server and its key protects nothing.
+//! blinding), and a key of four 256-bit primes is far weaker than one of two: the emulator is a test server and its
+//! key protects nothing. Clients see an ordinary 1024-bit public key either way.
 
-use rsa::BigUint;
+use num_bigint_dig::RandPrime as _;
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
+use rsa::{BigUint, RsaPrivateKey};
 
-const LIMBS: usize = 8;
-const HALF_BYTES: usize = LIMBS * 8;
+/// Limbs of the whole 1024-bit modulus.
+const WIDE: usize = 16;
 
-/// A number below 2^512, least significant limb first.
-type Limbs = [u64; LIMBS];
+/// A 1024-bit number, least significant limb first.
+type Wide = [u64; WIDE];
 
-const ONE: Limbs = [1, 0, 0, 0, 0, 0, 0, 0];
+/// A fresh 1024-bit key of four 256-bit primes, whose private operation costs about a third of a two-prime key's.
+pub(crate) fn generate_key() -> RsaPrivateKey {
+    let mut rng = rand::thread_rng();
+    loop {
+        let primes: Vec<BigUint> = (0..4).map(|_| rng.gen_prime(256)).collect();
+        let distinct = (0..4).all(|i| (i + 1..4).all(|j| primes[i] != primes[j]));
+        let n = primes.iter().fold(BigUint::from(1u8), |n, p| n * p);
+        if !distinct || n.bits() != WIDE * 64 {
+            continue;
+        }
+        // Refused when the public exponent 65537 shares a factor with some p − 1; then new primes are drawn.
+        if let Ok(key) = RsaPrivateKey::from_primes(primes, BigUint::from(65_537u32)) {
+            return key;
+        }
+    }
+}
 
-/// `acc + a * b + carry` as (low limb, high limb); it never overflows 128 bits.
+/// `acc + a · b + carry` as (low limb, high limb); it never overflows 128 bits.
 #[inline(always)]
 fn mac(acc: u64, a: u64, b: u64, carry: u64) -> (u64, u64) {
     let wide = u128::from(acc) + u128::from(a) * u128::from(b) + u128::from(carry);
     (wide as u64, (wide >> 64) as u64)
 }
 
-/// `a - b`, and whether it borrowed.
-fn sub(a: &Limbs, b: &Limbs) -> (Limbs, bool) {
-    let mut out = [0; LIMBS];
+/// `a - b` on the first `a.len()` limbs, and whether it borrowed.
+fn sub_in_place(a: &mut [u64], b: &[u64]) -> bool {
     let mut borrow = false;
-    for i in 0..LIMBS {
-        let (d, b1) = a[i].overflowing_sub(b[i]);
+    for (x, &y) in a.iter_mut().zip(b) {
+        let (d, b1) = x.overflowing_sub(y);
         let (d, b2) = d.overflowing_sub(u64::from(borrow));
-        out[i] = d;
+        *x = d;
         borrow = b1 | b2;
     }
-    (out, borrow)
+    borrow
 }
 
-/// `a + b`, and whether it carried.
-fn add(a: &Limbs, b: &Limbs) -> (Limbs, bool) {
-    let mut out = [0; LIMBS];
+/// `a + b` on the first `a.len()` limbs, and whether it carried.
+fn add_in_place(a: &mut [u64], b: &[u64]) -> bool {
     let mut carry = false;
-    for i in 0..LIMBS {
-        let (s, c1) = a[i].overflowing_add(b[i]);
+    for (x, &y) in a.iter_mut().zip(b) {
+        let (s, c1) = x.overflowing_add(y);
         let (s, c2) = s.overflowing_add(u64::from(carry));
-        out[i] = s;
+        *x = s;
         carry = c1 | c2;
     }
-    (out, carry)
+    carry
 }
 
-/// Little-endian limbs of a number below 2^512, or `None` if it is larger.
-fn limbs_of(n: &BigUint) -> Option<Limbs> {
+/// The little-endian limbs of `n`, or `None` if it needs more than `L`.
+fn limbs_of<const L: usize>(n: &BigUint) -> Option<[u64; L]> {
     let bytes = n.to_bytes_le();
-    if bytes.len() > HALF_BYTES {
+    if bytes.len() > L * 8 {
         return None;
     }
-    let mut padded = [0u8; HALF_BYTES];
-    padded[..bytes.len()].copy_from_slice(&bytes);
-    let mut limbs = [0; LIMBS];
-    for (limb, chunk) in limbs.iter_mut().zip(padded.chunks_exact(8)) {
-        *limb = u64::from_le_bytes(chunk.try_into().expect("chunks of 8 bytes"));
+    let mut limbs = [0u64; L];
+    for (i, byte) in bytes.iter().enumerate() {
+        limbs[i / 8] |= u64::from(*byte) << (8 * (i % 8));
     }
     Some(limbs)
 }
 
-/// Arithmetic modulo an odd number `m` with 2^511 < m < 2^512, in Montgomery form (R = 2^512).
-struct Modulus {
-    m: Limbs,
-    /// -m⁻¹ mod 2^64.
-    m_inv: u64,
-    /// R² mod m, to enter Montgomery form.
-    r2: Limbs,
-    /// R³ mod m, to reduce the high half of a 1024-bit number straight into Montgomery form.
-    r3: Limbs,
+/// One prime factor p of the key, of exactly `N` limbs with its top bit set, and what decryption needs of it.
+/// Montgomery form uses R = 2^(64·N).
+struct Prime<const N: usize> {
+    p: [u64; N],
+    /// −p⁻¹ mod 2^64.
+    p_inv: u64,
+    /// R^(j+1) mod p for each `N`-limb chunk j of a 1024-bit number: reduces it modulo p, as a plain number.
+    chunk_plain: [[u64; N]; WIDE],
+    /// R^(j+2) mod p: reduces a 1024-bit number modulo p straight into Montgomery form.
+    chunk_montgomery: [[u64; N]; WIDE],
+    /// d mod (p − 1).
+    exponent: [u64; N],
+    /// The product of the primes before this one (1 for the first), and its inverse modulo p times R.
+    before: Wide,
+    before_inv_r: [u64; N],
 }
 
-impl Modulus {
-    fn new(m: &BigUint) -> Option<Self> {
-        let limbs = limbs_of(m)?;
-        if limbs[0] & 1 == 0 || limbs[LIMBS - 1] >> 63 == 0 {
+impl<const N: usize> Prime<N> {
+    fn new(p: &BigUint, d: &BigUint, before: &BigUint) -> Option<Self> {
+        let limbs: [u64; N] = limbs_of(p)?;
+        if limbs[0] & 1 == 0 || limbs[N - 1] >> 63 == 0 {
             return None;
         }
-        // Newton's iteration doubles the correct low bits of the inverse each step: 1, 2, 4, ... 64.
+        let r_power = |k: usize| limbs_of::<N>(&((BigUint::from(1u8) << (64 * N * k)) % p));
+        let (mut chunk_plain, mut chunk_montgomery) = ([[0u64; N]; WIDE], [[0u64; N]; WIDE]);
+        for j in 0..WIDE / N {
+            chunk_plain[j] = r_power(j + 1)?;
+            chunk_montgomery[j] = r_power(j + 2)?;
+        }
+        // Fermat: before^(p−2) = before⁻¹ mod p, for the prime p (and no prime is repeated).
+        let two = BigUint::from(2u8);
+        let before_inv = (before % p).modpow(&(p - &two), p);
         let mut inv = 1u64;
         for _ in 0..6 {
+            // Newton's iteration doubles the correct low bits of p⁻¹ mod 2^64 at each step.
             inv = inv.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(inv)));
         }
-        let r2 = limbs_of(&((BigUint::from(1u8) << (2 * HALF_BYTES * 8)) % m))?;
-        let r3 = limbs_of(&((BigUint::from(1u8) << (3 * HALF_BYTES * 8)) % m))?;
-        Some(Self { m: limbs, m_inv: inv.wrapping_neg(), r2, r3 })
+        Some(Self {
+            p: limbs,
+            p_inv: inv.wrapping_neg(),
+            chunk_plain,
+            chunk_montgomery,
+            exponent: limbs_of(&(d % (p - BigUint::from(1u8))))?,
+            before: limbs_of(before)?,
+            before_inv_r: limbs_of(&((before_inv << (64 * N)) % p))?,
+        })
     }
 
-    /// a·b·R⁻¹ mod m, for a·b < m·R (so any a < R with b < m).
-    fn mul(&self, a: &Limbs, b: &Limbs) -> Limbs {
-        self.reduce_wide(mul_wide(a, b))
-    }
-
-    /// a²·R⁻¹ mod m, for a < m: each cross product is computed once and doubled.
-    fn square(&self, a: &Limbs) -> Limbs {
-        let mut t = [0u64; 2 * LIMBS];
-        for i in 0..LIMBS {
+    /// a·b·R⁻¹ mod p, for a < R and b < p.
+    fn mul(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        let mut t = [0u64; WIDE + 1];
+        for (i, &a_i) in a.iter().enumerate() {
             let mut carry = 0;
-            for j in i + 1..LIMBS {
+            for (j, &b_j) in b.iter().enumerate() {
+                (t[i + j], carry) = mac(t[i + j], a_i, b_j, carry);
+            }
+            t[i + N] = carry;
+        }
+        self.montgomery_reduce(&mut t)
+    }
+
+    /// a²·R⁻¹ mod p, for a < p: each cross product computed once and doubled, then the squares of the limbs.
+    fn square(&self, a: &[u64; N]) -> [u64; N] {
+        let mut t = [0u64; WIDE + 1];
+        for i in 0..N {
+            let mut carry = 0;
+            for j in i + 1..N {
                 (t[i + j], carry) = mac(t[i + j], a[i], a[j], carry);
             }
-            t[i + LIMBS] = carry;
+            t[i + N] = carry;
         }
-        let mut high_bit = 0;
-        for limb in &mut t {
-            let next = *limb >> 63;
-            *limb = (*limb << 1) | high_bit;
-            high_bit = next;
+        let mut top = 0;
+        for limb in &mut t[..2 * N] {
+            (*limb, top) = ((*limb << 1) | top, *limb >> 63);
         }
-        let mut carry = 0;
-        for i in 0..LIMBS {
-            let (low, high) = mac(t[2 * i], a[i], a[i], carry);
-            let (high, overflow) = t[2 * i + 1].overflowing_add(high);
+        let mut carry = false;
+        for (i, &a_i) in a.iter().enumerate() {
+            let (low, high) = mac(t[2 * i], a_i, a_i, u64::from(carry));
             t[2 * i] = low;
-            t[2 * i + 1] = high;
-            carry = u64::from(overflow);
+            (t[2 * i + 1], carry) = t[2 * i + 1].overflowing_add(high);
         }
-        self.reduce_wide(t)
+        self.montgomery_reduce(&mut t)
     }
 
-    /// t·R⁻¹ mod m, for t < m·R (Montgomery reduction, one limb of t at a time).
-    fn reduce_wide(&self, mut t: [u64; 2 * LIMBS]) -> Limbs {
-        let m = &self.m;
-        let mut overflow = 0;
-        for i in 0..LIMBS {
-            let k = t[i].wrapping_mul(self.m_inv);
+    /// t·R⁻¹ mod p for t < p·R held in the first 2N limbs of `t`, one limb of t at a time.
+    fn montgomery_reduce(&self, t: &mut [u64; WIDE + 1]) -> [u64; N] {
+        let mut overflow = false;
+        for i in 0..N {
+            let k = t[i].wrapping_mul(self.p_inv);
             let mut carry = 0;
-            for j in 0..LIMBS {
-                (t[i + j], carry) = mac(t[i + j], k, m[j], carry);
+            for (j, &p_j) in self.p.iter().enumerate() {
+                (t[i + j], carry) = mac(t[i + j], k, p_j, carry);
             }
-            let (sum, c1) = t[i + LIMBS].overflowing_add(carry);
-            let (sum, c2) = sum.overflowing_add(overflow);
-            t[i + LIMBS] = sum;
-            overflow = u64::from(c1 | c2);
+            let (sum, c1) = t[i + N].overflowing_add(carry);
+            let (sum, c2) = sum.overflowing_add(u64::from(overflow));
+            t[i + N] = sum;
+            overflow = c1 | c2;
         }
-        // The result, t[LIMBS..] plus the overflow bit, is below 2m.
-        let high: Limbs = t[LIMBS..].try_into().expect("LIMBS limbs");
-        let (reduced, borrow) = sub(&high, m);
-        if overflow != 0 || !borrow { reduced } else { high }
+        // The high half plus the overflow bit is below 2p.
+        let mut result: [u64; N] = t[N..2 * N].try_into().expect("N limbs");
+        let mut reduced = result;
+        if !sub_in_place(&mut reduced, &self.p) || overflow {
+            result = reduced;
+        }
+        result
     }
 
-    /// (a + b) mod m for a, b < m.
-    fn add(&self, a: &Limbs, b: &Limbs) -> Limbs {
-        let (sum, carry) = add(a, b);
-        let (reduced, borrow) = sub(&sum, &self.m);
-        if carry || !borrow { reduced } else { sum }
+    /// (a − b) mod p for a, b < p.
+    fn sub(&self, a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        let mut difference = *a;
+        if sub_in_place(&mut difference, b) {
+            add_in_place(&mut difference, &self.p);
+        }
+        difference
     }
 
-    /// (a - b) mod m for a, b < m.
-    fn sub(&self, a: &Limbs, b: &Limbs) -> Limbs {
-        let (difference, borrow) = sub(a, b);
-        if borrow { add(&difference, &self.m).0 } else { difference }
+    /// Σ x_j·chunk_powers[j] mod p over the N-limb chunks x_j of x: x mod p, plain or in Montgomery form by the
+    /// powers given.
+    fn reduce_wide(&self, x: &Wide, chunk_powers: &[[u64; N]; WIDE]) -> [u64; N] {
+        let mut sum = [0u64; N];
+        for (chunk, power) in x.chunks_exact(N).zip(chunk_powers) {
+            let term = self.mul(chunk.try_into().expect("N limbs"), power);
+            let carried = add_in_place(&mut sum, &term);
+            let mut reduced = sum;
+            // sum and term are below p, and p > R/2: one subtraction is enough.
+            if !sub_in_place(&mut reduced, &self.p) || carried {
+                sum = reduced;
+            }
+        }
+        sum
     }
 
-    /// x mod m for any x < 2^512.
-    fn reduce(&self, x: &Limbs) -> Limbs {
-        // m > 2^511, so x < 2m and one subtraction is enough.
-        let (reduced, borrow) = sub(x, &self.m);
-        if borrow { *x } else { reduced }
-    }
-
-    /// (high·2^512 + low)·R mod m: a 1024-bit number reduced into Montgomery form.
-    fn to_montgomery_wide(&self, low: &Limbs, high: &Limbs) -> Limbs {
-        self.add(&self.mul(low, &self.r2), &self.mul(high, &self.r3))
-    }
-
-    /// base^exponent in Montgomery form, for base in Montgomery form; fixed windows of four bits.
-    fn pow(&self, base: &Limbs, exponent: &Limbs) -> Limbs {
-        let mut table = [[0u64; LIMBS]; 16];
-        table[0] = self.mul(&self.r2, &ONE);
+    /// base^exponent·R mod p for base in Montgomery form; fixed windows of four bits.
+    fn pow(&self, base: &[u64; N]) -> [u64; N] {
+        let mut table = [[0u64; N]; 16];
+        table[0] = self.reduce_wide(&ONE_WIDE, &self.chunk_montgomery);
         table[1] = *base;
         for i in 2..16 {
             table[i] = self.mul(&table[i - 1], base);
         }
-        let mut result: Option<Limbs> = None;
-        for limb in exponent.iter().rev() {
+        let mut result: Option<[u64; N]> = None;
+        for limb in self.exponent.iter().rev() {
             for shift in (0..16).rev() {
                 let window = ((limb >> (shift * 4)) & 0xf) as usize;
                 result = match result {
@@ -195,111 +236,103 @@ impl Modulus {
         }
         result.unwrap_or(table[0])
     }
+
+    /// c^d mod p, as a plain number.
+    fn decrypt(&self, c: &Wide) -> [u64; N] {
+        let mut one = [0u64; N];
+        one[0] = 1;
+        self.mul(&self.pow(&self.reduce_wide(c, &self.chunk_montgomery)), &one)
+    }
 }
 
-/// A private key of two 512-bit primes, ready for [`CrtKey::decrypt`].
-pub(super) struct CrtKey {
-    p: Modulus,
-    q: Modulus,
-    q_limbs: Limbs,
-    /// n = p·q.
-    n: [u64; 2 * LIMBS],
-    /// d mod (p − 1) and d mod (q − 1).
-    dp: Limbs,
-    dq: Limbs,
-    /// q⁻¹·R mod p: one Montgomery multiplication by it multiplies by q⁻¹.
-    q_inv_r: Limbs,
+const ONE_WIDE: Wide = {
+    let mut one = [0u64; WIDE];
+    one[0] = 1;
+    one
+};
+
+/// A private key whose 1024-bit modulus is the product of distinct primes of `N` limbs each.
+pub(super) struct CrtKey<const N: usize> {
+    primes: Vec<Prime<N>>,
+    n: Wide,
 }
 
-impl CrtKey {
-    /// The precomputation for `key`, or `None` if it is not made of exactly two 512-bit primes.
-    pub(super) fn new(key: &rsa::RsaPrivateKey) -> Option<Self> {
-        let [p, q] = key.primes() else { return None };
-        if key.size() != 2 * HALF_BYTES {
+impl<const N: usize> CrtKey<N> {
+    /// The precomputation for `key`, or `None` if its modulus is not 1024 bits of distinct `N`-limb primes.
+    pub(super) fn new(key: &RsaPrivateKey) -> Option<Self> {
+        if key.size() != WIDE * 8 || key.primes().len() * N != WIDE {
             return None;
         }
-        let one = BigUint::from(1u8);
-        let (p_mod, q_mod) = (Modulus::new(p)?, Modulus::new(q)?);
-        let dp = limbs_of(&(key.d() % (p - &one)))?;
-        let dq = limbs_of(&(key.d() % (q - &one)))?;
-        // Fermat: q^(p−2) = q⁻¹ mod p, for the prime p.
-        let q_mont = p_mod.mul(&p_mod.reduce(&limbs_of(q)?), &p_mod.r2);
-        let p_minus_two = limbs_of(&(p - BigUint::from(2u8)))?;
-        let q_inv_mont = p_mod.pow(&q_mont, &p_minus_two);
-        // q⁻¹·R stays in Montgomery form: multiplying a plain number by it gives a plain number times q⁻¹.
-        let q_limbs = limbs_of(q)?;
-        let n = mul_wide(&p_mod.m, &q_limbs);
-        Some(Self { q_limbs, n, p: p_mod, q: q_mod, dp, dq, q_inv_r: q_inv_mont })
+        let mut before = BigUint::from(1u8);
+        let mut primes = Vec::with_capacity(key.primes().len());
+        for p in key.primes() {
+            primes.push(Prime::new(p, key.d(), &before)?);
+            before *= p;
+        }
+        Some(Self { primes, n: limbs_of(key.n())? })
     }
 
-    /// c^d mod n for a cipher text `c` of at most 128 bytes (big-endian), as 128 big-endian bytes; `None` if
-    /// `c` is not below n.
-    pub(super) fn decrypt(&self, cipher: &[u8]) -> Option<[u8; 2 * HALF_BYTES]> {
-        let (low, high) = split_cipher(cipher)?;
-        if !self.below_modulus(&low, &high) {
+    /// c^d mod n for a cipher text `c` of at most 128 bytes (big-endian), as 128 big-endian bytes; `None` if `c`
+    /// is not below n.
+    pub(super) fn decrypt(&self, cipher: &[u8]) -> Option<[u8; WIDE * 8]> {
+        if cipher.len() > WIDE * 8 {
             return None;
         }
-        let m1 = self.p.mul(&self.p.pow(&self.p.to_montgomery_wide(&low, &high), &self.dp), &ONE);
-        let m2 = self.q.mul(&self.q.pow(&self.q.to_montgomery_wide(&low, &high), &self.dq), &ONE);
-        // Garner: m = m2 + q·((m1 − m2)·q⁻¹ mod p).
-        let h = self.p.mul(&self.p.sub(&m1, &self.p.reduce(&m2)), &self.q_inv_r);
-        Some(to_bytes_be(&add_wide(&mul_wide(&h, &self.q_limbs), &m2)))
-    }
-
-    /// Whether high·2^512 + low < p·q.
-    fn below_modulus(&self, low: &Limbs, high: &Limbs) -> bool {
-        high.iter().rev().chain(low.iter().rev()).cmp(self.n.iter().rev()).is_lt()
+        let mut c: Wide = [0; WIDE];
+        for (i, byte) in cipher.iter().rev().enumerate() {
+            c[i / 8] |= u64::from(*byte) << (8 * (i % 8));
+        }
+        if c.iter().rev().cmp(self.n.iter().rev()).is_ge() {
+            return None;
+        }
+        // Garner: with x ≡ c^d modulo the primes so far and B their product, x + B·((m − x)·B⁻¹ mod p) is c^d
+        // modulo them and p too.
+        let mut x: Wide = [0; WIDE];
+        for prime in &self.primes {
+            let m = prime.decrypt(&c);
+            let x_mod_p = prime.reduce_wide(&x, &prime.chunk_plain);
+            let h = prime.mul(&prime.sub(&m, &x_mod_p), &prime.before_inv_r);
+            add_product(&mut x, &prime.before, &h);
+        }
+        let mut out = [0u8; WIDE * 8];
+        for (chunk, limb) in out.chunks_exact_mut(8).zip(x.iter().rev()) {
+            chunk.copy_from_slice(&limb.to_be_bytes());
+        }
+        Some(out)
     }
 }
 
-/// A big-endian cipher text of at most 128 bytes as its low and high 512-bit halves.
-fn split_cipher(cipher: &[u8]) -> Option<(Limbs, Limbs)> {
-    if cipher.len() > 2 * HALF_BYTES {
-        return None;
-    }
-    let mut padded = [0u8; 2 * HALF_BYTES];
-    padded[2 * HALF_BYTES - cipher.len()..].copy_from_slice(cipher);
-    let mut wide = [0u64; 2 * LIMBS];
-    for (limb, chunk) in wide.iter_mut().zip(padded.chunks_exact(8).rev()) {
-        *limb = u64::from_be_bytes(chunk.try_into().expect("chunks of 8 bytes"));
-    }
-    let low = wide[..LIMBS].try_into().expect("LIMBS limbs");
-    let high = wide[LIMBS..].try_into().expect("LIMBS limbs");
-    Some((low, high))
+/// The fast path for each shape of key it handles.
+pub(super) enum FastKey {
+    /// Four 256-bit primes: the emulator's own keys.
+    FourPrimes(CrtKey<4>),
+    /// Two 512-bit primes: the usual 1024-bit key.
+    TwoPrimes(CrtKey<8>),
 }
 
-/// a·b as 16 limbs.
-fn mul_wide(a: &Limbs, b: &Limbs) -> [u64; 2 * LIMBS] {
-    let mut out = [0u64; 2 * LIMBS];
-    for (i, &a_i) in a.iter().enumerate() {
+impl FastKey {
+    /// The fast path for `key`, if it has one.
+    pub(super) fn new(key: &RsaPrivateKey) -> Option<Self> {
+        CrtKey::new(key).map(Self::FourPrimes).or_else(|| CrtKey::new(key).map(Self::TwoPrimes))
+    }
+
+    /// [`CrtKey::decrypt`].
+    pub(super) fn decrypt(&self, cipher: &[u8]) -> Option<[u8; WIDE * 8]> {
+        match self {
+            Self::FourPrimes(key) => key.decrypt(cipher),
+            Self::TwoPrimes(key) => key.decrypt(cipher),
+        }
+    }
+}
+
+/// x += a·b, for a result known to stay below 2^1024.
+fn add_product<const N: usize>(x: &mut Wide, a: &Wide, b: &[u64; N]) {
+    for (i, &b_i) in b.iter().enumerate() {
         let mut carry = 0;
-        for (j, &b_j) in b.iter().enumerate() {
-            (out[i + j], carry) = mac(out[i + j], a_i, b_j, carry);
+        for j in 0..WIDE - i {
+            (x[i + j], carry) = mac(x[i + j], a[j], b_i, carry);
         }
-        out[i + LIMBS] = carry;
     }
-    out
-}
-
-/// a + b for a sum known to fit in 16 limbs.
-fn add_wide(a: &[u64; 2 * LIMBS], b: &Limbs) -> [u64; 2 * LIMBS] {
-    let mut out = *a;
-    let mut carry = false;
-    for (i, limb) in out.iter_mut().enumerate() {
-        let (s, c1) = limb.overflowing_add(b.get(i).copied().unwrap_or(0));
-        let (s, c2) = s.overflowing_add(u64::from(carry));
-        *limb = s;
-        carry = c1 | c2;
-    }
-    out
-}
-
-fn to_bytes_be(limbs: &[u64; 2 * LIMBS]) -> [u8; 2 * HALF_BYTES] {
-    let mut out = [0u8; 2 * HALF_BYTES];
-    for (chunk, limb) in out.chunks_exact_mut(8).zip(limbs.iter().rev()) {
-        chunk.copy_from_slice(&limb.to_be_bytes());
-    }
-    out
 }
 
 #[cfg(test)]
@@ -307,39 +340,47 @@ mod tests {
     use super::*;
     use rand::RngCore as _;
 
-    #[test]
-    fn decryption_matches_general_arithmetic() {
-        let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
-        let crt = CrtKey::new(&key).expect("a 1024-bit key of two 512-bit primes");
+    fn matches_general_arithmetic<const N: usize>(key: &RsaPrivateKey) {
+        let crt = CrtKey::<N>::new(key).expect("a key of 1024 bits of N-limb primes");
         let n = key.n();
         let mut bytes = [0u8; 128];
         for round in 0..200 {
             rand::thread_rng().fill_bytes(&mut bytes);
             // Small, large and everything between, including numbers with leading zero bytes.
-            let shift = round % 128;
-            let cipher = BigUint::from_bytes_be(&bytes[shift..]) % n;
-            let expected = rsa::hazmat::rsa_decrypt::<rand::rngs::ThreadRng>(None, &key, &cipher).unwrap();
+            let cipher = BigUint::from_bytes_be(&bytes[round % 128..]) % n;
+            let expected = rsa::hazmat::rsa_decrypt::<rand::rngs::ThreadRng>(None, key, &cipher).unwrap();
             let got = crt.decrypt(&cipher.to_bytes_be()).unwrap();
             assert_eq!(BigUint::from_bytes_be(&got), expected, "cipher {cipher}");
         }
         for edge in [BigUint::from(0u8), BigUint::from(1u8), n - BigUint::from(1u8)] {
-            let expected = rsa::hazmat::rsa_decrypt::<rand::rngs::ThreadRng>(None, &key, &edge).unwrap();
+            let expected = rsa::hazmat::rsa_decrypt::<rand::rngs::ThreadRng>(None, key, &edge).unwrap();
             assert_eq!(BigUint::from_bytes_be(&crt.decrypt(&edge.to_bytes_be()).unwrap()), expected);
         }
-    }
-
-    #[test]
-    fn numbers_not_below_the_modulus_are_refused() {
-        let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
-        let crt = CrtKey::new(&key).unwrap();
-        assert!(crt.decrypt(&key.n().to_bytes_be()).is_none());
+        assert!(crt.decrypt(&n.to_bytes_be()).is_none(), "n itself is not below n");
         assert!(crt.decrypt(&[0xff; 128]).is_none());
         assert!(crt.decrypt(&[1; 129]).is_none());
     }
 
     #[test]
+    fn four_prime_keys_decrypt_as_general_arithmetic_does() {
+        let key = generate_key();
+        assert_eq!((key.primes().len(), key.size()), (4, 128));
+        assert!(key.primes().iter().all(|p| p.bits() == 256));
+        matches_general_arithmetic::<4>(&key);
+        assert!(CrtKey::<8>::new(&key).is_none());
+    }
+
+    #[test]
+    fn two_prime_keys_decrypt_as_general_arithmetic_does() {
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
+        matches_general_arithmetic::<8>(&key);
+        assert!(CrtKey::<4>::new(&key).is_none());
+    }
+
+    #[test]
     fn other_key_sizes_take_the_general_path() {
-        let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 768).unwrap();
-        assert!(CrtKey::new(&key).is_none());
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), 768).unwrap();
+        assert!(CrtKey::<8>::new(&key).is_none());
+        assert!(CrtKey::<4>::new(&key).is_none());
     }
 }

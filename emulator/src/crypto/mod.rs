@@ -20,6 +20,8 @@
 
 mod crt;
 
+pub(crate) use crt::generate_key;
+
 use std::fmt;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -71,15 +73,15 @@ impl std::error::Error for PasswordError {}
 /// ```
 pub struct DecryptionKey {
     private: RsaPrivateKey,
-    /// The fast path, for keys of two 512-bit primes (the emulator's own).
-    crt: Option<crt::CrtKey>,
+    /// The fast path, for 1024-bit keys of four or two equal primes (the emulator's own have four).
+    fast: Option<crt::FastKey>,
 }
 
 impl DecryptionKey {
     /// Prepares `private` for [`decrypt_password`].
     pub fn new(private: RsaPrivateKey) -> Self {
-        let crt = crt::CrtKey::new(&private);
-        Self { private, crt }
+        let fast = crt::FastKey::new(&private);
+        Self { private, fast }
     }
 
     /// The key itself.
@@ -94,8 +96,8 @@ impl DecryptionKey {
         if cipher.len() > size {
             return None;
         }
-        if let Some(crt) = &self.crt {
-            return crt.decrypt(cipher).map(|block| block.to_vec());
+        if let Some(fast) = &self.fast {
+            return fast.decrypt(cipher).map(|block| block.to_vec());
         }
         let plain =
             rsa::hazmat::rsa_decrypt::<rand::rngs::ThreadRng>(None, &self.private, &BigUint::from_bytes_be(cipher))
