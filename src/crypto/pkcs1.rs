@@ -208,9 +208,7 @@ impl<const N: usize> FixedModulus<'_, N> {
             }
             row[i + N] = carry;
         }
-        let result = self.reduce(product);
-        product.as_flattened_mut().zeroize();
-        result
+        self.reduce(&mut product)
     }
 
     /// a² · R⁻¹ mod modulus, for a < modulus: the cross products once, doubled, plus the squares of the limbs.
@@ -234,13 +232,11 @@ impl<const N: usize> FixedModulus<'_, N> {
             wide[2 * i] = low;
             (wide[2 * i + 1], carry) = wide[2 * i + 1].overflowing_add(high);
         }
-        let result = self.reduce(product);
-        product.as_flattened_mut().zeroize();
-        result
+        self.reduce(&mut product)
     }
 
     /// Montgomery reduction: t · R⁻¹ mod modulus for t < modulus · R, given as its low and high halves.
-    fn reduce(&self, mut t: [[u64; N]; 2]) -> [u64; N] {
+    fn reduce(&self, t: &mut [[u64; N]; 2]) -> [u64; N] {
         let wide = t.as_flattened_mut();
         let mut pending = false;
         for i in 0..N {
@@ -255,17 +251,23 @@ impl<const N: usize> FixedModulus<'_, N> {
             pending = carried | pended;
         }
         // The high half plus `pending` · R is below 2 · modulus: subtract the modulus once if it is not below it.
-        let high = t[1];
-        let mut reduced = [0u64; N];
+        // Whether to is found first and applied as a mask, so that no branch depends on the message.
+        let mut high = t[1];
         let mut borrow = false;
-        for ((out, &h), &n) in reduced.iter_mut().zip(&high).zip(self.modulus) {
+        for (&h, &n) in high.iter().zip(self.modulus) {
             let (difference, b1) = h.overflowing_sub(n);
+            borrow = b1 | difference.overflowing_sub(u64::from(borrow)).1;
+        }
+        let mask = 0u64.wrapping_sub(u64::from(!borrow | pending));
+        let mut borrow = false;
+        for (h, &n) in high.iter_mut().zip(self.modulus) {
+            let (difference, b1) = h.overflowing_sub(n & mask);
             let (difference, b2) = difference.overflowing_sub(u64::from(borrow));
-            *out = difference;
+            *h = difference;
             borrow = b1 | b2;
         }
         t.as_flattened_mut().zeroize();
-        if pending || !borrow { reduced } else { high }
+        high
     }
 }
 
