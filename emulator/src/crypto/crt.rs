@@ -17,8 +17,16 @@ const WIDE: usize = 16;
 /// A 1024-bit number, least significant limb first.
 type Wide = [u64; WIDE];
 
-/// A fresh 1024-bit key of four 256-bit primes, whose private operation costs about a third of a two-prime key's.
-pub(crate) fn generate_key() -> RsaPrivateKey {
+/// A fresh 1024-bit key of four 256-bit primes, like the emulator's own: an ordinary 1024-bit public key, with a
+/// private operation that costs about a third of a two-prime key's. For tests only: such a key is weak.
+///
+/// ```
+/// use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+///
+/// let key = authing_emulator::crypto::generate_key();
+/// assert_eq!((key.size(), key.primes().len()), (128, 4));
+/// ```
+pub fn generate_key() -> RsaPrivateKey {
     let mut rng = rand::thread_rng();
     loop {
         let primes: Vec<BigUint> = (0..4).map(|_| rng.gen_prime(256)).collect();

@@ -20,7 +20,7 @@
 
 mod crt;
 
-pub(crate) use crt::generate_key;
+pub use crt::generate_key;
 
 use std::fmt;
 
