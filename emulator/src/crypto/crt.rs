@@ -115,9 +115,12 @@ impl<const N: usize> Prime<N> {
             chunk_plain[j] = r_power(j + 1)?;
             chunk_montgomery[j] = r_power(j + 2)?;
         }
-        // Fermat: before^(p−2) = before⁻¹ mod p, for the prime p (and no prime is repeated).
-        let two = BigUint::from(2u8);
-        let before_inv = (before % p).modpow(&(p - &two), p);
+        // Fermat: before^(p−2) = before⁻¹ mod p, for the prime p, provided p is not among the primes before it.
+        let before_mod_p = before % p;
+        if before_mod_p == BigUint::from(0u8) {
+            return None;
+        }
+        let before_inv = before_mod_p.modpow(&(p - BigUint::from(2u8)), p);
         let mut inv = 1u64;
         for _ in 0..6 {
             // Newton's iteration doubles the correct low bits of p⁻¹ mod 2^64 at each step.
