@@ -224,7 +224,8 @@ impl<const N: usize> Prime<N> {
     /// base^exponent·R mod p for base in Montgomery form; fixed windows of four bits.
     fn pow(&self, base: &[u64; N]) -> [u64; N] {
         let mut table = [[0u64; N]; 16];
-        table[0] = self.reduce_wide(&ONE_WIDE, &self.chunk_montgomery);
+        // R mod p, one in Montgomery form.
+        table[0] = self.chunk_plain[0];
         table[1] = *base;
         for i in 2..16 {
             table[i] = self.mul(&table[i - 1], base);
@@ -255,12 +256,6 @@ impl<const N: usize> Prime<N> {
         self.mul(&self.pow(&self.reduce_wide(c, &self.chunk_montgomery)), &one)
     }
 }
-
-const ONE_WIDE: Wide = {
-    let mut one = [0u64; WIDE];
-    one[0] = 1;
-    one
-};
 
 /// A private key whose 1024-bit modulus is the product of distinct primes of `N` limbs each.
 pub(super) struct CrtKey<const N: usize> {
