@@ -11,7 +11,9 @@
 use std::hint::black_box;
 use std::net::SocketAddr;
 
-use authing::bench_support::{PasswordEncryption, decode_error, decode_users_page, encode_users_request};
+use authing::bench_support::{
+    PasswordEncryption, decode_error, decode_users_page, decode_users_page_with_serde, encode_users_request,
+};
 use authing::{ManagementClient, Options, RetryConfig};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
@@ -20,35 +22,15 @@ use tokio::net::TcpListener;
 
 const PUBLIC_CLOUD_KEY: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uMGKl64GDcIq3au+aqJQIDAQAB";
 
-/// A GraphQL `users` response with `count` users carrying every field the SDK selects, most of them filled in.
+/// A GraphQL `users` response with `count` users carrying every field the SDK selects, most of them filled in, in
+/// the order the SDK selects them (as a GraphQL server answers).
 fn users_body(count: usize) -> Vec<u8> {
-    let users: Vec<_> = (0..count)
-        .map(|i| {
-            json!({
-                "id": format!("{i:024x}"), "arn": format!("arn:cn:authing:pool:user:{i:024x}"), "status": "Activated",
-                "userPoolId": "5f0c3f6b1e8d5c0001a1b2c3", "username": format!("user-{i}"),
-                "email": format!("user-{i}@example.com"), "emailVerified": false, "phone": null, "phoneVerified": false,
-                "phoneCountryCode": null, "unionid": null, "openid": null, "identities": [], "nickname": "Nick",
-                "registerSource": ["import:manual"], "photo": "https://files.example.com/avatar.png", "oauth": null,
-                "token": null, "tokenExpiredAt": null, "loginsCount": 3, "lastLogin": "2024-05-09T07:29:33.186Z",
-                "lastIP": "127.0.0.1", "signedUp": "2024-05-01T00:00:00.000Z", "blocked": false, "isDeleted": false,
-                "device": null, "browser": null, "company": "Example", "name": "User Name", "givenName": "User",
-                "familyName": "Name", "middleName": null, "profile": null, "preferredUsername": null, "website": null,
-                "gender": "U", "birthdate": null, "zoneinfo": null, "locale": null, "address": null, "formatted": null,
-                "streetAddress": null, "locality": null, "region": null, "postalCode": null, "city": null,
-                "province": null, "country": null, "createdAt": "2024-05-01T00:00:00.000Z",
-                "updatedAt": "2024-05-09T07:29:33.186Z", "externalId": null, "newlyCreated": null, "expiredAt": null,
-                "directManagement": null, "mainDepartmentId": null, "mainDepartmentCode": null
-            })
-        })
-        .collect();
-    serde_json::to_vec(&json!({ "data": { "users": { "totalCount": count * 10, "list": users } } })).unwrap()
+    users_body_where(count, |_| true)
 }
 
 /// The same response as the emulator serves it for users created with a username and an e-mail address: 15 of
 /// the 56 fields set, the rest `null`.
 fn sparse_users_body(count: usize) -> Vec<u8> {
-    let mut body: serde_json::Value = serde_json::from_slice(&users_body(count)).unwrap();
     let set = [
         "id",
         "arn",
@@ -66,14 +48,52 @@ fn sparse_users_body(count: usize) -> Vec<u8> {
         "createdAt",
         "updatedAt",
     ];
-    for user in body["data"]["users"]["list"].as_array_mut().unwrap() {
-        for (name, value) in user.as_object_mut().unwrap() {
-            if !set.contains(&name.as_str()) {
-                *value = serde_json::Value::Null;
-            }
-        }
+    users_body_where(count, |name| set.contains(&name))
+}
+
+/// A `users` response whose users have the fields for which `set` is true filled in and the others `null`.
+fn users_body_where(count: usize, set: impl Fn(&str) -> bool) -> Vec<u8> {
+    let order: Vec<&str> = include_str!("../src/graphql/fragments/user.graphql")
+        .lines()
+        .filter_map(|line| line.strip_prefix("  ").filter(|field| !field.starts_with([' ', '}'])))
+        .filter_map(|field| field.split_whitespace().next())
+        .filter(|&name| name != "customData")
+        .collect();
+    let mut body = format!(r#"{{"data":{{"users":{{"totalCount":{},"list":["#, count * 10);
+    for i in 0..count {
+        let user = full_user(i);
+        let fields: Vec<String> = order
+            .iter()
+            .map(|&name| {
+                let value = if set(name) { &user[name] } else { &serde_json::Value::Null };
+                format!("{}:{value}", serde_json::to_string(name).unwrap())
+            })
+            .collect();
+        body.push_str(if i == 0 { "{" } else { ",{" });
+        body.push_str(&fields.join(","));
+        body.push('}');
     }
-    serde_json::to_vec(&body).unwrap()
+    body.push_str("]}}}");
+    body.into_bytes()
+}
+
+fn full_user(i: usize) -> serde_json::Value {
+    json!({
+        "id": format!("{i:024x}"), "arn": format!("arn:cn:authing:pool:user:{i:024x}"), "status": "Activated",
+        "userPoolId": "5f0c3f6b1e8d5c0001a1b2c3", "username": format!("user-{i}"),
+        "email": format!("user-{i}@example.com"), "emailVerified": false, "phone": null, "phoneVerified": false,
+        "phoneCountryCode": null, "unionid": null, "openid": null, "identities": [], "nickname": "Nick",
+        "registerSource": ["import:manual"], "photo": "https://files.example.com/avatar.png", "oauth": null,
+        "token": null, "tokenExpiredAt": null, "loginsCount": 3, "lastLogin": "2024-05-09T07:29:33.186Z",
+        "lastIP": "127.0.0.1", "signedUp": "2024-05-01T00:00:00.000Z", "blocked": false, "isDeleted": false,
+        "device": null, "browser": null, "company": "Example", "name": "User Name", "givenName": "User",
+        "familyName": "Name", "middleName": null, "profile": null, "preferredUsername": null, "website": null,
+        "gender": "U", "birthdate": null, "zoneinfo": null, "locale": null, "address": null, "formatted": null,
+        "streetAddress": null, "locality": null, "region": null, "postalCode": null, "city": null,
+        "province": null, "country": null, "createdAt": "2024-05-01T00:00:00.000Z",
+        "updatedAt": "2024-05-09T07:29:33.186Z", "externalId": null, "newlyCreated": null, "expiredAt": null,
+        "directManagement": null, "mainDepartmentId": null, "mainDepartmentCode": null
+    })
 }
 
 fn encoding_and_decoding(c: &mut Criterion) {
@@ -85,12 +105,18 @@ fn encoding_and_decoding(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("page of 100 users", |b| b.iter(|| decode_users_page(black_box(&page)).unwrap()));
+    group.bench_function("page of 100 users, serde only", |b| {
+        b.iter(|| decode_users_page_with_serde(black_box(&page)).unwrap())
+    });
     group.finish();
 
     let sparse = sparse_users_body(10);
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Bytes(sparse.len() as u64));
     group.bench_function("page of 10 sparse users", |b| b.iter(|| decode_users_page(black_box(&sparse)).unwrap()));
+    group.bench_function("page of 10 sparse users, serde only", |b| {
+        b.iter(|| decode_users_page_with_serde(black_box(&sparse)).unwrap())
+    });
     group.finish();
 
     c.bench_function("decode error", |b| b.iter(|| decode_error(black_box(error))));

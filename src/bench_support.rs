@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 
 use crate::error::Result;
 use crate::models::User;
-use crate::transport::{RawResponse, RootField, decode_response, encode_body};
+use crate::transport::{RawResponse, RootField, decode_response, decode_root, encode_body};
 
 /// Encodes the body of a `users` list request as the SDK sends it.
 pub fn encode_users_request(page: u32, limit: u32) -> Result<Vec<u8>> {
@@ -22,18 +22,30 @@ pub fn encode_users_request(page: u32, limit: u32) -> Result<Vec<u8>> {
 
 /// Decodes a `users` response body as the SDK does: the total and the typed users.
 pub fn decode_users_page(body: &[u8]) -> Result<(u64, Vec<User>)> {
-    let raw = RawResponse { status: StatusCode::OK, retry_after: None, body: Bytes::copy_from_slice(body) };
+    let raw = answer(body);
+    let users = decode_root(&raw, crate::models::read_user_page)?;
+    Ok((users.total_count, users.list))
+}
+
+/// Decodes a `users` response body with serde alone (`User`'s derived `Deserialize`), the path the SDK takes for
+/// the bodies its direct reader gives up on.
+pub fn decode_users_page_with_serde(body: &[u8]) -> Result<(u64, Vec<User>)> {
+    let raw = answer(body);
     let RootField(users): RootField<crate::page::WirePage<User>> = decode_response(&raw)?;
     Ok((users.total_count, users.list))
 }
 
 /// Decodes a GraphQL response body that carries an error, as the SDK does.
 pub fn decode_error(body: &[u8]) -> crate::AuthingError {
-    let raw = RawResponse { status: StatusCode::OK, retry_after: None, body: Bytes::copy_from_slice(body) };
+    let raw = answer(body);
     match decode_response::<serde::de::IgnoredAny>(&raw) {
         Ok(_) => crate::AuthingError::decode(200, body, "the body carries no error"),
         Err(error) => error,
     }
+}
+
+fn answer(body: &[u8]) -> RawResponse {
+    RawResponse { status: StatusCode::OK, retry_after: None, body: Bytes::copy_from_slice(body) }
 }
 
 /// Password encryption as the SDK does it for every login: RSA PKCS#1 v1.5 with the pool's public key.

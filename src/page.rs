@@ -26,7 +26,7 @@ pub(crate) struct WirePage<T> {
 
 /// Elements reserved before a page's list is read. Pages are usually 10 long, and a vector of large elements
 /// grown from nothing is allocated three times and copied twice on the way there.
-const RESERVED: usize = 16;
+pub(crate) const RESERVED: usize = 16;
 
 fn reserved_list<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
     deserializer: D,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Options;
 use crate::error::{AuthingError, Result};
-use crate::models::{CustomData, User};
+use crate::models::{CustomData, User, read_user};
 use crate::secret::{AccessToken, Password};
 use crate::transport::{Endpoint, Operation, OperationKind, RestCall, RootField, Transport};
 
@@ -215,7 +215,7 @@ impl AuthenticationClient {
     /// Runs a login or a registration (sent without any token) and keeps the returned user's token, when it
     /// carries one, in this client. Other calls that return the user leave the held token alone.
     async fn sign_in<V: Serialize>(&self, operation: Operation<'_>, vars: &V) -> Result<User> {
-        let user: User = self.root(Auth::Anonymous, operation, vars).await?;
+        let user = self.transport.graphql_root(&self.app.endpoint, None, operation, vars, read_user).await?;
         if let Some(token) = &user.token {
             self.set_token(Some(token.clone()));
         }

@@ -43,7 +43,7 @@ use crate::config::Options;
 use crate::error::{AuthingError, Result};
 use crate::secret::{AccessToken, Password, Secret};
 use crate::transport::{
-    Endpoint, ManagementToken, Operation, OperationKind, RestCall, RootField, TokenCache, Transport,
+    Endpoint, ManagementToken, Operation, OperationKind, ReadRoot, RestCall, RootField, TokenCache, Transport,
 };
 
 /// Authing's code for "not logged in / token invalid or expired": a management call refused with it gets a new
@@ -235,6 +235,20 @@ impl ManagementClient {
     ) -> Result<T> {
         let RootField(value) = self.request(operation, variables).await?;
         Ok(value)
+    }
+
+    /// Runs a management GraphQL operation whose root field `read` can usually read straight from the body.
+    pub(crate) async fn root_read<V: Serialize, T: DeserializeOwned>(
+        &self,
+        operation: Operation<'_>,
+        variables: &V,
+        read: ReadRoot<T>,
+    ) -> Result<T> {
+        let endpoint = &self.state.endpoint;
+        self.with_token(|token| async move {
+            self.transport.graphql_root(endpoint, Some(&token), operation, variables, read).await
+        })
+        .await
     }
 
     /// Runs a GraphQL operation with the management token; a refusal of the token renews it and retries once.

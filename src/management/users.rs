@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::models::{
     BatchField, CommonMessage, CreateUserInput, CustomData, IdentityInput, IdentityQuery, LoginStatus, OrgPath,
     RefreshedToken, SortBy, UdfEntry, UdfTargetType, UdfValue, UpdateUserInput, User, UserAction, UserDepartment,
-    custom_data_from_entries,
+    custom_data_from_entries, read_optional_user, read_user, read_user_page,
 };
 use crate::page::Page;
 use crate::transport::{Operation, path_segment, query_string};
@@ -183,7 +183,7 @@ impl<'a> Users<'a> {
         }
         let password = self.encrypt_optional(input.password.as_ref()).await?;
         let vars = Vars { id: user_id, input: WireInput { input: &input, password }, with_custom_data: false };
-        self.client.root(UPDATE_USER, &vars).await
+        self.client.root_read(UPDATE_USER, &vars, read_user).await
     }
 
     /// The user with this id, with its custom data when asked; `None` when there is none.
@@ -859,8 +859,10 @@ impl ListUsersBuilder<'_> {
     /// # Errors
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Page<User>> {
-        first_page(self.client, self.vars, |client, vars| Box::pin(async move { client.root(USERS, &vars).await }))
-            .await
+        first_page(self.client, self.vars, |client, vars| {
+            Box::pin(async move { client.root_read(USERS, &vars, read_user_page).await })
+        })
+        .await
     }
 }
 
@@ -891,7 +893,7 @@ impl ListArchivedUsersBuilder<'_> {
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Page<User>> {
         first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move { client.root(ARCHIVED_USERS, &vars).await })
+            Box::pin(async move { client.root_read(ARCHIVED_USERS, &vars, read_user_page).await })
         })
         .await
     }
@@ -974,7 +976,7 @@ impl CreateUserBuilder<'_> {
             with_custom_data: params.is_some(),
             params,
         };
-        self.client.root(CREATE_USER, &vars).await
+        self.client.root_read(CREATE_USER, &vars, read_user).await
     }
 }
 
@@ -1074,7 +1076,7 @@ impl FindUserBuilder<'_> {
     /// # Errors
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Option<User>> {
-        self.client.root(FIND_USER, &self.vars).await
+        self.client.root_read(FIND_USER, &self.vars, read_optional_user).await
     }
 }
 
@@ -1170,7 +1172,7 @@ impl SearchUsersBuilder<'_> {
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Page<User>> {
         first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move { client.root(SEARCH_USER, &vars).await })
+            Box::pin(async move { client.root_read(SEARCH_USER, &vars, read_user_page).await })
         })
         .await
     }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::json_reader::{JsonReader, root_field};
 use super::retry::OpInfo;
 use super::{Endpoint, RawResponse, Request, Transport};
 use crate::error::{ApiError, AuthingError, Result};
@@ -178,12 +179,36 @@ impl Transport {
         operation: Operation<'_>,
         variables: &V,
     ) -> Result<T> {
+        self.graphql_decoded(endpoint, token, operation, variables, decode_response).await
+    }
+
+    /// Runs a GraphQL operation whose root field's value `read` can usually read straight from the body (users,
+    /// pages of users); serde decodes whatever `read` gives up on.
+    pub(crate) async fn graphql_root<V: Serialize, T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        token: Option<&AccessToken>,
+        operation: Operation<'_>,
+        variables: &V,
+        read: ReadRoot<T>,
+    ) -> Result<T> {
+        self.graphql_decoded(endpoint, token, operation, variables, |raw| decode_root(raw, read)).await
+    }
+
+    async fn graphql_decoded<V: Serialize, T>(
+        &self,
+        endpoint: &Endpoint,
+        token: Option<&AccessToken>,
+        operation: Operation<'_>,
+        variables: &V,
+        decode: impl Fn(&RawResponse) -> Result<T>,
+    ) -> Result<T> {
         let body = encode_body(&operation, variables)?;
         let request =
             Request { method: Method::POST, url: &endpoint.graphql, endpoint, token, body: Some(Bytes::from(body)) };
         let info =
             OpInfo { name: operation.name, transport: "graphql", idempotent: operation.kind == OperationKind::Query };
-        self.execute(info, request, decode_response).await
+        self.execute(info, request, decode).await
     }
 }
 
@@ -275,6 +300,20 @@ pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<
         }
     }
     decode_precisely(raw, status)
+}
+
+/// Reads the value of a response's root field straight from the body's text; `None` when the text is not in the
+/// plain shape the reader knows.
+pub(crate) type ReadRoot<T> = fn(&mut JsonReader<'_>) -> Option<T>;
+
+/// The value of the root field: read by `read` when the body is `{"data": {"<field>": value}}` in the plain shape it
+/// knows, else decoded by [`decode_response`], which also finds any error.
+pub(crate) fn decode_root<T: DeserializeOwned>(raw: &RawResponse, read: ReadRoot<T>) -> Result<T> {
+    let direct = std::str::from_utf8(&raw.body).ok().and_then(|text| root_field(text, read));
+    match direct {
+        Some(value) => Ok(value),
+        None => decode_response(raw).map(|RootField(value)| value),
+    }
 }
 
 /// The second path of [`decode_response`]: `errors` first, then `data`, each with its own diagnosis.

@@ -2,6 +2,7 @@
 //! retries, tracing, and the decoding of GraphQL and REST responses.
 
 mod graphql;
+mod json_reader;
 mod rest;
 mod retry;
 mod token;
@@ -20,8 +21,12 @@ use crate::error::{AuthingError, Result, TimeoutKind};
 use crate::secret::AccessToken;
 
 pub(crate) use graphql::{
-    Operation, OperationKind, RootField, decode_response, encode_body, json_escape, json_escaped, json_escaped_len,
+    Operation, OperationKind, ReadRoot, RootField, decode_response, decode_root, encode_body, json_escape,
+    json_escaped, json_escaped_len,
 };
+pub(crate) use json_reader::JsonReader;
+#[cfg(test)]
+pub(crate) use json_reader::root_field;
 pub(crate) use rest::RestCall;
 pub use token::ManagementToken;
 pub(crate) use token::TokenCache;
