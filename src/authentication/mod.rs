@@ -198,6 +198,12 @@ impl AuthenticationClient {
         Ok(value)
     }
 
+    /// Runs a GraphQL operation whose root field is a user, read straight from the body where it can be.
+    async fn root_user<V: Serialize>(&self, auth: Auth, operation: Operation<'_>, vars: &V) -> Result<User> {
+        let token = self.token_for(auth)?;
+        self.transport.graphql_root(&self.app.endpoint, token.as_ref(), operation, vars, read_user).await
+    }
+
     /// Runs a REST call against `{app_host}/api/v2/...` and decodes the envelope's `data`.
     async fn rest<B: Serialize, T: DeserializeOwned>(
         &self,
@@ -215,7 +221,7 @@ impl AuthenticationClient {
     /// Runs a login or a registration (sent without any token) and keeps the returned user's token, when it
     /// carries one, in this client. Other calls that return the user leave the held token alone.
     async fn sign_in<V: Serialize>(&self, operation: Operation<'_>, vars: &V) -> Result<User> {
-        let user = self.transport.graphql_root(&self.app.endpoint, None, operation, vars, read_user).await?;
+        let user = self.root_user(Auth::Anonymous, operation, vars).await?;
         if let Some(token) = &user.token {
             self.set_token(Some(token.clone()));
         }

@@ -143,7 +143,7 @@ impl AuthenticationClient {
             None => None,
         };
         let vars = Vars { new_password, old_password, with_custom_data: false };
-        self.root(Auth::User, UPDATE_PASSWORD, &vars).await
+        self.root_user(Auth::User, UPDATE_PASSWORD, &vars).await
     }
 
     /// Sets the password of a user who must choose one at first login, with the token Authing gave for that.

@@ -110,7 +110,7 @@ impl AuthenticationClient {
             with_custom_data: bool,
         }
         let id = self.current_user_id().await?;
-        self.root(Auth::User, UPDATE_PROFILE, &Vars { id, input: &updates, with_custom_data: false }).await
+        self.root_user(Auth::User, UPDATE_PROFILE, &Vars { id, input: &updates, with_custom_data: false }).await
     }
 
     /// Replaces the logged-in user's phone number, with the code sent to the new number (and, when the pool asks
@@ -192,7 +192,7 @@ impl AuthenticationClient {
             phone_code: &'v str,
             with_custom_data: bool,
         }
-        self.root(Auth::User, BIND_PHONE, &Vars { phone, phone_code: code, with_custom_data: false }).await
+        self.root_user(Auth::User, BIND_PHONE, &Vars { phone, phone_code: code, with_custom_data: false }).await
     }
 
     /// Removes the phone number of the logged-in user, who must keep another way to log in.
@@ -205,7 +205,7 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; Authing's refusal (no other
     /// way to log in), or transport errors.
     pub async fn unbind_phone(&self) -> Result<User> {
-        self.root(Auth::User, UNBIND_PHONE, &WithoutCustomData::default()).await
+        self.root_user(Auth::User, UNBIND_PHONE, &WithoutCustomData::default()).await
     }
 
     /// Binds an e-mail address to the logged-in user, with the code sent to it.
@@ -239,7 +239,7 @@ impl AuthenticationClient {
             email_code: &'v str,
             with_custom_data: bool,
         }
-        self.root(Auth::User, BIND_EMAIL, &Vars { email, email_code: code, with_custom_data: false }).await
+        self.root_user(Auth::User, BIND_EMAIL, &Vars { email, email_code: code, with_custom_data: false }).await
     }
 
     /// Removes the e-mail address of the logged-in user, who must keep another way to log in.
@@ -252,7 +252,7 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; Authing's refusal, or
     /// transport errors.
     pub async fn unbind_email(&self) -> Result<User> {
-        self.root(Auth::User, UNBIND_EMAIL, &WithoutCustomData::default()).await
+        self.root_user(Auth::User, UNBIND_EMAIL, &WithoutCustomData::default()).await
     }
 
     /// Links a secondary account (a social identity's user) into the primary user, given both users' tokens.
@@ -722,7 +722,7 @@ impl<'a> UpdateContactBuilder<'a> {
                     old_phone_code: old_code,
                     with_custom_data: false,
                 };
-                self.client.root(Auth::User, UPDATE_PHONE, &vars).await
+                self.client.root_user(Auth::User, UPDATE_PHONE, &vars).await
             }
             Contact::Email => {
                 let vars = EmailVars {
@@ -732,7 +732,7 @@ impl<'a> UpdateContactBuilder<'a> {
                     old_email_code: old_code,
                     with_custom_data: false,
                 };
-                self.client.root(Auth::User, UPDATE_EMAIL, &vars).await
+                self.client.root_user(Auth::User, UPDATE_EMAIL, &vars).await
             }
         }
     }
