@@ -1,5 +1,5 @@
 //! What the emulator spends on one password: RSA-1024 decryption (PKCS#1 v1.5) by the `rsa` crate's general
-//! arithmetic, and by the emulator's own CRT path for a key of two and of four primes. `cargo bench -p
+//! arithmetic, and by the emulator's own CRT path for a key of two and of eight primes. `cargo bench -p
 //! authing-emulator --bench decrypt`; BENCHMARKS.md quotes it.
 
 use std::hint::black_box;
@@ -19,7 +19,7 @@ fn sent_to(key: &RsaPrivateKey) -> String {
 
 fn decryption(c: &mut Criterion) {
     let two_primes = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).expect("a 1024-bit key");
-    let four_primes = generate_key();
+    let eight_primes = generate_key();
     let mut group = c.benchmark_group("decrypt a password (RSA-1024)");
 
     let sent = sent_to(&two_primes);
@@ -34,10 +34,10 @@ fn decryption(c: &mut Criterion) {
     assert_eq!(decrypt_password(&key, &sent).as_deref(), Ok(PASSWORD));
     group.bench_function("emulator, two primes", |b| b.iter(|| decrypt_password(&key, black_box(&sent))));
 
-    let sent = sent_to(&four_primes);
-    let key = DecryptionKey::new(four_primes);
+    let sent = sent_to(&eight_primes);
+    let key = DecryptionKey::new(eight_primes);
     assert_eq!(decrypt_password(&key, &sent).as_deref(), Ok(PASSWORD));
-    group.bench_function("emulator, four primes", |b| b.iter(|| decrypt_password(&key, black_box(&sent))));
+    group.bench_function("emulator, eight primes", |b| b.iter(|| decrypt_password(&key, black_box(&sent))));
     group.finish();
 }
 

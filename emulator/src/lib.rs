@@ -217,8 +217,8 @@
 //!
 //! All emulators of one process share one RSA 1024-bit key pair, generated on first use, so that starting
 //! an emulator stays fast. Passwords travel RSA-encrypted (PKCS#1 v1.5) and base64-encoded; see [`crypto`].
-//! The key is made of four 256-bit primes rather than two: clients see an ordinary 1024-bit public key, and
-//! decrypting a password costs about a third as much. Such a key is weaker, which does not matter here: it protects
+//! The key is made of eight 128-bit primes rather than two: clients see an ordinary 1024-bit public key, and
+//! decrypting a password costs about a sixth as much. Such a key is weaker, which does not matter here: it protects
 //! nothing.
 
 mod access;

@@ -138,7 +138,7 @@ pub(crate) fn is_iso_datetime(s: &str) -> bool {
     valid_date(date).is_some() && time.is_none_or(|t| valid_time(t).is_some())
 }
 
-/// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key (of four primes rather than two,
+/// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key (of eight primes rather than two,
 /// which clients cannot tell: see `crypto/crt.rs`).
 pub(crate) struct KeyPair {
     pub(crate) private: DecryptionKey,

@@ -1,10 +1,10 @@
-//! The RSA private-key operation for 1024-bit keys made of equal-sized primes: two of 512 bits, or four of 256
-//! bits (the emulator's own keys, see [`generate_key`]), by the Chinese remainder theorem with Montgomery
+//! The RSA private-key operation for 1024-bit keys made of equal-sized primes: two of 512 bits, four of 256 bits, or
+//! eight of 128 bits (the emulator's own keys, see [`generate_key`]), by the Chinese remainder theorem with Montgomery
 //! multiplication on fixed arrays of 64-bit limbs.
 //!
 //! It replaces the `rsa` crate's general big-integer arithmetic on the login path, where that arithmetic was the
 //! largest single cost. It is not hardened against timing attacks (neither was the call it replaces, which had no
-//! blinding), and a key of four 256-bit primes is far weaker than one of two: the emulator is a test server and its
+//! blinding), and a key of eight 128-bit primes is far weaker than one of two: the emulator is a test server and its
 //! key protects nothing. Clients see an ordinary 1024-bit public key either way.
 
 use num_bigint_dig::RandPrime as _;
@@ -17,20 +17,28 @@ const WIDE: usize = 16;
 /// A 1024-bit number, least significant limb first.
 type Wide = [u64; WIDE];
 
-/// A fresh 1024-bit key of four 256-bit primes, like the emulator's own: an ordinary 1024-bit public key, with a
-/// private operation that costs about a third of a two-prime key's. For tests only: such a key is weak.
+/// How many primes [`generate_key`] makes a key of.
+const KEY_PRIMES: usize = 8;
+
+/// A fresh 1024-bit key of eight 128-bit primes, like the emulator's own: an ordinary 1024-bit public key, with a
+/// private operation that costs about a sixth of a two-prime key's. For tests only: such a key is weak.
 ///
 /// ```
 /// use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 ///
 /// let key = authing_emulator::crypto::generate_key();
-/// assert_eq!((key.size(), key.primes().len()), (128, 4));
+/// assert_eq!((key.size(), key.primes().len()), (128, 8));
 /// ```
 pub fn generate_key() -> RsaPrivateKey {
+    key_of_primes(KEY_PRIMES)
+}
+
+/// A fresh 1024-bit key of `count` primes of equal size.
+fn key_of_primes(count: usize) -> RsaPrivateKey {
     let mut rng = rand::thread_rng();
     loop {
-        let primes: Vec<BigUint> = (0..4).map(|_| rng.gen_prime(256)).collect();
-        let distinct = (0..4).all(|i| (i + 1..4).all(|j| primes[i] != primes[j]));
+        let primes: Vec<BigUint> = (0..count).map(|_| rng.gen_prime(WIDE * 64 / count)).collect();
+        let distinct = (0..count).all(|i| (i + 1..count).all(|j| primes[i] != primes[j]));
         let n = primes.iter().fold(BigUint::from(1u8), |n, p| n * p);
         if !distinct || n.bits() != WIDE * 64 {
             continue;
@@ -310,23 +318,28 @@ impl<const N: usize> CrtKey<N> {
 
 /// The fast path for each shape of key it handles.
 pub(super) enum FastKey {
-    /// Four 256-bit primes: the emulator's own keys.
-    FourPrimes(CrtKey<4>),
+    /// Eight 128-bit primes: the emulator's own keys.
+    Eight(CrtKey<2>),
+    /// Four 256-bit primes.
+    Four(CrtKey<4>),
     /// Two 512-bit primes: the usual 1024-bit key.
-    TwoPrimes(CrtKey<8>),
+    Two(CrtKey<8>),
 }
 
 impl FastKey {
     /// The fast path for `key`, if it has one.
     pub(super) fn new(key: &RsaPrivateKey) -> Option<Self> {
-        CrtKey::new(key).map(Self::FourPrimes).or_else(|| CrtKey::new(key).map(Self::TwoPrimes))
+        (CrtKey::new(key).map(Self::Eight))
+            .or_else(|| CrtKey::new(key).map(Self::Four))
+            .or_else(|| CrtKey::new(key).map(Self::Two))
     }
 
     /// [`CrtKey::decrypt`].
     pub(super) fn decrypt(&self, cipher: &[u8]) -> Option<[u8; WIDE * 8]> {
         match self {
-            Self::FourPrimes(key) => key.decrypt(cipher),
-            Self::TwoPrimes(key) => key.decrypt(cipher),
+            Self::Eight(key) => key.decrypt(cipher),
+            Self::Four(key) => key.decrypt(cipher),
+            Self::Two(key) => key.decrypt(cipher),
         }
     }
 }
@@ -368,19 +381,31 @@ mod tests {
     }
 
     #[test]
-    fn four_prime_keys_decrypt_as_general_arithmetic_does() {
+    fn eight_prime_keys_decrypt_as_general_arithmetic_does() {
         let key = generate_key();
+        assert_eq!((key.primes().len(), key.size()), (8, 128));
+        assert!(key.primes().iter().all(|p| p.bits() == 128));
+        matches_general_arithmetic::<2>(&key);
+        assert!(CrtKey::<4>::new(&key).is_none() && CrtKey::<8>::new(&key).is_none());
+        assert!(matches!(FastKey::new(&key), Some(FastKey::Eight(_))));
+    }
+
+    #[test]
+    fn four_prime_keys_decrypt_as_general_arithmetic_does() {
+        let key = key_of_primes(4);
         assert_eq!((key.primes().len(), key.size()), (4, 128));
         assert!(key.primes().iter().all(|p| p.bits() == 256));
         matches_general_arithmetic::<4>(&key);
-        assert!(CrtKey::<8>::new(&key).is_none());
+        assert!(CrtKey::<2>::new(&key).is_none() && CrtKey::<8>::new(&key).is_none());
+        assert!(matches!(FastKey::new(&key), Some(FastKey::Four(_))));
     }
 
     #[test]
     fn two_prime_keys_decrypt_as_general_arithmetic_does() {
         let key = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
         matches_general_arithmetic::<8>(&key);
-        assert!(CrtKey::<4>::new(&key).is_none());
+        assert!(CrtKey::<2>::new(&key).is_none() && CrtKey::<4>::new(&key).is_none());
+        assert!(matches!(FastKey::new(&key), Some(FastKey::Two(_))));
     }
 
     #[test]
@@ -388,5 +413,7 @@ mod tests {
         let key = RsaPrivateKey::new(&mut rand::thread_rng(), 768).unwrap();
         assert!(CrtKey::<8>::new(&key).is_none());
         assert!(CrtKey::<4>::new(&key).is_none());
+        assert!(CrtKey::<2>::new(&key).is_none());
+        assert!(FastKey::new(&key).is_none());
     }
 }

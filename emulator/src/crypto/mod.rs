@@ -73,7 +73,7 @@ impl std::error::Error for PasswordError {}
 /// ```
 pub struct DecryptionKey {
     private: RsaPrivateKey,
-    /// The fast path, for 1024-bit keys of four or two equal primes (the emulator's own have four).
+    /// The fast path, for 1024-bit keys of eight, four or two equal primes (the emulator's own have eight).
     fast: Option<crt::FastKey>,
 }
 
