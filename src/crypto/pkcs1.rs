@@ -289,8 +289,11 @@ fn to_limbs(value: &BigUint, limbs: usize) -> Vec<u64> {
 /// A big-endian byte string as `limbs` little-endian limbs; it must fit.
 fn limbs_from_be(bytes: &[u8], limbs: usize) -> Vec<u64> {
     let mut out = vec![0u64; limbs];
-    for (i, &byte) in bytes.iter().rev().enumerate() {
-        out[i / 8] |= u64::from(byte) << (8 * (i % 8));
+    // Eight bytes a limb from the end; the most significant chunk may be shorter.
+    for (limb, chunk) in out.iter_mut().zip(bytes.rchunks(8)) {
+        let mut word = [0u8; 8];
+        word[8 - chunk.len()..].copy_from_slice(chunk);
+        *limb = u64::from_be_bytes(word);
     }
     out
 }
@@ -298,8 +301,9 @@ fn limbs_from_be(bytes: &[u8], limbs: usize) -> Vec<u64> {
 /// Limbs as a big-endian byte string of exactly `size` bytes (I2OSP).
 fn limbs_to_be(limbs: &[u64], size: usize) -> Vec<u8> {
     let mut out = vec![0u8; size];
-    for (i, byte) in out.iter_mut().rev().enumerate() {
-        *byte = (limbs[i / 8] >> (8 * (i % 8))) as u8;
+    for (chunk, limb) in out.rchunks_mut(8).zip(limbs) {
+        let word = limb.to_be_bytes();
+        chunk.copy_from_slice(&word[8 - chunk.len()..]);
     }
     out
 }
@@ -374,5 +378,19 @@ mod tests {
             }
         }
         assert!(matches!(key.encrypt(&mut rng, &[7u8; 118]), Err(EncryptionError::MessageTooLong { max: 117 })));
+    }
+
+    #[test]
+    fn byte_strings_and_limbs_convert_as_big_integers_do() {
+        let mut rng = rand::thread_rng();
+        for size in 1..=40usize {
+            let bytes: Vec<u8> = (0..size).map(|_| rng.r#gen()).collect();
+            let limbs = limbs_from_be(&bytes, size.div_ceil(8));
+            assert_eq!(limbs, to_limbs(&BigUint::from_bytes_be(&bytes), size.div_ceil(8)), "{bytes:?}");
+            assert_eq!(limbs_to_be(&limbs, size), bytes);
+        }
+        // A number shorter than the size is padded with leading zeros.
+        assert_eq!(limbs_to_be(&[0x0102], 4), [0, 0, 1, 2]);
+        assert_eq!(limbs_from_be(&[1, 2], 2), [0x0102, 0]);
     }
 }
