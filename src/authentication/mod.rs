@@ -3,6 +3,8 @@
 
 mod codes;
 mod login;
+#[cfg(test)]
+pub(crate) use login::LOGIN_BY_USERNAME;
 mod password;
 mod profile;
 mod register;

@@ -275,14 +275,14 @@ mod tests {
         assert_eq!(names[selected.len()..], ["password"], "and has the one field the SDK never selects after them");
     }
 
-    /// What serde makes of `text`, the way the SDK decodes a page when the reader gives up.
-    fn with_serde(text: &str) -> crate::error::Result<WirePage<User>> {
+    /// What serde makes of `text`, the way the SDK decodes a response when the reader gives up.
+    fn with_serde<T: serde::de::DeserializeOwned>(text: &str) -> crate::error::Result<T> {
         let raw = RawResponse {
             status: reqwest::StatusCode::OK,
             retry_after: None,
             body: bytes::Bytes::copy_from_slice(text.as_bytes()),
         };
-        decode_response(&raw).map(|RootField(page)| page)
+        decode_response(&raw).map(|RootField(value)| value)
     }
 
     /// Everything a user holds, secrets included (their `Debug` is redacted).
@@ -399,7 +399,8 @@ mod tests {
         for _ in 0..500 {
             let text = page(&mut rng, true);
             let direct = root_field(&text, read_user_page).unwrap_or_else(|| panic!("read directly: {text}"));
-            let serde = with_serde(&text).unwrap_or_else(|e| panic!("serde reads it too: {e}\n{text}"));
+            let serde =
+                with_serde::<WirePage<User>>(&text).unwrap_or_else(|e| panic!("serde reads it too: {e}\n{text}"));
             assert!(same_page(&direct, &serde), "the same users: {text}");
         }
     }
@@ -410,7 +411,7 @@ mod tests {
         let (mut direct_count, mut serde_only, mut refused) = (0, 0, 0);
         for _ in 0..3000 {
             let text = page(&mut rng, false);
-            match (root_field(&text, read_user_page), with_serde(&text)) {
+            match (root_field(&text, read_user_page), with_serde::<WirePage<User>>(&text)) {
                 (Some(direct), Ok(serde)) => {
                     assert!(same_page(&direct, &serde), "the same users: {text}");
                     direct_count += 1;
@@ -422,6 +423,60 @@ mod tests {
         }
         // Each path is taken often enough for the comparison to mean something.
         assert!(direct_count > 300 && serde_only > 300 && refused > 300, "{direct_count} {serde_only} {refused}");
+    }
+
+    /// Posts `body` to the emulator's GraphQL endpoint as the SDK would, and returns the response text.
+    async fn post(emulator: &authing_emulator::Emulator, token: Option<&str>, body: Vec<u8>) -> String {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/graphql/v2", emulator.host()))
+            .header("content-type", "application/json")
+            .header("x-authing-userpool-id", emulator.user_pool_id())
+            .header("x-authing-app-id", emulator.app_id())
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap().text().await.unwrap()
+    }
+
+    /// The emulator's answers (a page of users, a login) are in the shape the reader reads, so the SDK reads them
+    /// directly: a change on either side that sent them to serde shows here.
+    #[tokio::test]
+    async fn the_emulators_users_and_logins_are_read_directly() {
+        let emulator = authing_emulator::Emulator::start().await.unwrap();
+        let options = crate::Options::builder()
+            .host(emulator.host())
+            .user_pool_id(emulator.user_pool_id())
+            .secret(emulator.secret())
+            .app_id(emulator.app_id())
+            .build()
+            .unwrap();
+        let management = crate::ManagementClient::new(&options).unwrap();
+        let ada = crate::models::CreateUserInput::default()
+            .username("ada")
+            .email("ada@example.com")
+            .phone("13800000001")
+            .nickname("Ada")
+            .company("Analytical Engines")
+            .password("Passw0rd!");
+        management.users().create(ada).send().await.unwrap();
+        let token = management.get_management_token().await.unwrap().access_token;
+
+        let variables = serde_json::json!({ "page": 1, "limit": 10, "withCustomData": false });
+        let list = crate::transport::encode_body(&crate::management::USERS, &variables).unwrap();
+        let text = post(&emulator, Some(token.expose()), list).await;
+        let page = root_field(&text, read_user_page).unwrap_or_else(|| panic!("read directly: {text}"));
+        assert!(same_page(&page, &with_serde(&text).unwrap()), "{text}");
+        assert_eq!(page.list[0].company.as_deref(), Some("Analytical Engines"));
+
+        let password = management.encrypt_password(&"Passw0rd!".into()).await.unwrap();
+        let variables =
+            serde_json::json!({ "input": { "username": "ada", "password": password }, "withCustomData": false });
+        let login = crate::transport::encode_body(&crate::authentication::LOGIN_BY_USERNAME, &variables).unwrap();
+        let text = post(&emulator, None, login).await;
+        let user = root_field(&text, read_user).unwrap_or_else(|| panic!("read directly: {text}"));
+        assert_eq!(everything(&user), everything(&with_serde(&text).unwrap()), "{text}");
+        assert!(user.token.is_some(), "a login carries the user's token");
     }
 
     #[test]
