@@ -329,7 +329,8 @@ pub(super) enum FastKey {
 impl FastKey {
     /// The fast path for `key`, if it has one.
     pub(super) fn new(key: &RsaPrivateKey) -> Option<Self> {
-        (CrtKey::new(key).map(Self::Eight))
+        CrtKey::new(key)
+            .map(Self::Eight)
             .or_else(|| CrtKey::new(key).map(Self::Four))
             .or_else(|| CrtKey::new(key).map(Self::Two))
     }
