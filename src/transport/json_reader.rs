@@ -186,7 +186,7 @@ impl<'a> JsonReader<'a> {
 
     /// The next value, whatever it is, decoded by serde_json.
     pub(crate) fn serde<T: DeserializeOwned>(&mut self) -> Option<T> {
-        let mut values = serde_json::Deserializer::from_str(&self.text[self.at..]).into_iter::<T>();
+        let mut values = serde_json::Deserializer::from_str(self.text.get(self.at..)?).into_iter::<T>();
         let value = values.next()?.ok()?;
         self.at += values.byte_offset();
         Some(value)
