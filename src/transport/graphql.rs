@@ -288,9 +288,13 @@ struct TypedEnvelope<T> {
 /// The usual answer is decoded in one pass into `T`; only a body that does not fit (partial data beside errors, a
 /// shape `T` refuses, not JSON at all) takes the second path, which finds the error or describes the mismatch.
 pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
-    let status = raw.status.as_u16();
     // One UTF-8 check of the whole body is cheaper than serde_json's check of every string in it.
-    let body = std::str::from_utf8(&raw.body).ok();
+    decode_text(raw, std::str::from_utf8(&raw.body).ok())
+}
+
+/// [`decode_response`] for a body already checked for UTF-8: `body` is its text, `None` when it is not UTF-8.
+fn decode_text<T: DeserializeOwned>(raw: &RawResponse, body: Option<&str>) -> Result<T> {
+    let status = raw.status.as_u16();
     if let Some(Ok(envelope)) = body.map(serde_json::from_str::<TypedEnvelope<T>>) {
         if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {
             return Err(AuthingError::Api(first.into_api_error(status)));
@@ -309,10 +313,10 @@ pub(crate) type ReadRoot<T> = fn(&mut JsonReader<'_>) -> Option<T>;
 /// The value of the root field: read by `read` when the body is `{"data": {"<field>": value}}` in the plain shape it
 /// knows, else decoded by [`decode_response`], which also finds any error.
 pub(crate) fn decode_root<T: DeserializeOwned>(raw: &RawResponse, read: ReadRoot<T>) -> Result<T> {
-    let direct = std::str::from_utf8(&raw.body).ok().and_then(|text| root_field(text, read));
-    match direct {
+    let body = std::str::from_utf8(&raw.body).ok();
+    match body.and_then(|text| root_field(text, read)) {
         Some(value) => Ok(value),
-        None => decode_response(raw).map(|RootField(value)| value),
+        None => decode_text(raw, body).map(|RootField(value)| value),
     }
 }
 

@@ -188,34 +188,36 @@ fn read_user_into(reader: &mut JsonReader<'_>, user: &mut User) -> Option<()> {
     (seen & (1 << (Field::id as u32)) != 0).then_some(())
 }
 
+// The readers of single fields never see `null`: `read_user_into` takes it first.
+
 fn text(reader: &mut JsonReader<'_>) -> Option<Option<String>> {
-    reader.nullable(JsonReader::string)
+    reader.string().map(Some)
 }
 
 fn flag(reader: &mut JsonReader<'_>) -> Option<Option<bool>> {
-    reader.nullable(JsonReader::bool)
+    reader.bool().map(Some)
 }
 
 fn integer(reader: &mut JsonReader<'_>) -> Option<Option<i64>> {
-    reader.nullable(JsonReader::i64)
+    reader.i64().map(Some)
 }
 
 fn status(reader: &mut JsonReader<'_>) -> Option<Option<UserStatus>> {
-    reader.nullable(|reader| reader.str().map(UserStatus::from))
+    reader.str().map(|text| Some(UserStatus::from(text)))
 }
 
 fn token(reader: &mut JsonReader<'_>) -> Option<Option<AccessToken>> {
-    reader.nullable(|reader| reader.str().map(AccessToken::from))
+    reader.str().map(|text| Some(AccessToken::from(text)))
 }
 
 fn secret(reader: &mut JsonReader<'_>) -> Option<Option<Secret>> {
-    reader.nullable(|reader| reader.str().map(Secret::from))
+    reader.str().map(|text| Some(Secret::from(text)))
 }
 
-/// A list of strings; `null` and `null` elements are skipped, as `list_skipping_nulls` does.
+/// A list of strings; `null` elements are skipped, as `list_skipping_nulls` does.
 fn strings(reader: &mut JsonReader<'_>) -> Option<Vec<String>> {
     let mut list = Vec::new();
-    if reader.null() || !reader.open(b'[', b']')? {
+    if !reader.open(b'[', b']')? {
         return Some(list);
     }
     loop {
@@ -234,7 +236,7 @@ fn identities(reader: &mut JsonReader<'_>) -> Option<Vec<Identity>> {
     #[derive(Deserialize)]
     struct Identities(#[serde(deserialize_with = "list_skipping_nulls")] Vec<Identity>);
 
-    if reader.null() || reader.empty_array() {
+    if reader.empty_array() {
         return Some(Vec::new());
     }
     reader.serde().map(|Identities(list)| list)
