@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State as AxState};
@@ -74,7 +75,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The caller of a user-token route, else 2020.
-fn me_of(state: &State, headers: &HeaderMap) -> Result<(Claims, User), ApiError> {
+fn me_of(state: &State, headers: &HeaderMap) -> Result<(Arc<Claims>, User), ApiError> {
     auth::token_user(state, bearer(headers))
 }
 
@@ -131,7 +132,7 @@ async fn logout(
         Ok(found) => found,
         Err(e) => return refuse(&e, lang),
     };
-    let token_app = claims.data.app_id.unwrap_or_else(|| state.app.id.clone());
+    let token_app = claims.data.app_id.clone().unwrap_or_else(|| state.app.id.clone());
     state.sessions().revoke(&user.id, Some(&token_app));
     if let Some(other) = query.get("app_id").map(|a| a.trim()).filter(|a| !a.is_empty() && *a != token_app) {
         state.sessions().revoke(&user.id, Some(other));

@@ -522,7 +522,7 @@ pub(crate) fn self_or_management(
     match claims.data.kind.as_str() {
         "management" => Ok(id),
         "user" => match id {
-            None => Ok(Some(claims.data.id)),
+            None => Ok(Some(claims.data.id.clone())),
             Some(id) if id == claims.data.id => Ok(Some(id)),
             Some(_) => Err(ApiError::new(Code::NoPermission)),
         },
@@ -873,7 +873,7 @@ impl AuthMutation {
         let user_id = state
             .auth
             .ticket_user(&token, &[TicketKind::FirstLogin, TicketKind::ForceReset])
-            .or_else(|| auth::user_claims(state, Some(&token)).ok().map(|c| c.data.id))
+            .or_else(|| auth::user_claims(state, Some(&token)).ok().map(|c| c.data.id.clone()))
             .ok_or_else(bad_ticket)?;
         let user = state.users_read().get(&user_id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
         if !user.check_password(&old) {

@@ -8,6 +8,7 @@
 mod acl;
 mod auth;
 mod groups;
+mod json;
 mod policies;
 mod roles;
 mod token;
@@ -121,7 +122,7 @@ pub(crate) fn enter<'a>(ctx: &Context<'a>) -> (&'a State, &'a RequestMeta) {
 }
 
 /// Requires a valid management token, else Authing code 2020.
-pub(crate) fn require_management(state: &State, meta: &RequestMeta) -> Result<Claims, ApiError> {
+pub(crate) fn require_management(state: &State, meta: &RequestMeta) -> Result<Arc<Claims>, ApiError> {
     let token = meta.token.as_deref().ok_or(ApiError::new(Code::NotLoggedIn))?;
     tokens::verify_management(state, token).map_err(|_| ApiError::new(Code::NotLoggedIn))
 }
@@ -250,20 +251,12 @@ pub(crate) async fn handler(
     {
         app.documents.record_pass(&text);
     }
-    // Serialized straight from async-graphql's value: no intermediate `serde_json::Value`.
-    #[derive(serde::Serialize)]
-    struct Answer<'a> {
-        data: &'a async_graphql::Value,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        errors: Vec<Value>,
-    }
     if !response.errors.is_empty() {
         tracing::debug!(errors = response.errors.len(), "GraphQL errors");
     }
-    let answer =
-        Answer { data: &response.data, errors: response.errors.iter().map(|e| authing_error(e, lang)).collect() };
-    // Serializing a GraphQL value cannot fail (its object keys are strings).
-    let body = serde_json::to_vec(&answer).unwrap_or_else(|_| br#"{"data":null}"#.to_vec());
+    let errors: Vec<Value> = response.errors.iter().map(|e| authing_error(e, lang)).collect();
+    // Written straight from async-graphql's value, which cannot fail (its object keys are strings).
+    let body = json::answer(&response.data, &errors).unwrap_or_else(|_| br#"{"data":null}"#.to_vec());
     (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

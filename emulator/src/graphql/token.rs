@@ -89,8 +89,8 @@ impl TokenQuery {
                 iat: Some(int(claims.iat)),
                 data: Some(JwtTokenStatusDetail {
                     arn: Some(format!("arn:cn:authing:{}:user:{}", claims.user_pool_id, claims.data.id)),
-                    id: Some(claims.data.id),
-                    user_pool_id: Some(claims.user_pool_id),
+                    id: Some(claims.data.id.clone()),
+                    user_pool_id: Some(claims.user_pool_id.clone()),
                 }),
             },
             Err(refusal) => refused(Some(refusal), lang),

@@ -398,7 +398,7 @@ fn flatten<T>(list: &Option<Vec<Option<T>>>) -> Vec<&T> {
 }
 
 /// The user that `refreshToken` without `id` refreshes: the one of the request's user token.
-fn token_user(state: &State, meta: &RequestMeta) -> Result<Claims, ApiError> {
+fn token_user(state: &State, meta: &RequestMeta) -> Result<Arc<Claims>, ApiError> {
     let token = meta.token.as_deref().ok_or(ApiError::new(Code::NotLoggedIn))?;
     match tokens::verify(state, token) {
         Ok(claims) if claims.data.kind == "user" => Ok(claims),
@@ -730,8 +730,8 @@ impl UserMutation {
             }
             None => {
                 let claims = token_user(state, meta)?;
-                let app = claims.data.app_id.unwrap_or_else(|| state.app.id.clone());
-                (claims.data.id, app)
+                let app = claims.data.app_id.clone().unwrap_or_else(|| state.app.id.clone());
+                (claims.data.id.clone(), app)
             }
         };
         let user = state.users_read().get(&user_id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
