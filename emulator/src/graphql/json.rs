@@ -4,68 +4,96 @@
 //! a page of users, mostly keys and short plain strings, that was about a sixth of the call. Here a string with
 //! nothing to escape (no quote, backslash or control character, which is nearly every key and value) is copied
 //! as it is, and everything else is handed to serde_json, so the text is the one serde_json would write.
+//!
+//! A value may also carry text already written as JSON ([`raw`]), which is copied in as it is: `user_node`
+//! writes users that way.
 
-use async_graphql::Value;
+use std::sync::LazyLock;
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::{Name, Value};
 
 /// The key of the one-entry object that async-graphql's `raw_value` feature writes as raw JSON.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
-/// `{"data": data}`, with `"errors": errors` after it unless there are none.
-pub(crate) fn answer(data: &Value, errors: &[serde_json::Value]) -> serde_json::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(4096);
-    out.extend_from_slice(b"{\"data\":");
-    write_value(&mut out, data)?;
-    if !errors.is_empty() {
-        out.extend_from_slice(b",\"errors\":");
-        serde_json::to_writer(&mut out, errors)?;
-    }
-    out.push(b'}');
-    Ok(out)
+/// The key of the one-entry objects made by [`raw`]. They are told apart by this very allocation, not by the
+/// text, so that no object from outside (an `Object` scalar holds any JSON) can pass for one.
+static RAW_KEY: LazyLock<Name> = LazyLock::new(|| Name::new("$raw JSON text"));
+
+/// A value that [`answer`] writes as `text`, which must be one JSON value.
+pub(crate) fn raw(text: String) -> Value {
+    Value::Object(IndexMap::from_iter([(RAW_KEY.clone(), Value::String(text))]))
 }
 
-fn write_value(out: &mut Vec<u8>, value: &Value) -> serde_json::Result<()> {
+fn raw_text(object: &IndexMap<Name, Value>) -> Option<&str> {
+    match object.first() {
+        Some((key, Value::String(text))) if object.len() == 1 && std::ptr::eq(key.as_str(), RAW_KEY.as_str()) => {
+            Some(text)
+        }
+        _ => None,
+    }
+}
+
+/// `{"data": data}`, with `"errors": errors` after it unless there are none.
+pub(crate) fn answer(data: &Value, errors: &[serde_json::Value]) -> serde_json::Result<Vec<u8>> {
+    let mut out = String::with_capacity(4096);
+    out.push_str("{\"data\":");
+    write_value(&mut out, data)?;
+    if !errors.is_empty() {
+        out.push_str(",\"errors\":");
+        out.push_str(&serde_json::to_string(errors)?);
+    }
+    out.push('}');
+    Ok(out.into_bytes())
+}
+
+/// Appends `value` as JSON.
+pub(crate) fn write_value(out: &mut String, value: &Value) -> serde_json::Result<()> {
     match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Boolean(true) => out.extend_from_slice(b"true"),
-        Value::Boolean(false) => out.extend_from_slice(b"false"),
+        Value::Null => out.push_str("null"),
+        Value::Boolean(true) => out.push_str("true"),
+        Value::Boolean(false) => out.push_str("false"),
         Value::String(text) => write_str(out, text)?,
         Value::Enum(name) => write_str(out, name)?,
         Value::List(items) => {
-            out.push(b'[');
+            out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.push(',');
                 }
                 write_value(out, item)?;
             }
-            out.push(b']');
+            out.push(']');
         }
+        Value::Object(object) if let Some(text) = raw_text(object) => out.push_str(text),
         Value::Object(object) if !(object.len() == 1 && object.contains_key(RAW_VALUE_TOKEN)) => {
-            out.push(b'{');
+            out.push('{');
             for (i, (key, item)) in object.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.push(',');
                 }
                 write_str(out, key)?;
-                out.push(b':');
+                out.push(':');
                 write_value(out, item)?;
             }
-            out.push(b'}');
+            out.push('}');
         }
         // Numbers, bytes and raw values: rare, and serde_json's own rules.
-        other => serde_json::to_writer(&mut *out, other)?,
+        other => out.push_str(&serde_json::to_string(other)?),
     }
     Ok(())
 }
 
-fn write_str(out: &mut Vec<u8>, text: &str) -> serde_json::Result<()> {
+/// Appends `text` as a JSON string.
+pub(crate) fn write_str(out: &mut String, text: &str) -> serde_json::Result<()> {
     if needs_escape(text.as_bytes()) {
-        return serde_json::to_writer(out, text);
+        out.push_str(&serde_json::to_string(text)?);
+        return Ok(());
     }
     out.reserve(text.len() + 2);
-    out.push(b'"');
-    out.extend_from_slice(text.as_bytes());
-    out.push(b'"');
+    out.push('"');
+    out.push_str(text);
+    out.push('"');
     Ok(())
 }
 
@@ -77,8 +105,7 @@ fn needs_escape(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use async_graphql::indexmap::IndexMap;
-    use async_graphql::{Name, Number};
+    use async_graphql::Number;
 
     use super::*;
 
@@ -142,5 +169,17 @@ mod tests {
         for (data, errors) in [(&data, &[][..]), (&data, &errors[..]), (&Value::Null, &errors[..])] {
             assert_eq!(answer(data, errors).unwrap(), with_serde(data, errors));
         }
+    }
+
+    #[test]
+    fn raw_text_is_copied_in_and_only_from_raw() {
+        let inner = object(vec![("a", Value::List(vec![Value::Null, Value::Boolean(true)]))]);
+        let mut text = String::new();
+        write_value(&mut text, &inner).unwrap();
+        let data = object(vec![("made", raw(text)), ("same", inner)]);
+        assert_eq!(answer(&data, &[]).unwrap(), br#"{"data":{"made":{"a":[null,true]},"same":{"a":[null,true]}}}"#);
+        // The same key made elsewhere is an ordinary key.
+        let lookalike = object(vec![("$raw JSON text", Value::String("[1]".into()))]);
+        assert_eq!(answer(&lookalike, &[]).unwrap(), with_serde(&lookalike, &[]));
     }
 }
