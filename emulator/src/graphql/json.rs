@@ -97,10 +97,33 @@ pub(crate) fn write_str(out: &mut String, text: &str) -> serde_json::Result<()> 
     Ok(())
 }
 
+/// Appends a name parsed from a GraphQL document (a field's name or alias) as a JSON string. The grammar makes
+/// such names letters, digits and `_`, so there is nothing to escape. (Object keys in general are not names: an
+/// `Object` scalar holds any JSON.)
+pub(crate) fn write_document_name(out: &mut String, name: &Name) {
+    out.push('"');
+    out.push_str(name);
+    out.push('"');
+}
+
 /// Whether serde_json escapes any byte of `bytes`: a quote, a backslash or a control character below 0x20.
 fn needs_escape(bytes: &[u8]) -> bool {
-    // Sixteen bytes at a time without an early exit, which the compiler turns into vector instructions.
-    bytes.chunks(16).any(|chunk| chunk.iter().fold(false, |found, &b| found | (b < 0x20) | (b == b'"') | (b == b'\\')))
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Non-zero when some byte of `word` is below `limit` (at most 0x80).
+    let any_below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS != 0;
+    let any_equal = |word: u64, byte: u8| any_below(word ^ (ONES * u64::from(byte)), 1);
+    // Eight bytes at a time: strings here are mostly short and plain.
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_ne_bytes(word);
+        if any_below(word, 0x20) || any_equal(word, b'"') || any_equal(word, b'\\') {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 #[cfg(test)]
@@ -138,6 +161,12 @@ mod tests {
                     bytes[at] = byte;
                     texts.push(String::from_utf8(bytes).unwrap());
                 }
+            }
+        }
+        // Bytes from 0x80 up (in multi-byte characters), before, around and after bytes to escape.
+        for before in 0..9 {
+            for special in ["", "\"", "\\", "\n", "\u{1f}"] {
+                texts.push(format!("{}{special}中ÿ🙂", "é".repeat(before)));
             }
         }
         for text in texts {

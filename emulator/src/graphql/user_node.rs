@@ -39,63 +39,149 @@ impl OutputType for UserNode {
     }
 
     async fn resolve(&self, ctx: &ContextSelectionSet<'_>, _field: &Positioned<Field>) -> ServerResult<Value> {
+        UserSelection::of(ctx)?.resolve(ctx, &self.0).await
+    }
+}
+
+/// A list of [`User`]s served through GraphQL, as `Vec<UserNode>` would be, but with the selection looked at
+/// once for the whole list and, on the usual path, the whole list written as one JSON text.
+pub(crate) struct UserNodes(pub(crate) Vec<User>);
+
+impl OutputType for UserNodes {
+    fn type_name() -> Cow<'static, str> {
+        <Vec<UserNode> as OutputType>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        <Vec<UserNode> as OutputType>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        <Vec<UserNode> as OutputType>::create_type_info(registry)
+    }
+
+    async fn resolve(&self, ctx: &ContextSelectionSet<'_>, _field: &Positioned<Field>) -> ServerResult<Value> {
+        let selection = UserSelection::of(ctx)?;
+        if selection.path != Path::Text {
+            let mut list = Vec::with_capacity(self.0.len());
+            for (index, user) in self.0.iter().enumerate() {
+                let ctx = ctx.with_index(index);
+                list.push(selection.resolve(&ctx, user).await.map_err(|e| ctx.set_error_path(e))?);
+            }
+            return Ok(Value::List(list));
+        }
+        let mut text = String::with_capacity(self.0.len() * 64 * selection.fields.len() + 2);
+        text.push('[');
+        for (index, user) in self.0.iter().enumerate() {
+            if index > 0 {
+                text.push(',');
+            }
+            let ctx = ctx.with_index(index);
+            selection.write(&ctx, user, &mut text).await.map_err(|e| ctx.set_error_path(e))?;
+        }
+        text.push(']');
+        Ok(json::raw(text))
+    }
+}
+
+/// How users are served for one selection.
+#[derive(PartialEq)]
+enum Path {
+    /// A field with a directive left (not `@skip`/`@include`, applied before): async-graphql's resolver, which
+    /// applies it. (The schema has no extensions, whose per-field hooks the other paths would skip.)
+    General,
+    /// A response key named twice: a map of values, which merges them.
+    Merged,
+    /// Every other selection: JSON text written at once, with no map of values to build, hash and take apart.
+    Text,
+}
+
+/// The fields selected on users, and the path that serves them.
+struct UserSelection<'a> {
+    fields: Vec<&'a Positioned<Field>>,
+    path: Path,
+}
+
+impl<'a> UserSelection<'a> {
+    fn of(ctx: &ContextSelectionSet<'a>) -> ServerResult<Self> {
         let mut fields = Vec::new();
         collect_fields(ctx, ctx.item, &mut fields)?;
-        // A field with a directive left (not `@skip`/`@include`, applied before) takes the general path, which
-        // applies it. (The schema has no extensions, whose per-field hooks this path would skip.)
-        if fields.iter().any(|field| !field.node.directives.is_empty()) {
-            return resolve_container_serial(ctx, &self.0).await;
+        let path = if fields.iter().any(|field| !field.node.directives.is_empty()) {
+            Path::General
+        } else if has_repeated_keys(&fields) {
+            Path::Merged
+        } else {
+            Path::Text
+        };
+        Ok(UserSelection { fields, path })
+    }
+
+    /// One user as a value.
+    async fn resolve(&self, ctx: &ContextSelectionSet<'_>, user: &User) -> ServerResult<Value> {
+        match self.path {
+            Path::General => resolve_container_serial(ctx, user).await,
+            Path::Merged => {
+                let mut object = async_graphql::indexmap::IndexMap::with_capacity(self.fields.len());
+                for &field in &self.fields {
+                    let key = field.node.response_key().node.clone();
+                    let value = match plain_field(user, field.node.name.node.as_str()) {
+                        Some(plain) => plain.into_value(),
+                        None => user.resolve_field(&ctx.with_field(field)).await?.unwrap_or_default(),
+                    };
+                    insert_merged(&mut object, key, value);
+                }
+                Ok(Value::Object(object))
+            }
+            Path::Text => {
+                let mut text = String::with_capacity(64 * self.fields.len());
+                self.write(ctx, user, &mut text).await?;
+                Ok(json::raw(text))
+            }
         }
-        if has_repeated_keys(&fields) {
-            return self.resolve_merged(ctx, fields).await;
-        }
-        // Written as JSON text at once: no map of values to build, hash and take apart again.
-        let mut text = String::with_capacity(64 * fields.len());
+    }
+
+    /// One user as JSON text, on [`Path::Text`].
+    async fn write(&self, ctx: &ContextSelectionSet<'_>, user: &User, text: &mut String) -> ServerResult<()> {
         text.push('{');
-        for (i, field) in fields.into_iter().enumerate() {
+        for (i, &field) in self.fields.iter().enumerate() {
             if i > 0 {
                 text.push(',');
             }
-            json::write_str(&mut text, field.node.response_key().node.as_str()).map_err(unwritable)?;
+            json::write_document_name(text, &field.node.response_key().node);
             text.push(':');
-            match plain_field(&self.0, field.node.name.node.as_str()) {
-                Some(plain) => plain.write(&mut text),
+            match plain_field(user, field.node.name.node.as_str()) {
+                Some(plain) => plain.write(text),
                 None => {
-                    let value = self.0.resolve_field(&ctx.with_field(field)).await?.unwrap_or_default();
-                    json::write_value(&mut text, &value)
+                    let value = user.resolve_field(&ctx.with_field(field)).await?.unwrap_or_default();
+                    json::write_value(text, &value)
                 }
             }
             .map_err(unwritable)?;
         }
         text.push('}');
-        Ok(json::raw(text))
+        Ok(())
     }
 }
 
-impl UserNode {
-    /// The user as a map of values, with the fields selected more than once under one key merged.
-    async fn resolve_merged(
-        &self,
-        ctx: &ContextSelectionSet<'_>,
-        fields: Vec<&Positioned<Field>>,
-    ) -> ServerResult<Value> {
-        let mut object = async_graphql::indexmap::IndexMap::with_capacity(fields.len());
-        for field in fields {
-            let key = field.node.response_key().node.clone();
-            let value = match plain_field(&self.0, field.node.name.node.as_str()) {
-                Some(plain) => plain.into_value(),
-                None => self.0.resolve_field(&ctx.with_field(field)).await?.unwrap_or_default(),
-            };
-            insert_merged(&mut object, key, value);
-        }
-        Ok(Value::Object(object))
-    }
-}
-
+/// Whether two fields have the same response key. Keys are compared by a hash first: sorting the strings
+/// themselves cost more than writing the user.
 fn has_repeated_keys(fields: &[&Positioned<Field>]) -> bool {
-    let mut keys: Vec<&str> = fields.iter().map(|field| field.node.response_key().node.as_str()).collect();
+    fn key<'a>(field: &&'a Positioned<Field>) -> &'a str {
+        field.node.response_key().node.as_str()
+    }
+    let mut hashes: Vec<u64> = fields.iter().map(|field| fnv1a(key(field))).collect();
+    hashes.sort_unstable();
+    if hashes.windows(2).all(|pair| pair[0] != pair[1]) {
+        return false;
+    }
+    let mut keys: Vec<&str> = fields.iter().map(key).collect();
     keys.sort_unstable();
     keys.windows(2).any(|pair| pair[0] == pair[1])
+}
+
+/// The 64-bit FNV-1a hash of `text`.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn unwritable(error: serde_json::Error) -> ServerError {
@@ -297,6 +383,14 @@ mod tests {
         async fn fast(&self) -> UserNode {
             UserNode(self.0.clone())
         }
+
+        async fn derived_list(&self) -> Vec<&User> {
+            vec![&self.0, &self.0]
+        }
+
+        async fn fast_list(&self) -> UserNodes {
+            UserNodes(vec![self.0.clone(), self.0.clone()])
+        }
     }
 
     /// A user with every plain field set to a value of its own.
@@ -386,7 +480,10 @@ mod tests {
         let schema = Schema::new(Root(full_user()), EmptyMutation, EmptySubscription);
         let fields = every_plain_field(&schema).await;
         // `fast` is written as text; `merged`, with a field selected twice, goes through a map of values.
-        let query = format!("{{ derived {{ {fields} }} fast {{ {fields} }} merged: fast {{ {fields} id }} }}");
+        let query = format!(
+            "{{ derived {{ {fields} }} fast {{ {fields} }} merged: fast {{ {fields} id }} \
+             derivedList {{ {fields} }} fastList {{ {fields} }} mergedList: fastList {{ {fields} id }} }}"
+        );
         let response = schema.execute(query).await;
         assert!(response.errors.is_empty(), "{:?}", response.errors);
         let Value::Object(data) = &response.data else { panic!("{:?}", response.data) };
@@ -400,6 +497,9 @@ mod tests {
         };
         assert_eq!(written("fast"), derived);
         assert_eq!(written("merged"), derived);
+        let derived_list = serde_json::to_string(&data["derivedList"]).unwrap();
+        assert_eq!(written("fastList"), derived_list);
+        assert_eq!(written("mergedList"), derived_list);
         assert!(matches!(&data["merged"], Value::Object(user) if user.contains_key("company")), "a map of values");
         let data: serde_json::Value = serde_json::from_slice(&json::answer(&response.data, &[]).unwrap()).unwrap();
         assert_eq!(data["data"]["fast"]["company"], "company");

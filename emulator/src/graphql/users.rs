@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::groups::PaginatedGroups;
 use super::roles::{PaginatedAuthorizedResources, PaginatedRoles};
-use super::user_node::UserNode;
+use super::user_node::{UserNode, UserNodes};
 use super::{CommonMessage, RequestMeta, enter, require_management};
 use crate::access::Target;
 use crate::activity::Action;
@@ -26,7 +26,7 @@ use crate::users::{Identity, Memberships, SortBy, User, paginate, search_matches
 #[graphql(name = "PaginatedUsers")]
 pub(crate) struct PaginatedUsers {
     total_count: i32,
-    list: Vec<UserNode>,
+    list: UserNodes,
 }
 
 /// `UserCustomData` of the official schema.
@@ -319,7 +319,7 @@ pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize,
 pub(crate) fn page_of(users: &[&User], page: usize, limit: usize) -> PaginatedUsers {
     PaginatedUsers {
         total_count: i32::try_from(users.len()).unwrap_or(i32::MAX),
-        list: paginate(users, page, limit).into_iter().cloned().map(UserNode).collect(),
+        list: UserNodes(paginate(users, page, limit).into_iter().cloned().collect()),
     }
 }
 
@@ -450,8 +450,8 @@ impl UserQuery {
         // The store keeps the users in creation order: sorting by creation needs no sort, and one page costs
         // only its own users even in a pool of a hundred thousand.
         let list = match sort_by.unwrap_or_default() {
-            SortBy::CreatedatDesc => all.iter().rev().skip(start).take(limit).cloned().map(UserNode).collect(),
-            SortBy::CreatedatAsc => all.iter().skip(start).take(limit).cloned().map(UserNode).collect(),
+            SortBy::CreatedatDesc => UserNodes(all.iter().rev().skip(start).take(limit).cloned().collect()),
+            SortBy::CreatedatAsc => UserNodes(all.iter().skip(start).take(limit).cloned().collect()),
             sort => {
                 let mut users: Vec<&User> = all.iter().collect();
                 sort_users(&mut users, sort);
@@ -549,7 +549,7 @@ impl UserQuery {
         ctx: &Context<'_>,
         ids: Vec<String>,
         #[graphql(name = "type")] kind: Option<String>,
-    ) -> async_graphql::Result<Vec<UserNode>> {
+    ) -> async_graphql::Result<UserNodes> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let kind = kind.unwrap_or_else(|| "id".to_owned());
@@ -562,7 +562,7 @@ impl UserQuery {
             .into());
         }
         let store = state.users_read();
-        Ok(ids.iter().filter_map(|v| store.find_by(&kind, v).cloned().map(UserNode)).collect())
+        Ok(UserNodes(ids.iter().filter_map(|v| store.find_by(&kind, v).cloned()).collect()))
     }
 }
 
