@@ -88,7 +88,8 @@ impl OutputType for UserNodes {
 #[derive(PartialEq)]
 enum Path {
     /// A field with a directive left (not `@skip`/`@include`, applied before): async-graphql's resolver, which
-    /// applies it. (The schema has no extensions, whose per-field hooks the other paths would skip.)
+    /// applies it. (The schema's one extension, `validation::Validated`, has no per-field hooks for the other paths
+    /// to skip.)
     General,
     /// A response key named twice: a map of values, which merges them.
     Merged,

@@ -12,10 +12,13 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
 use async_graphql::parser::types::{
     BaseType, ExecutableDocument, Type, TypeKind, TypeSystemDefinition, VariableDefinition,
 };
-use async_graphql::{EmptySubscription, Schema, ValidationMode, Value, Variables};
+use async_graphql::{
+    CacheControl, EmptySubscription, Schema, ServerError, ValidationMode, ValidationResult, Value, Variables,
+};
 
 use super::{AppSchema, Mutation, Query};
 use crate::state::State;
@@ -30,11 +33,12 @@ pub(crate) struct Schemas {
 
 impl Schemas {
     pub(crate) fn new(state: Arc<State>) -> Self {
-        // No extensions: `user_node` resolves users without the per-field hooks they would add.
+        // No extension with per-field hooks: `user_node` resolves users without them.
         let build = || Schema::build(Query::default(), Mutation::default(), EmptySubscription).data(state.clone());
         let full = build().finish();
         let inputs = InputTypes::from_sdl(&full.sdl());
-        Schemas { full, known_valid: build().validation_mode(ValidationMode::Fast).finish(), inputs }
+        let known_valid = build().validation_mode(ValidationMode::Fast).extension(Validated).finish();
+        Schemas { full, known_valid, inputs }
     }
 
     /// Whether the variables of a request fit their declared types in `document`: then, if the document passed
@@ -43,6 +47,30 @@ impl Schemas {
         document.operations.iter().all(|(_, operation)| {
             operation.node.variable_definitions.iter().all(|definition| self.inputs.fit(&definition.node, variables))
         })
+    }
+}
+
+/// The one extension of the `known_valid` schema: it skips what async-graphql still checks in
+/// `ValidationMode::Fast`. Those are two document rules (fragment cycles, uploads), which the full validation the
+/// document passed covers, and the complexity, depth and cache-control figures, which this server neither limits nor
+/// reports. Walking the document for them cost about as much as writing a page of ten users. It has no per-field
+/// hooks, so `user_node` skipping those skips nothing.
+struct Validated;
+
+impl ExtensionFactory for Validated {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Validated)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Validated {
+    async fn validation(
+        &self,
+        _ctx: &ExtensionContext<'_>,
+        _next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        Ok(ValidationResult { cache_control: CacheControl::default(), complexity: 0, depth: 0 })
     }
 }
 
