@@ -97,9 +97,9 @@ enum Path {
     Text,
 }
 
-/// The fields selected on users, and the path that serves them.
+/// The fields selected on users, each with its plain field if it is one, and the path that serves them.
 struct UserSelection<'a> {
-    fields: Vec<&'a Positioned<Field>>,
+    fields: Vec<(&'a Positioned<Field>, Option<PlainField>)>,
     path: Path,
 }
 
@@ -114,6 +114,7 @@ impl<'a> UserSelection<'a> {
         } else {
             Path::Text
         };
+        let fields = fields.into_iter().map(|field| (field, PlainField::named(&field.node.name.node))).collect();
         Ok(UserSelection { fields, path })
     }
 
@@ -123,10 +124,10 @@ impl<'a> UserSelection<'a> {
             Path::General => resolve_container_serial(ctx, user).await,
             Path::Merged => {
                 let mut object = async_graphql::indexmap::IndexMap::with_capacity(self.fields.len());
-                for &field in &self.fields {
+                for &(field, plain) in &self.fields {
                     let key = field.node.response_key().node.clone();
-                    let value = match plain_field(user, field.node.name.node.as_str()) {
-                        Some(plain) => plain.into_value(),
+                    let value = match plain {
+                        Some(plain) => plain.of(user).into_value(),
                         None => user.resolve_field(&ctx.with_field(field)).await?.unwrap_or_default(),
                     };
                     insert_merged(&mut object, key, value);
@@ -144,14 +145,14 @@ impl<'a> UserSelection<'a> {
     /// One user as JSON text, on [`Path::Text`].
     async fn write(&self, ctx: &ContextSelectionSet<'_>, user: &User, text: &mut String) -> ServerResult<()> {
         text.push('{');
-        for (i, &field) in self.fields.iter().enumerate() {
+        for (i, &(field, plain)) in self.fields.iter().enumerate() {
             if i > 0 {
                 text.push(',');
             }
             json::write_document_name(text, &field.node.response_key().node);
             text.push(':');
-            match plain_field(user, field.node.name.node.as_str()) {
-                Some(plain) => plain.write(text),
+            match plain {
+                Some(plain) => plain.of(user).write(text),
                 None => {
                     let value = user.resolve_field(&ctx.with_field(field)).await?.unwrap_or_default();
                     json::write_value(text, &value)
@@ -269,70 +270,96 @@ impl Plain<'_> {
     }
 }
 
-/// A field that is a plain value of the user; `None` for the fields with resolvers of their own.
-fn plain_field<'a>(user: &'a User, name: &str) -> Option<Plain<'a>> {
-    let text = |value: &'a Option<String>| Plain::Text(value.as_deref());
-    let flag = Plain::Flag;
-    Some(match name {
-        "__typename" => Plain::Text(Some("User")),
-        "id" => Plain::Text(Some(&user.id)),
-        "arn" => Plain::Text(Some(&user.arn)),
-        "status" => Plain::Other(user.status.map_or(Value::Null, enum_value)),
-        "userPoolId" => Plain::Text(Some(&user.user_pool_id)),
-        "username" => text(&user.username),
-        "email" => text(&user.email),
-        "emailVerified" => flag(user.email_verified),
-        "phone" => text(&user.phone),
-        "phoneVerified" => flag(user.phone_verified),
-        "unionid" => text(&user.unionid),
-        "openid" => text(&user.openid),
-        "nickname" => text(&user.nickname),
-        "registerSource" => Plain::Texts(user.register_source.as_deref()),
-        "photo" => text(&user.photo),
-        "password" => text(&user.password),
-        "oauth" => text(&user.oauth),
-        "token" => text(&user.token),
-        "tokenExpiredAt" => text(&user.token_expired_at),
-        "loginsCount" => Plain::Other(user.logins_count.map_or(Value::Null, |count| Value::Number(count.into()))),
-        "lastLogin" => text(&user.last_login),
-        "lastIP" => text(&user.last_ip),
-        "signedUp" => text(&user.signed_up),
-        "blocked" => flag(user.blocked),
-        "isDeleted" => flag(user.is_deleted),
-        "device" => text(&user.device),
-        "browser" => text(&user.browser),
-        "company" => text(&user.company),
-        "name" => text(&user.name),
-        "givenName" => text(&user.given_name),
-        "familyName" => text(&user.family_name),
-        "middleName" => text(&user.middle_name),
-        "profile" => text(&user.profile),
-        "preferredUsername" => text(&user.preferred_username),
-        "website" => text(&user.website),
-        "gender" => text(&user.gender),
-        "birthdate" => text(&user.birthdate),
-        "zoneinfo" => text(&user.zoneinfo),
-        "locale" => text(&user.locale),
-        "address" => text(&user.address),
-        "formatted" => text(&user.formatted),
-        "streetAddress" => text(&user.street_address),
-        "locality" => text(&user.locality),
-        "region" => text(&user.region),
-        "postalCode" => text(&user.postal_code),
-        "city" => text(&user.city),
-        "province" => text(&user.province),
-        "country" => text(&user.country),
-        "createdAt" => text(&user.created_at),
-        "updatedAt" => text(&user.updated_at),
-        "externalId" => text(&user.external_id),
-        "phoneCountryCode" => text(&user.phone_country_code),
-        "newlyCreated" => flag(user.newly_created),
-        "expiredAt" => text(&user.expired_at),
-        "directManagement" => text(&user.direct_management),
-        "mainDepartmentId" => text(&user.main_department_id),
-        "mainDepartmentCode" => text(&user.main_department_code),
-        _ => return None,
-    })
+/// Declares the plain fields of a user: each one's GraphQL name, a variant of [`PlainField`] and its value read
+/// from `$user`, so that a selection finds each field by name once and each user is then read by variant.
+macro_rules! plain_fields {
+    ($user:ident; $($name:literal => $variant:ident: $value:expr,)+) => {
+        /// A field that is a plain value of the user.
+        #[derive(Clone, Copy)]
+        enum PlainField {
+            $($variant,)+
+        }
+
+        impl PlainField {
+            /// The plain field of this name; `None` for the fields with resolvers of their own.
+            fn named(name: &str) -> Option<PlainField> {
+                match name {
+                    $($name => Some(PlainField::$variant),)+
+                    _ => None,
+                }
+            }
+
+            fn of(self, $user: &User) -> Plain<'_> {
+                match self {
+                    $(PlainField::$variant => $value,)+
+                }
+            }
+        }
+    };
+}
+
+fn text(value: &Option<String>) -> Plain<'_> {
+    Plain::Text(value.as_deref())
+}
+
+plain_fields! { user;
+    "__typename" => Typename: Plain::Text(Some("User")),
+    "id" => Id: Plain::Text(Some(&user.id)),
+    "arn" => Arn: Plain::Text(Some(&user.arn)),
+    "status" => Status: Plain::Other(user.status.map_or(Value::Null, enum_value)),
+    "userPoolId" => UserPoolId: Plain::Text(Some(&user.user_pool_id)),
+    "username" => Username: text(&user.username),
+    "email" => Email: text(&user.email),
+    "emailVerified" => EmailVerified: Plain::Flag(user.email_verified),
+    "phone" => Phone: text(&user.phone),
+    "phoneVerified" => PhoneVerified: Plain::Flag(user.phone_verified),
+    "unionid" => Unionid: text(&user.unionid),
+    "openid" => Openid: text(&user.openid),
+    "nickname" => Nickname: text(&user.nickname),
+    "registerSource" => RegisterSource: Plain::Texts(user.register_source.as_deref()),
+    "photo" => Photo: text(&user.photo),
+    "password" => Password: text(&user.password),
+    "oauth" => Oauth: text(&user.oauth),
+    "token" => Token: text(&user.token),
+    "tokenExpiredAt" => TokenExpiredAt: text(&user.token_expired_at),
+    "loginsCount" => LoginsCount: Plain::Other(user.logins_count.map_or(Value::Null, |count| Value::Number(count.into()))),
+    "lastLogin" => LastLogin: text(&user.last_login),
+    "lastIP" => LastIP: text(&user.last_ip),
+    "signedUp" => SignedUp: text(&user.signed_up),
+    "blocked" => Blocked: Plain::Flag(user.blocked),
+    "isDeleted" => IsDeleted: Plain::Flag(user.is_deleted),
+    "device" => Device: text(&user.device),
+    "browser" => Browser: text(&user.browser),
+    "company" => Company: text(&user.company),
+    "name" => Name: text(&user.name),
+    "givenName" => GivenName: text(&user.given_name),
+    "familyName" => FamilyName: text(&user.family_name),
+    "middleName" => MiddleName: text(&user.middle_name),
+    "profile" => Profile: text(&user.profile),
+    "preferredUsername" => PreferredUsername: text(&user.preferred_username),
+    "website" => Website: text(&user.website),
+    "gender" => Gender: text(&user.gender),
+    "birthdate" => Birthdate: text(&user.birthdate),
+    "zoneinfo" => Zoneinfo: text(&user.zoneinfo),
+    "locale" => Locale: text(&user.locale),
+    "address" => Address: text(&user.address),
+    "formatted" => Formatted: text(&user.formatted),
+    "streetAddress" => StreetAddress: text(&user.street_address),
+    "locality" => Locality: text(&user.locality),
+    "region" => Region: text(&user.region),
+    "postalCode" => PostalCode: text(&user.postal_code),
+    "city" => City: text(&user.city),
+    "province" => Province: text(&user.province),
+    "country" => Country: text(&user.country),
+    "createdAt" => CreatedAt: text(&user.created_at),
+    "updatedAt" => UpdatedAt: text(&user.updated_at),
+    "externalId" => ExternalId: text(&user.external_id),
+    "phoneCountryCode" => PhoneCountryCode: text(&user.phone_country_code),
+    "newlyCreated" => NewlyCreated: Plain::Flag(user.newly_created),
+    "expiredAt" => ExpiredAt: text(&user.expired_at),
+    "directManagement" => DirectManagement: text(&user.direct_management),
+    "mainDepartmentId" => MainDepartmentId: text(&user.main_department_id),
+    "mainDepartmentCode" => MainDepartmentCode: text(&user.main_department_code),
 }
 
 /// Adds a field's value under its response key; a key selected twice keeps its first value, objects (and the
