@@ -222,7 +222,7 @@ pub(crate) fn encode_body<V: Serialize>(operation: &Operation<'_>, variables: &V
     body.extend_from_slice(b"{\"query\":\"");
     body.extend_from_slice(escaped.as_bytes());
     body.extend_from_slice(b"\",\"variables\":");
-    serde_json::to_writer(&mut body, variables).map_err(unserializable)?;
+    super::json_writer::write(&mut body, variables).map_err(unserializable)?;
     body.push(b'}');
     Ok(body)
 }

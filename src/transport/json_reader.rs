@@ -200,7 +200,7 @@ const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// How many bytes from the start of `bytes` can be taken into a string as they are: up to the first quote,
 /// backslash or control character, or the end. Eight bytes at a time, for strings are mostly short and plain.
-fn plain_length(bytes: &[u8]) -> usize {
+pub(super) fn plain_length(bytes: &[u8]) -> usize {
     let mut at = 0;
     while let Some(chunk) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
         // Each mask's lowest set bit marks the first byte that matches it (bits above it may be spurious).

@@ -3,6 +3,7 @@
 
 mod graphql;
 mod json_reader;
+mod json_writer;
 mod rest;
 mod retry;
 mod token;
