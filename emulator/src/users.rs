@@ -15,6 +15,7 @@
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{Enum, SimpleObject};
 use serde::Serialize;
@@ -285,7 +286,8 @@ pub(crate) fn paginate<T: Clone>(items: &[T], page: usize, limit: usize) -> Vec<
 /// in pools of hundreds of thousands of users.
 #[derive(Default)]
 pub(crate) struct UserStore {
-    users: Vec<User>,
+    /// Shared, so that a page of users is served without copying them.
+    users: Vec<Arc<User>>,
     archived: Vec<User>,
     seq: u64,
     positions: HashMap<String, usize>,
@@ -308,11 +310,11 @@ impl UserStore {
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<&User> {
-        self.positions.get(id).map(|&pos| &self.users[pos])
+        self.positions.get(id).map(|&pos| &*self.users[pos])
     }
 
     /// Every active user, in creation order.
-    pub(crate) fn all(&self) -> &[User] {
+    pub(crate) fn all(&self) -> &[Arc<User>] {
         &self.users
     }
 
@@ -346,7 +348,7 @@ impl UserStore {
         .into_iter()
         .flatten()
         .min()
-        .map(|pos| &self.users[pos])
+        .map(|pos| &*self.users[pos])
     }
 
     /// Finds a user by one kind of identifier: `id`, `username`, `phone`, `email` or `externalId`.
@@ -373,7 +375,7 @@ impl UserStore {
         if provider.is_none() && user_id_in_idp.is_none() && identifier.is_none() {
             return None;
         }
-        self.users.iter().find(|u| {
+        self.users.iter().map(|u| &**u).find(|u| {
             u.identity_list().any(|i| {
                 provider.is_none_or(|p| i.provider.as_deref() == Some(p))
                     && user_id_in_idp.is_none_or(|x| i.user_id_in_idp.as_deref() == Some(x))
@@ -409,7 +411,7 @@ impl UserStore {
         }
         let mut mine = user.identity_list().peekable();
         if mine.peek().is_some() {
-            let others: Vec<&User> = self.users.iter().filter(|u| u.id != user.id).collect();
+            let others: Vec<&User> = self.users.iter().map(|u| &**u).filter(|u| u.id != user.id).collect();
             for mine in mine {
                 let clash = others.iter().any(|u| {
                     u.identity_list().any(|i| i.provider == mine.provider && i.user_id_in_idp == mine.user_id_in_idp)
@@ -454,7 +456,7 @@ impl UserStore {
         user.updated_seq = seq;
         self.index(&user);
         self.positions.insert(user.id.clone(), self.users.len());
-        self.users.push(user.clone());
+        self.users.push(Arc::new(user.clone()));
         Ok(user)
     }
 
@@ -465,7 +467,7 @@ impl UserStore {
         let pos = *self.positions.get(&user.id).ok_or(ApiError::new(Code::UserNotFound))?;
         user.created_seq = self.users[pos].created_seq;
         user.updated_seq = self.next_seq();
-        let old = std::mem::replace(&mut self.users[pos], user.clone());
+        let old = std::mem::replace(&mut self.users[pos], Arc::new(user.clone()));
         self.unindex(&old);
         self.index(&user);
         Ok(user)
@@ -474,7 +476,7 @@ impl UserStore {
     /// Moves a user to the archive; its identifiers become free. Returns the archived user.
     pub(crate) fn archive(&mut self, id: &str, now: String) -> Option<User> {
         let pos = self.positions.remove(id)?;
-        let mut user = self.users.remove(pos);
+        let mut user = Arc::unwrap_or_clone(self.users.remove(pos));
         for moved in &self.users[pos..] {
             if let Some(p) = self.positions.get_mut(&moved.id) {
                 *p -= 1;

@@ -9,6 +9,7 @@
 //! (a custom one) sends the whole user down the general path, which applies it.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
@@ -45,7 +46,7 @@ impl OutputType for UserNode {
 
 /// A list of [`User`]s served through GraphQL, as `Vec<UserNode>` would be, but with the selection looked at
 /// once for the whole list and, on the usual path, the whole list written as one JSON text.
-pub(crate) struct UserNodes(pub(crate) Vec<User>);
+pub(crate) struct UserNodes(pub(crate) Vec<Arc<User>>);
 
 impl OutputType for UserNodes {
     fn type_name() -> Cow<'static, str> {
@@ -97,10 +98,18 @@ enum Path {
     Text,
 }
 
-/// The fields selected on users, each with its plain field if it is one, and the path that serves them.
+/// The fields selected on users, and the path that serves them.
 struct UserSelection<'a> {
-    fields: Vec<(&'a Positioned<Field>, Option<PlainField>)>,
+    fields: Vec<SelectedField<'a>>,
     path: Path,
+}
+
+struct SelectedField<'a> {
+    field: &'a Positioned<Field>,
+    /// The field's plain field, if it is one.
+    plain: Option<PlainField>,
+    /// What comes before the value in a user's text: `,"responseKey":` (no comma for the first field).
+    member: String,
 }
 
 impl<'a> UserSelection<'a> {
@@ -114,7 +123,16 @@ impl<'a> UserSelection<'a> {
         } else {
             Path::Text
         };
-        let fields = fields.into_iter().map(|field| (field, PlainField::named(&field.node.name.node))).collect();
+        let fields = fields
+            .into_iter()
+            .enumerate()
+            .map(|(i, field)| {
+                let mut member = String::from(if i == 0 { "" } else { "," });
+                json::write_document_name(&mut member, &field.node.response_key().node);
+                member.push(':');
+                SelectedField { field, plain: PlainField::named(&field.node.name.node), member }
+            })
+            .collect();
         Ok(UserSelection { fields, path })
     }
 
@@ -124,7 +142,7 @@ impl<'a> UserSelection<'a> {
             Path::General => resolve_container_serial(ctx, user).await,
             Path::Merged => {
                 let mut object = async_graphql::indexmap::IndexMap::with_capacity(self.fields.len());
-                for &(field, plain) in &self.fields {
+                for &SelectedField { field, plain, .. } in &self.fields {
                     let key = field.node.response_key().node.clone();
                     let value = match plain {
                         Some(plain) => plain.of(user).into_value(),
@@ -145,13 +163,9 @@ impl<'a> UserSelection<'a> {
     /// One user as JSON text, on [`Path::Text`].
     async fn write(&self, ctx: &ContextSelectionSet<'_>, user: &User, text: &mut String) -> ServerResult<()> {
         text.push('{');
-        for (i, &(field, plain)) in self.fields.iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
-            json::write_document_name(text, &field.node.response_key().node);
-            text.push(':');
-            match plain {
+        for SelectedField { field, plain, member } in &self.fields {
+            text.push_str(member);
+            match *plain {
                 Some(plain) => plain.of(user).write(text),
                 None => {
                     let value = user.resolve_field(&ctx.with_field(field)).await?.unwrap_or_default();
@@ -417,7 +431,7 @@ mod tests {
         }
 
         async fn fast_list(&self) -> UserNodes {
-            UserNodes(vec![self.0.clone(), self.0.clone()])
+            UserNodes(vec![Arc::new(self.0.clone()), Arc::new(self.0.clone())])
         }
     }
 

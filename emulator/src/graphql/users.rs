@@ -319,7 +319,7 @@ pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize,
 pub(crate) fn page_of(users: &[&User], page: usize, limit: usize) -> PaginatedUsers {
     PaginatedUsers {
         total_count: i32::try_from(users.len()).unwrap_or(i32::MAX),
-        list: UserNodes(paginate(users, page, limit).into_iter().cloned().collect()),
+        list: UserNodes(paginate(users, page, limit).into_iter().map(|user| Arc::new(user.clone())).collect()),
     }
 }
 
@@ -453,7 +453,7 @@ impl UserQuery {
             SortBy::CreatedatDesc => UserNodes(all.iter().rev().skip(start).take(limit).cloned().collect()),
             SortBy::CreatedatAsc => UserNodes(all.iter().skip(start).take(limit).cloned().collect()),
             sort => {
-                let mut users: Vec<&User> = all.iter().collect();
+                let mut users: Vec<&User> = all.iter().map(|u| &**u).collect();
                 sort_users(&mut users, sort);
                 return Ok(page_of(&users, page, limit));
             }
@@ -535,6 +535,7 @@ impl UserQuery {
         let mut users: Vec<&User> = store
             .all()
             .iter()
+            .map(|u| &**u)
             .filter(|u| search_matches(u, &query, &fields))
             .filter(|u| passes_membership(&state.memberships(&u.id), &departments, &groups, &roles))
             .collect();
@@ -562,7 +563,7 @@ impl UserQuery {
             .into());
         }
         let store = state.users_read();
-        Ok(UserNodes(ids.iter().filter_map(|v| store.find_by(&kind, v).cloned()).collect()))
+        Ok(UserNodes(ids.iter().filter_map(|v| store.find_by(&kind, v).map(|user| Arc::new(user.clone()))).collect()))
     }
 }
 
