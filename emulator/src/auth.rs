@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::{ApiError, Code};
 use crate::outbox::Outbox;
@@ -216,62 +217,127 @@ pub(crate) fn issue_login_token(state: &State, user: &User, app_id: &str) -> Iss
     let iat = unix_now();
     let exp = iat.saturating_add(state.user_token_ttl.as_secs().max(1));
     let epoch = state.sessions().issue(&user.id, app_id, exp);
-    let claims = json!({
-        "sub": user.id,
-        "birthdate": user.birthdate,
-        "family_name": user.family_name,
-        "gender": user.gender,
-        "given_name": user.given_name,
-        "locale": user.locale,
-        "middle_name": user.middle_name,
-        "name": user.name,
-        "nickname": user.nickname,
-        "picture": user.photo,
-        "preferred_username": user.preferred_username,
-        "profile": user.profile,
-        "updated_at": user.updated_at,
-        "website": user.website,
-        "zoneinfo": user.zoneinfo,
-        "address": {
-            "formatted": user.formatted,
-            "street_address": user.street_address,
-            "locality": user.locality,
-            "region": user.region,
-            "postal_code": user.postal_code,
-            "country": user.country,
+    let claims = LoginClaims {
+        sub: &user.id,
+        birthdate: &user.birthdate,
+        family_name: &user.family_name,
+        gender: &user.gender,
+        given_name: &user.given_name,
+        locale: &user.locale,
+        middle_name: &user.middle_name,
+        name: &user.name,
+        nickname: &user.nickname,
+        picture: &user.photo,
+        preferred_username: &user.preferred_username,
+        profile: &user.profile,
+        updated_at: &user.updated_at,
+        website: &user.website,
+        zoneinfo: &user.zoneinfo,
+        address: LoginAddress {
+            formatted: &user.formatted,
+            street_address: &user.street_address,
+            locality: &user.locality,
+            region: &user.region,
+            postal_code: &user.postal_code,
+            country: &user.country,
         },
-        "phone_number": user.phone,
-        "phone_number_verified": user.phone_verified.unwrap_or(false),
-        "email": user.email,
-        "email_verified": user.email_verified.unwrap_or(false),
-        "data": {
-            "type": "user",
-            "userPoolId": state.pool.id,
-            "appId": app_id,
-            "arn": user.arn,
-            "id": user.id,
-            "userId": user.id,
-            "_id": user.id,
-            "phone": user.phone,
-            "email": user.email,
-            "username": user.username,
-            "unionid": user.unionid,
-            "openid": user.openid,
-            "clientId": app_id,
+        phone_number: &user.phone,
+        phone_number_verified: user.phone_verified.unwrap_or(false),
+        email: &user.email,
+        email_verified: user.email_verified.unwrap_or(false),
+        data: LoginData {
+            kind: "user",
+            user_pool_id: &state.pool.id,
+            app_id,
+            arn: &user.arn,
+            id: &user.id,
+            user_id: &user.id,
+            underscore_id: &user.id,
+            phone: &user.phone,
+            email: &user.email,
+            username: &user.username,
+            unionid: &user.unionid,
+            openid: &user.openid,
+            client_id: app_id,
         },
-        "userpool_id": state.pool.id,
-        "aud": app_id,
-        "iss": state.auth.issuer(),
-        "exp": exp,
-        "iat": iat,
-        "jti": random_hex(16),
-        "userPoolId": state.pool.id,
-        "epoch": epoch,
-    });
+        userpool_id: &state.pool.id,
+        aud: app_id,
+        iss: state.auth.issuer(),
+        exp,
+        iat,
+        jti: random_hex(16),
+        user_pool_id: &state.pool.id,
+        epoch,
+    };
     let token =
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&state.jwt_secret))
             .expect("HS256 signing cannot fail");
     Issued { token, iat, exp }
+}
+
+/// The claims of a login token: OIDC's standard claims of the user, then Authing's own.
+#[derive(Serialize)]
+struct LoginClaims<'a> {
+    sub: &'a str,
+    birthdate: &'a Option<String>,
+    family_name: &'a Option<String>,
+    gender: &'a Option<String>,
+    given_name: &'a Option<String>,
+    locale: &'a Option<String>,
+    middle_name: &'a Option<String>,
+    name: &'a Option<String>,
+    nickname: &'a Option<String>,
+    picture: &'a Option<String>,
+    preferred_username: &'a Option<String>,
+    profile: &'a Option<String>,
+    updated_at: &'a Option<String>,
+    website: &'a Option<String>,
+    zoneinfo: &'a Option<String>,
+    address: LoginAddress<'a>,
+    phone_number: &'a Option<String>,
+    phone_number_verified: bool,
+    email: &'a Option<String>,
+    email_verified: bool,
+    data: LoginData<'a>,
+    userpool_id: &'a str,
+    aud: &'a str,
+    iss: &'a str,
+    exp: u64,
+    iat: u64,
+    jti: String,
+    #[serde(rename = "userPoolId")]
+    user_pool_id: &'a str,
+    epoch: u64,
+}
+
+#[derive(Serialize)]
+struct LoginAddress<'a> {
+    formatted: &'a Option<String>,
+    street_address: &'a Option<String>,
+    locality: &'a Option<String>,
+    region: &'a Option<String>,
+    postal_code: &'a Option<String>,
+    country: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginData<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    user_pool_id: &'a str,
+    app_id: &'a str,
+    arn: &'a str,
+    id: &'a str,
+    user_id: &'a str,
+    #[serde(rename = "_id")]
+    underscore_id: &'a str,
+    phone: &'a Option<String>,
+    email: &'a Option<String>,
+    username: &'a Option<String>,
+    unionid: &'a Option<String>,
+    openid: &'a Option<String>,
+    client_id: &'a str,
 }
 
 /// The claims of a valid user token (login or `refreshToken`), else 2020.
@@ -321,6 +387,44 @@ pub(crate) fn check_email(email: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_token_carries_the_users_oidc_claims_and_authings_own() {
+        use base64::Engine as _;
+        let credentials = crate::state::Credentials { id: "pool".into(), secret: "s".into() };
+        let state = State::new(credentials.clone(), credentials, Duration::from_secs(60));
+        let mut user = User::new("pool", "u1".to_owned(), "2024-05-01T00:00:00.000Z".to_owned());
+        (user.username, user.email, user.phone) = (Some("ada".into()), Some("a@b.io".into()), None);
+        (user.nickname, user.photo, user.country) = (Some("Ada".into()), Some("p.png".into()), Some("UK".into()));
+        user.email_verified = Some(true);
+        let issued = issue_login_token(&state, &user, "app");
+        let payload = issued.token.split('.').nth(1).unwrap();
+        let claims: Value =
+            serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        let jti = claims["jti"].as_str().unwrap();
+        assert_eq!(jti.len(), 32, "{claims}");
+        let expected = serde_json::json!({
+            "sub": "u1", "birthdate": null, "family_name": null, "gender": null, "given_name": null, "locale": null,
+            "middle_name": null, "name": null, "nickname": "Ada", "picture": "p.png", "preferred_username": null,
+            "profile": null, "updated_at": user.updated_at, "website": null, "zoneinfo": null,
+            "address": {
+                "formatted": null, "street_address": null, "locality": null, "region": null, "postal_code": null,
+                "country": "UK",
+            },
+            "phone_number": null, "phone_number_verified": false, "email": "a@b.io", "email_verified": true,
+            "data": {
+                "type": "user", "userPoolId": "pool", "appId": "app", "arn": user.arn, "id": "u1", "userId": "u1",
+                "_id": "u1", "phone": null, "email": "a@b.io", "username": "ada", "unionid": null, "openid": null,
+                "clientId": "app",
+            },
+            "userpool_id": "pool", "aud": "app", "iss": state.auth.issuer(), "exp": issued.exp, "iat": issued.iat,
+            "jti": jti, "userPoolId": "pool", "epoch": claims["epoch"],
+        });
+        assert_eq!(claims, expected);
+        // And the emulator takes it back as a user token of that application.
+        let checked = tokens::verify(&state, &issued.token).unwrap_err();
+        assert_eq!(checked, tokens::Refusal::Revoked, "a token of a user the store does not hold");
+    }
 
     #[test]
     fn strength_rule() {

@@ -9,6 +9,7 @@
 //! (a custom one) sends the whole user down the general path, which applies it.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
@@ -101,6 +102,8 @@ enum Path {
 /// The fields selected on users, and the path that serves them.
 struct UserSelection<'a> {
     fields: Vec<SelectedField<'a>>,
+    /// What comes before each field's value in a user's text, one after the other: `"key":,"key":...`.
+    members: String,
     path: Path,
 }
 
@@ -108,8 +111,8 @@ struct SelectedField<'a> {
     field: &'a Positioned<Field>,
     /// The field's plain field, if it is one.
     plain: Option<PlainField>,
-    /// What comes before the value in a user's text: `,"responseKey":` (no comma for the first field).
-    member: String,
+    /// Where `,"responseKey":` (no comma for the first field) is in `members`.
+    member: Range<usize>,
 }
 
 impl<'a> UserSelection<'a> {
@@ -123,17 +126,21 @@ impl<'a> UserSelection<'a> {
         } else {
             Path::Text
         };
+        let mut members = String::with_capacity(24 * fields.len());
         let fields = fields
             .into_iter()
             .enumerate()
             .map(|(i, field)| {
-                let mut member = String::from(if i == 0 { "" } else { "," });
-                json::write_document_name(&mut member, &field.node.response_key().node);
-                member.push(':');
-                SelectedField { field, plain: PlainField::named(&field.node.name.node), member }
+                let start = members.len();
+                if i > 0 {
+                    members.push(',');
+                }
+                json::write_document_name(&mut members, &field.node.response_key().node);
+                members.push(':');
+                SelectedField { field, plain: PlainField::named(&field.node.name.node), member: start..members.len() }
             })
             .collect();
-        Ok(UserSelection { fields, path })
+        Ok(UserSelection { fields, members, path })
     }
 
     /// One user as a value.
@@ -164,7 +171,7 @@ impl<'a> UserSelection<'a> {
     async fn write(&self, ctx: &ContextSelectionSet<'_>, user: &User, text: &mut String) -> ServerResult<()> {
         text.push('{');
         for SelectedField { field, plain, member } in &self.fields {
-            text.push_str(member);
+            text.push_str(self.members.get(member.clone()).unwrap_or_default());
             match *plain {
                 Some(plain) => plain.of(user).write(text),
                 None => {
