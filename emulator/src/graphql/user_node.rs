@@ -1,12 +1,14 @@
-//! `User` as GraphQL serves it, resolved without a future per field.
+//! `User` as GraphQL serves it, written as JSON text without a future or a value per field.
 //!
 //! async-graphql resolves an object by boxing one future per selected field and merging the results through a
-//! hashed map; with ~60 fields per user that was most of the CPU time of a `users` page or a login. A user's
-//! fields are almost all plain values, so [`UserNode`] reads those straight from the [`User`] and leaves only the
-//! fields with their own resolvers (`identities`, `customData`, `roles`, `groups`, `authorizedResources`,
-//! `departments`) to the derived resolver. The type it registers is the derived `User`, so the schema is unchanged.
-//! `@skip` and `@include` are applied by async-graphql before execution; a field that still carries a directive
-//! (a custom one) sends the whole user down the general path, which applies it.
+//! hashed map of values, which is then serialized; with ~60 fields per user that was most of the CPU time of a
+//! `users` page or a login. A user's fields are almost all plain values, so [`UserNode`] and [`UserNodes`] (a
+//! list) look at the selection once, then write each user's plain fields straight from the [`User`] into JSON text
+//! (see `json::raw`), and leave only the fields with their own resolvers (`identities`, `customData`, `roles`,
+//! `groups`, `authorizedResources`, `departments`) to the derived resolver. The type they register is the derived
+//! `User`, so the schema is unchanged. A selection that names a response key twice takes a map of values instead,
+//! which merges the two. `@skip` and `@include` are applied by async-graphql before execution; a field that still
+//! carries a directive (a custom one) sends the whole user down the general path, which applies it.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -72,7 +74,7 @@ impl OutputType for UserNodes {
             }
             return Ok(Value::List(list));
         }
-        let mut text = String::with_capacity(self.0.len() * 64 * selection.fields.len() + 2);
+        let mut text = String::with_capacity(self.0.len() * 24 * selection.fields.len() + 2);
         text.push('[');
         for (index, user) in self.0.iter().enumerate() {
             if index > 0 {
@@ -160,7 +162,7 @@ impl<'a> UserSelection<'a> {
                 Ok(Value::Object(object))
             }
             Path::Text => {
-                let mut text = String::with_capacity(64 * self.fields.len());
+                let mut text = String::with_capacity(24 * self.fields.len());
                 self.write(ctx, user, &mut text).await?;
                 Ok(json::raw(text))
             }
