@@ -309,9 +309,14 @@ impl ser::SerializeMap for Compound<'_> {
     type Error = Unsupported;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Written {
-        // Only string keys; serde_json's quoting of number and boolean keys is left to it.
         self.separate();
-        key.serialize(KeyWriter { out: &mut *self.out })?;
+        let start = self.out.len();
+        key.serialize(Writer { out: &mut *self.out })?;
+        // Only keys written as strings; serde_json's quoting of number and boolean keys, and its refusal of other
+        // keys, are left to it.
+        if self.out.get(start) != Some(&b'"') {
+            return Err(Unsupported);
+        }
         self.out.push(b':');
         Ok(())
     }
@@ -336,132 +341,6 @@ impl ser::SerializeStruct for Compound<'_> {
 
     fn end(self) -> Written {
         self.close(b'}')
-    }
-}
-
-/// A map's key: a string, or else serde_json takes over.
-struct KeyWriter<'a> {
-    out: &'a mut Vec<u8>,
-}
-
-impl ser::Serializer for KeyWriter<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    type SerializeSeq = ser::Impossible<(), Unsupported>;
-    type SerializeTuple = ser::Impossible<(), Unsupported>;
-    type SerializeTupleStruct = ser::Impossible<(), Unsupported>;
-    type SerializeTupleVariant = ser::Impossible<(), Unsupported>;
-    type SerializeMap = ser::Impossible<(), Unsupported>;
-    type SerializeStruct = ser::Impossible<(), Unsupported>;
-    type SerializeStructVariant = ser::Impossible<(), Unsupported>;
-
-    fn serialize_str(self, value: &str) -> Written {
-        Writer { out: self.out }.string(value)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Written {
-        value.serialize(self)
-    }
-
-    fn serialize_bool(self, _v: bool) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_i8(self, _v: i8) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_i16(self, _v: i16) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_i32(self, _v: i32) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_i64(self, _v: i64) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_u8(self, _v: u8) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_u16(self, _v: u16) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_u32(self, _v: u32) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_u64(self, _v: u64) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_f32(self, _v: f32) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_f64(self, _v: f64) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_char(self, _v: char) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_bytes(self, _v: &[u8]) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_none(self) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_unit(self) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_unit_struct(self, _name: &'static str) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, _variant: &'static str) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _value: &T,
-    ) -> Written {
-        Err(Unsupported)
-    }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, Unsupported> {
-        Err(Unsupported)
     }
 }
 
