@@ -1,8 +1,9 @@
 // Measures the official JS SDK (`authing-js-sdk` 4.23.55) against a running emulator, in Node.
 //
-// Usage: node js_sdk.js CONFIG_JSON SECONDS CONCURRENCY   (NODE_PATH pointing at the SDK's node_modules)
-// CONFIG_JSON is the emulator's first stdout line. Prints one JSON object per measured case on stdout, then one
-// object with the peak memory of this process (VmHWM from /proc/self/status).
+// Usage: node js_sdk.js CONFIG_JSON SECONDS CONCURRENCY [MODES]   (NODE_PATH pointing at the SDK's node_modules)
+// CONFIG_JSON is the emulator's first stdout line. MODES is "sequential", "concurrent" or both, comma-separated
+// (the default). Prints one JSON object per measured case on stdout, then one object with the peak memory of this
+// process (VmHWM from /proc/self/status).
 'use strict';
 
 const fs = require('fs');
@@ -36,6 +37,7 @@ async function main() {
   const config = JSON.parse(process.argv[2]);
   const seconds = parseFloat(process.argv[3]);
   const concurrency = parseInt(process.argv[4], 10);
+  const modes = (process.argv[5] || 'sequential,concurrent').split(',');
   const onError = (code, message) => {
     throw new Error(`authing error ${code}: ${message}`);
   };
@@ -64,6 +66,7 @@ async function main() {
   for (const [name, call, check] of operations) {
     if (!check(await call())) throw new Error(`js sdk: ${name} returned an unexpected result`);
     for (const [mode, inFlight] of [['sequential', 1], ['concurrent', concurrency]]) {
+      if (!modes.includes(mode)) continue;
       await Promise.all(Array.from({ length: inFlight }, () => call())); // warm-up: open the connections
       const before = process.cpuUsage();
       const { done, elapsed } = await measure(call, seconds, inFlight);

@@ -1,8 +1,9 @@
 """Measures the official Python SDK (`authing` 4.5.18) against a running emulator.
 
-Usage: python python_sdk.py CONFIG_JSON SECONDS CONCURRENCY
-CONFIG_JSON is the emulator's first stdout line. Prints one JSON object per measured case on stdout, then one
-object with the peak memory of this process (VmHWM from /proc/self/status).
+Usage: python python_sdk.py CONFIG_JSON SECONDS CONCURRENCY [MODES]
+CONFIG_JSON is the emulator's first stdout line. MODES is "sequential", "concurrent" or both, comma-separated
+(the default). Prints one JSON object per measured case on stdout, then one object with the peak memory of this
+process (VmHWM from /proc/self/status).
 """
 
 import json
@@ -53,6 +54,7 @@ def main():
     config = json.loads(sys.argv[1])
     seconds = float(sys.argv[2])
     concurrency = int(sys.argv[3])
+    modes = sys.argv[4].split(",") if len(sys.argv) > 4 else ["sequential", "concurrent"]
 
     management = ManagementClient(
         ManagementClientOptions(
@@ -87,6 +89,8 @@ def main():
         if not checks[name](call()):
             raise SystemExit("python sdk: %s returned an unexpected result" % name)
         for mode, in_flight in (("sequential", 1), ("concurrent", concurrency)):
+            if mode not in modes:
+                continue
             call()  # warm-up
             before = os.times()
             done, elapsed = measure(call, seconds, in_flight)

@@ -8,6 +8,8 @@
 #   SECONDS_PER_CASE=2  seconds per operation and mode in each Rust round
 #   OFFICIAL_SECONDS=3  seconds per operation and mode for each official SDK
 #   PINNED_ROUNDS=3     rounds of the Rust clients with the emulator on CPU 0 and the client on CPU 1 (0: none)
+#   ONE_CPU_ROUNDS=3    rounds of the Rust clients, one call at a time, with the emulator and the client both on
+#                       CPU 0; the official SDKs are measured once so too (0: none)
 #   CONCURRENCY=64      calls in flight in the concurrent mode
 #   STREAM_USERS=100000 users seeded in the emulator and streamed through into_stream()
 #   REPORT=target/compare/report.md   where the report goes (it is printed too)
@@ -22,6 +24,7 @@ cd "$root"
 rounds=${ROUNDS:-5}
 seconds=${SECONDS_PER_CASE:-2}
 pinned_rounds=${PINNED_ROUNDS:-3}
+one_cpu_rounds=${ONE_CPU_ROUNDS:-3}
 official_seconds=${OFFICIAL_SECONDS:-3}
 concurrency=${CONCURRENCY:-64}
 stream_users=${STREAM_USERS:-100000}
@@ -93,6 +96,26 @@ if [ "$pinned_rounds" -gt 0 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/n
         --emulator-pid "$emulator_pid" | sed "s/\"client\":\"$client\"/\"client\":\"$client-pinned\"/" >>"$results"
     done
   done
+  taskset -a -p -c "0-$((cpus - 1))" "$emulator_pid" >/dev/null
+fi
+
+# One call at a time on two CPUs, each round trip waits twice for an idle CPU to wake; on one CPU it does not.
+if [ "$one_cpu_rounds" -gt 0 ] && command -v taskset >/dev/null; then
+  log "every client on CPU 0 with the emulator, one call at a time: $one_cpu_rounds rounds of ${seconds}s per case"
+  taskset -a -p -c 0 "$emulator_pid" >/dev/null
+  renamed() { sed -E "s/\"client\": ?\"$1\"/\"client\":\"$1-one-cpu\"/"; }
+  for round in $(seq 1 "$one_cpu_rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
+    for client in $order; do
+      taskset -c 0 cargo bench -q --bench compare -- run --client "$client" --config "$work/emulator.json" \
+        --prepared "$work/prepared.json" --seconds "$seconds" --modes sequential --emulator-pid "$emulator_pid" \
+        | renamed "$client" >>"$results"
+    done
+  done
+  taskset -c 0 "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" 1 sequential \
+    | renamed python >>"$results"
+  NODE_PATH="$work/js/node_modules" taskset -c 0 node "$here/js_sdk.js" "$config" "$official_seconds" 1 sequential \
+    | renamed js >>"$results"
   taskset -a -p -c "0-$((cpus - 1))" "$emulator_pid" >/dev/null
 fi
 
@@ -188,6 +211,16 @@ if any(k[0] == "raw-pinned" for k in calls):
                 return ccpu[k] / calls[k] * 1e6 if k in ccpu and calls.get(k) else None
             out.append(f"| {op} | {mode} | {fmt(raw)} | {fmt(sdk)} | {ratio(sdk, raw)} | "
                        f"{fmt(per_call('raw-pinned'))} | {fmt(per_call('sdk-pinned'))} |")
+    out.append("")
+if any(k[0] == "raw-one-cpu" for k in calls):
+    out.append("Every client on CPU 0 with the emulator, one call at a time, so that no round trip waits for an idle "
+               "CPU to wake:\n")
+    out.append("| operation | raw reqwest calls/s | SDK calls/s | SDK / raw | Python calls/s | SDK / Python | JS calls/s | SDK / JS |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for op in ops:
+        raw, sdk, py, js = (rate(f"{c}-one-cpu", op, "sequential") for c in clients)
+        out.append(f"| {op} | {fmt(raw)} | {fmt(sdk)} | {ratio(sdk, raw)} | {fmt(py, 1)} | {ratio(sdk, py, 0)} | "
+                   f"{fmt(js)} | {ratio(sdk, js, 1)} |")
     out.append("")
 out.append("Peak memory of each client process (VmHWM, the largest over its runs):\n")
 out.append("| client | VmHWM |")
