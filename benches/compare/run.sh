@@ -57,6 +57,12 @@ mkdir -p "$work/js"
 (cd "$work/js" && npm init -y >/dev/null && npm install -s --no-audit --no-fund 'authing-js-sdk@4.23.55' >"$work/npm.log" 2>&1) \
   || { cat "$work/npm.log" >&2; exit 1; }
 
+results="$work/results.jsonl"
+: >"$results"
+
+log "a one-byte round trip over loopback, on two CPUs and on one"
+python3 "$here/pingpong.py" >>"$results"
+
 log "starting the emulator ($stream_users seeded users)"
 cargo run --release -q -p authing-emulator -- --port 0 --seed-users "$stream_users" \
   >"$work/emulator.out" 2>"$work/emulator.err" &
@@ -69,8 +75,6 @@ done
 head -n 1 "$work/emulator.out" >"$work/emulator.json"
 [ -s "$work/emulator.json" ] || { echo "run.sh: the emulator printed nothing" >&2; exit 1; }
 config=$(cat "$work/emulator.json")
-results="$work/results.jsonl"
-: >"$results"
 
 log "setup: users through the management API, and the requests the SDK sends"
 compare setup --config "$work/emulator.json" --out "$work/prepared.json" >&2
@@ -175,7 +179,11 @@ def ratio(a, b, digits=2):
 out = []
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
 nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-out.append(f"Machine: {cpu}, {nproc} cores, Linux {platform.release()}. Concurrent = {concurrency} calls in flight.\n")
+out.append(f"Machine: {cpu}, {nproc} cores, Linux {platform.release()}. Concurrent = {concurrency} calls in flight.")
+pingpongs = [f"{r['round_trip_us']} µs on {r['pingpong']}" for r in rows if "pingpong" in r]
+if pingpongs:
+    out.append("A one-byte round trip over loopback TCP between two processes (pingpong.py): " + ", ".join(pingpongs) + ".")
+out.append("")
 out.append("| operation | mode | raw reqwest calls/s | SDK calls/s | SDK / raw | Python calls/s | SDK / Python | JS calls/s | SDK / JS |")
 out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for op in ops:
