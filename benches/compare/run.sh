@@ -170,6 +170,11 @@ def rate(c, op, mode):
     k = (c, op, mode)
     return calls[k] / secs[k] if k in calls and secs[k] > 0 else None
 
+def per_call(d, c, op, mode):
+    """Microseconds per call of the seconds summed in `d` (client or emulator CPU) for a case."""
+    k = (c, op, mode)
+    return d[k] / calls[k] * 1e6 if k in d and calls.get(k) else None
+
 def fmt(x, digits=0):
     return "n/a" if x is None else f"{x:,.{digits}f}"
 
@@ -197,14 +202,11 @@ out.append("| operation | mode | raw reqwest | SDK | Python | JS | SDK / raw | P
 out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for op in ops:
     for mode in modes:
-        def per_call(d, c):
-            k = (c, op, mode)
-            return d[k] / calls[k] * 1e6 if k in d and calls.get(k) else None
-        raw, sdk, py, js = (per_call(ccpu, c) for c in clients)
+        raw, sdk, py, js = (per_call(ccpu, c, op, mode) for c in clients)
         k = ("raw", op, mode)
         busy = ecpu[k] / secs[k] * 100 if k in ecpu and secs.get(k) else None
         out.append(f"| {op} | {mode} | {fmt(raw)} | {fmt(sdk)} | {fmt(py)} | {fmt(js)} | {ratio(sdk, raw)} | "
-                   f"{ratio(py, sdk, 0)} | {ratio(js, sdk, 1)} | {fmt(per_call(ecpu, 'raw'))} | {fmt(busy)} % |")
+                   f"{ratio(py, sdk, 0)} | {ratio(js, sdk, 1)} | {fmt(per_call(ecpu, 'raw', op, mode))} | {fmt(busy)} % |")
 out.append("")
 if any(k[0] == "raw-pinned" for k in calls):
     out.append("Raw reqwest and the SDK with the emulator on CPU 0 and the client on CPU 1, so that neither takes CPU "
@@ -214,11 +216,8 @@ if any(k[0] == "raw-pinned" for k in calls):
     for op in ops:
         for mode in modes:
             raw, sdk = rate("raw-pinned", op, mode), rate("sdk-pinned", op, mode)
-            def per_call(c):
-                k = (c, op, mode)
-                return ccpu[k] / calls[k] * 1e6 if k in ccpu and calls.get(k) else None
             out.append(f"| {op} | {mode} | {fmt(raw)} | {fmt(sdk)} | {ratio(sdk, raw)} | "
-                       f"{fmt(per_call('raw-pinned'))} | {fmt(per_call('sdk-pinned'))} |")
+                       f"{fmt(per_call(ccpu, 'raw-pinned', op, mode))} | {fmt(per_call(ccpu, 'sdk-pinned', op, mode))} |")
     out.append("")
 if any(k[0] == "raw-one-cpu" for k in calls):
     out.append("Every client on CPU 0 with the emulator, one call at a time, so that no round trip waits for an idle "
@@ -229,6 +228,17 @@ if any(k[0] == "raw-one-cpu" for k in calls):
         raw, sdk, py, js = (rate(f"{c}-one-cpu", op, "sequential") for c in clients)
         out.append(f"| {op} | {fmt(raw)} | {fmt(sdk)} | {ratio(sdk, raw)} | {fmt(py, 1)} | {ratio(sdk, py, 0)} | "
                    f"{fmt(js)} | {ratio(sdk, js, 1)} |")
+    out.append("")
+    out.append("Per call in the same pass, in µs (the round trip is one over the rate; CPU from the same sources as above):\n")
+    out.append("| operation | raw round trip | raw CPU | SDK round trip | SDK CPU | JS round trip | JS CPU | emulator CPU (raw runs) |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for op in ops:
+        cells = []
+        for c in ("raw", "sdk", "js"):
+            r = rate(f"{c}-one-cpu", op, "sequential")
+            cells += [fmt(1e6 / r if r else None), fmt(per_call(ccpu, f"{c}-one-cpu", op, "sequential"))]
+        emulator = per_call(ecpu, "raw-one-cpu", op, "sequential")
+        out.append(f"| {op} | {' | '.join(cells)} | {fmt(emulator)} |")
     out.append("")
 out.append("Peak memory of each client process (VmHWM, the largest over its runs):\n")
 out.append("| client | VmHWM |")
