@@ -22,6 +22,7 @@ impl<'a> JsonReader<'a> {
         &self.text.as_bytes()[self.at..]
     }
 
+    #[inline]
     fn skip_whitespace(&mut self) {
         // Usually there is none: one look at the next byte.
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.text.as_bytes().get(self.at) {
@@ -30,17 +31,20 @@ impl<'a> JsonReader<'a> {
     }
 
     /// The next byte that is not whitespace, without consuming it.
+    #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
         self.skip_whitespace();
         self.rest().first().copied()
     }
 
     /// Consumes the next byte that is not whitespace, if it is `byte`.
+    #[inline]
     pub(crate) fn eat(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
 
     /// Consumes `word` if it comes next (after whitespace).
+    #[inline]
     fn word(&mut self, word: &[u8]) -> bool {
         self.skip_whitespace();
         let found = self.rest().starts_with(word);
@@ -51,6 +55,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// Consumes `null` if it comes next.
+    #[inline]
     pub(crate) fn null(&mut self) -> bool {
         self.word(b"null")
     }
@@ -66,6 +71,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// After a member of an object: `true` when another follows (`,`), `false` at the object's end (`}`).
+    #[inline]
     pub(crate) fn next_member(&mut self) -> Option<bool> {
         self.next_in(b'}')
     }
@@ -75,6 +81,7 @@ impl<'a> JsonReader<'a> {
         self.next_in(b']')
     }
 
+    #[inline]
     fn next_in(&mut self, close: u8) -> Option<bool> {
         match self.peek()? {
             b',' => self.at += 1,
@@ -104,6 +111,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// A string without escapes, borrowed from the text.
+    #[inline]
     pub(crate) fn str(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.at;
@@ -116,7 +124,8 @@ impl<'a> JsonReader<'a> {
         self.text.get(start..start + length)
     }
 
-    /// Consumes `pattern` (a key with its quotes and colon: `"name":`) if it comes next.
+    /// Consumes `pattern` (a key with its quotes and colon, `"name":`, and perhaps what follows) if it comes next.
+    #[inline]
     pub(crate) fn key_is(&mut self, pattern: &[u8]) -> bool {
         self.skip_whitespace();
         let found = starts_with(self.rest(), pattern);
@@ -225,6 +234,7 @@ fn below(word: u64, limit: u8) -> u64 {
 }
 
 /// `bytes.starts_with(prefix)` for the short prefixes of keys: a few word comparisons, without a call to `memcmp`.
+#[inline]
 fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
     let Some(head) = bytes.get(..prefix.len()) else { return false };
     if let (Some(last), Some(expected_last)) = (head.last_chunk::<8>(), prefix.last_chunk::<8>()) {
