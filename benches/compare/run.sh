@@ -10,6 +10,9 @@
 #   PINNED_ROUNDS=3     rounds of the Rust clients with the emulator on CPU 0 and the client on CPU 1 (0: none)
 #   ONE_CPU_ROUNDS=3    rounds of the Rust clients, one call at a time, with the emulator and the client both on
 #                       CPU 0; the official SDKs are measured once so too (0: none)
+#   AWAKE_ROUNDS=3      rounds of the Rust clients, one call at a time on every CPU, with the CPUs kept polling
+#                       instead of halting when idle (needs write access to /dev/cpu_dma_latency, else skipped); the
+#                       official SDKs are measured once so too (0: none)
 #   CONCURRENCY=64      calls in flight in the concurrent mode
 #   STREAM_USERS=100000 users seeded in the emulator and streamed through into_stream()
 #   REPORT=target/compare/report.md   where the report goes (it is printed too)
@@ -25,6 +28,7 @@ rounds=${ROUNDS:-5}
 seconds=${SECONDS_PER_CASE:-2}
 pinned_rounds=${PINNED_ROUNDS:-3}
 one_cpu_rounds=${ONE_CPU_ROUNDS:-3}
+awake_rounds=${AWAKE_ROUNDS:-3}
 official_seconds=${OFFICIAL_SECONDS:-3}
 concurrency=${CONCURRENCY:-64}
 stream_users=${STREAM_USERS:-100000}
@@ -36,7 +40,9 @@ done
 
 work=$(mktemp -d)
 emulator_pid=
+awake_pid=
 cleanup() {
+  if [ -n "$awake_pid" ]; then kill "$awake_pid" 2>/dev/null || true; fi
   if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -48,6 +54,8 @@ log "building (release emulator, compare bench)"
 cargo build --release -q -p authing-emulator
 cargo bench --no-run -q --bench compare 2>/dev/null
 compare() { cargo bench -q --bench compare -- "$@"; }
+# Renames client $1 to "$1-$2" in result lines, for the passes reported apart.
+renamed() { sed -E "s/\"client\": ?\"$1\"/\"client\":\"$1-$2\"/"; }
 
 log "installing the official SDKs into $work"
 python3 -m venv "$work/venv"
@@ -107,20 +115,48 @@ fi
 if [ "$one_cpu_rounds" -gt 0 ] && command -v taskset >/dev/null; then
   log "every client on CPU 0 with the emulator, one call at a time: $one_cpu_rounds rounds of ${seconds}s per case"
   taskset -a -p -c 0 "$emulator_pid" >/dev/null
-  renamed() { sed -E "s/\"client\": ?\"$1\"/\"client\":\"$1-one-cpu\"/"; }
   for round in $(seq 1 "$one_cpu_rounds"); do
     if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
     for client in $order; do
       taskset -c 0 cargo bench -q --bench compare -- run --client "$client" --config "$work/emulator.json" \
         --prepared "$work/prepared.json" --seconds "$seconds" --modes sequential --emulator-pid "$emulator_pid" \
-        | renamed "$client" >>"$results"
+        | renamed "$client" one-cpu >>"$results"
     done
   done
   taskset -c 0 "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" 1 sequential \
-    | renamed python >>"$results"
+    | renamed python one-cpu >>"$results"
   NODE_PATH="$work/js/node_modules" taskset -c 0 node "$here/js_sdk.js" "$config" "$official_seconds" 1 sequential \
-    | renamed js >>"$results"
+    | renamed js one-cpu >>"$results"
   taskset -a -p -c "0-$((cpus - 1))" "$emulator_pid" >/dev/null
+fi
+
+# The same on every CPU, with idle CPUs polling instead of halting: a request for zero wake-up latency (PM QoS), as
+# servers tuned for latency make. It holds while the file stays open; the kernel drops it when the holder exits.
+if [ "$awake_rounds" -gt 0 ] && [ -w /dev/cpu_dma_latency ]; then
+  log "every CPU kept awake, one call at a time: $awake_rounds rounds of ${seconds}s per case"
+  python3 -c 'import os, signal, struct
+os.write(os.open("/dev/cpu_dma_latency", os.O_WRONLY), struct.pack("i", 0))
+signal.pause()' &
+  awake_pid=$!
+  sleep 0.5
+  kill -0 "$awake_pid" 2>/dev/null || { echo "run.sh: /dev/cpu_dma_latency could not be held" >&2; exit 1; }
+  python3 "$here/pingpong.py" | grep '"two CPUs"' | sed 's/"two CPUs"/"two CPUs kept awake"/' >>"$results"
+  for round in $(seq 1 "$awake_rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
+    for client in $order; do
+      compare run --client "$client" --config "$work/emulator.json" --prepared "$work/prepared.json" \
+        --seconds "$seconds" --modes sequential --emulator-pid "$emulator_pid" | renamed "$client" awake >>"$results"
+    done
+  done
+  "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" 1 sequential \
+    | renamed python awake >>"$results"
+  NODE_PATH="$work/js/node_modules" node "$here/js_sdk.js" "$config" "$official_seconds" 1 sequential \
+    | renamed js awake >>"$results"
+  kill "$awake_pid"
+  wait "$awake_pid" 2>/dev/null || true
+  awake_pid=
+elif [ "$awake_rounds" -gt 0 ]; then
+  log "no write access to /dev/cpu_dma_latency: the pass with every CPU kept awake is skipped"
 fi
 
 log "official Python SDK (${official_seconds}s per case)"
@@ -219,13 +255,15 @@ if any(k[0] == "raw-pinned" for k in calls):
             out.append(f"| {op} | {mode} | {fmt(raw)} | {fmt(sdk)} | {ratio(sdk, raw)} | "
                        f"{fmt(per_call(ccpu, 'raw-pinned', op, mode))} | {fmt(per_call(ccpu, 'sdk-pinned', op, mode))} |")
     out.append("")
-if any(k[0] == "raw-one-cpu" for k in calls):
-    out.append("Every client on CPU 0 with the emulator, one call at a time, so that no round trip waits for an idle "
-               "CPU to wake:\n")
+def sequential_pass(suffix, heading):
+    """The tables of a pass that measured every client one call at a time, its clients named `<client>-<suffix>`."""
+    if not any(k[0] == f"raw-{suffix}" for k in calls):
+        return
+    out.append(heading + "\n")
     out.append("| operation | raw reqwest calls/s | SDK calls/s | SDK / raw | Python calls/s | SDK / Python | JS calls/s | SDK / JS |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for op in ops:
-        raw, sdk, py, js = (rate(f"{c}-one-cpu", op, "sequential") for c in clients)
+        raw, sdk, py, js = (rate(f"{c}-{suffix}", op, "sequential") for c in clients)
         out.append(f"| {op} | {fmt(raw)} | {fmt(sdk)} | {ratio(sdk, raw)} | {fmt(py, 1)} | {ratio(sdk, py, 0)} | "
                    f"{fmt(js)} | {ratio(sdk, js, 1)} |")
     out.append("")
@@ -235,11 +273,17 @@ if any(k[0] == "raw-one-cpu" for k in calls):
     for op in ops:
         cells = []
         for c in ("raw", "sdk", "js"):
-            r = rate(f"{c}-one-cpu", op, "sequential")
-            cells += [fmt(1e6 / r if r else None), fmt(per_call(ccpu, f"{c}-one-cpu", op, "sequential"))]
-        emulator = per_call(ecpu, "raw-one-cpu", op, "sequential")
+            r = rate(f"{c}-{suffix}", op, "sequential")
+            cells += [fmt(1e6 / r if r else None), fmt(per_call(ccpu, f"{c}-{suffix}", op, "sequential"))]
+        emulator = per_call(ecpu, f"raw-{suffix}", op, "sequential")
         out.append(f"| {op} | {' | '.join(cells)} | {fmt(emulator)} |")
     out.append("")
+
+sequential_pass("one-cpu", "Every client on CPU 0 with the emulator, one call at a time, so that no round trip waits for "
+                "an idle CPU to wake:")
+sequential_pass("awake", "Every client one call at a time on every CPU, with idle CPUs polling instead of halting "
+                "(a PM QoS request for zero wake-up latency through /dev/cpu_dma_latency), so that no round trip waits "
+                "for a halted CPU to wake:")
 out.append("Peak memory of each client process (VmHWM, the largest over its runs):\n")
 out.append("| client | VmHWM |")
 out.append("|---|---:|")
