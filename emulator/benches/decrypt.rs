@@ -1,10 +1,12 @@
 //! What the emulator spends on one password: RSA-1024 decryption (PKCS#1 v1.5) by the `rsa` crate's general
-//! arithmetic, and by the emulator's own CRT path for a key of two and of eight primes. `cargo bench -p
-//! authing-emulator --bench decrypt`; BENCHMARKS.md quotes it.
+//! arithmetic, and by the emulator's own CRT path for a key of two and of eight primes; then checking it against
+//! the stored hash. `cargo bench -p authing-emulator --bench decrypt`; BENCHMARKS.md quotes it.
 
 use std::hint::black_box;
 
-use authing_emulator::crypto::{DecryptionKey, decrypt_password, encrypt_password, generate_key};
+use authing_emulator::crypto::{
+    DecryptionKey, decrypt_password, encrypt_password, generate_key, hash_password, verify_password,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
 use rsa::{BigUint, RsaPrivateKey};
@@ -41,5 +43,13 @@ fn decryption(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decryption);
+fn verification(c: &mut Criterion) {
+    let stored = hash_password(PASSWORD);
+    assert!(verify_password(&stored, PASSWORD));
+    c.bench_function("check a password against its stored hash", |b| {
+        b.iter(|| verify_password(black_box(&stored), black_box(PASSWORD)))
+    });
+}
+
+criterion_group!(benches, decryption, verification);
 criterion_main!(benches);

@@ -129,7 +129,7 @@ pub(crate) struct User {
     pub(crate) main_department_id: Option<String>,
     pub(crate) main_department_code: Option<String>,
 
-    /// Argon2 PHC string; the clear text is never kept.
+    /// A salted hash as a PHC string ([`crypto::hash_password`]); the clear text is never kept.
     #[serde(skip)]
     #[graphql(skip)]
     pub(crate) password_hash: Option<String>,
