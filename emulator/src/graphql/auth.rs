@@ -362,7 +362,7 @@ fn sign_in(
     if count {
         user.logins_count = Some(user.logins_count.unwrap_or(0).saturating_add(1));
         user.last_login = Some(now_iso());
-        user.last_ip = Some(client_ip.unwrap_or_else(|| meta.origin.ip.clone()));
+        user.last_ip = Some(client_ip.unwrap_or_else(|| meta.origin().ip.clone()));
     }
     user.token = Some(issued.token);
     user.token_expired_at = Some(auth::iso_from_unix(issued.exp));

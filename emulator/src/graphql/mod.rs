@@ -18,7 +18,7 @@ mod users;
 mod validation;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, ServerError, SimpleObject};
@@ -107,10 +107,19 @@ pub(crate) struct RequestMeta {
     /// The bearer token of the `authorization` header, if any.
     pub(crate) token: Option<String>,
     pub(crate) lang: Lang,
-    /// Where the request came from, for the user-action log.
-    pub(crate) origin: Origin,
     /// The `x-authing-app-id` header, if any.
     pub(crate) app_id: Option<String>,
+    headers: HeaderMap,
+    peer: SocketAddr,
+    origin: OnceLock<Origin>,
+}
+
+impl RequestMeta {
+    /// Where the request came from, for the user-action log and a login's last IP. Worked out the first time a
+    /// resolver asks: most requests record nothing, and formatting the peer's address is not free.
+    pub(crate) fn origin(&self) -> &Origin {
+        self.origin.get_or_init(|| origin(&self.headers, self.peer, "/graphql/v2"))
+    }
 }
 
 /// Entry of every root resolver: counts the root field and hands out the state and request data.
@@ -237,14 +246,9 @@ pub(crate) async fn handler(
     let validated_text = (!known_valid).then(|| request.query.clone());
     let token =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer).map(str::to_owned);
-    let response = schema
-        .execute(request.data(RequestMeta {
-            token,
-            lang,
-            origin: origin(&headers, peer, "/graphql/v2"),
-            app_id: auth::app_id_header(&headers),
-        }))
-        .await;
+    let app_id = auth::app_id_header(&headers);
+    let meta = RequestMeta { token, lang, app_id, headers, peer, origin: OnceLock::new() };
+    let response = schema.execute(request.data(meta)).await;
     // Only refusals from resolvers (Authing codes) say that the request got past validation.
     if let Some(text) = validated_text
         && response.errors.iter().all(|e| e.source::<ApiError>().is_some())

@@ -630,7 +630,7 @@ impl UserMutation {
             }
             created
         };
-        state.record(Action::new("createUser", &created, None, &meta.origin));
+        state.record(Action::new("createUser", &created, None, meta.origin()));
         Ok(created.into())
     }
 
@@ -685,7 +685,7 @@ impl UserMutation {
             user.updated_at = Some(now_iso());
             store.replace(user)?
         };
-        state.record(Action::new("updateUser", &updated, None, &meta.origin));
+        state.record(Action::new("updateUser", &updated, None, meta.origin()));
         Ok(updated.into())
     }
 
@@ -696,7 +696,7 @@ impl UserMutation {
         let archived = state.users_write().archive(&id, now_iso()).ok_or(ApiError::new(Code::UserNotFound))?;
         state.forget_user(&id);
         state.sessions().revoke(&id, None);
-        state.record(Action::new("deleteUser", &archived, None, &meta.origin));
+        state.record(Action::new("deleteUser", &archived, None, meta.origin()));
         Ok(Some(CommonMessage::ok(meta.lang, "删除成功", "Deleted")))
     }
 
@@ -711,7 +711,7 @@ impl UserMutation {
         for user in &archived {
             state.forget_user(&user.id);
             state.sessions().revoke(&user.id, None);
-            state.record(Action::new("deleteUser", user, None, &meta.origin));
+            state.record(Action::new("deleteUser", user, None, meta.origin()));
         }
         Ok(Some(CommonMessage::ok(meta.lang, "删除成功", "Deleted")))
     }
@@ -737,7 +737,7 @@ impl UserMutation {
         };
         let user = state.users_read().get(&user_id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
         let issued = tokens::issue_user(state, &user, &app_id);
-        state.record(Action::new("refreshToken", &user, Some(app_id), &meta.origin));
+        state.record(Action::new("refreshToken", &user, Some(app_id), meta.origin()));
         Ok(Some(RefreshToken { token: Some(issued.token), iat: Some(int(issued.iat)), exp: Some(int(issued.exp)) }))
     }
 
