@@ -109,6 +109,7 @@ pub(crate) struct RequestMeta {
     pub(crate) lang: Lang,
     /// The `x-authing-app-id` header, if any.
     pub(crate) app_id: Option<String>,
+    /// The request's headers and peer, from which [`RequestMeta::origin`] is worked out once.
     headers: HeaderMap,
     peer: SocketAddr,
     origin: OnceLock<Origin>,
