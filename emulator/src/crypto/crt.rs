@@ -213,7 +213,7 @@ impl<const N: usize> Prime<N> {
         difference
     }
 
-    /// Σ x_j·chunk_powers[j] mod p over the N-limb chunks x_j of x: x mod p, plain or in Montgomery form by the
+    /// `Σ x_j·chunk_powers[j] mod p` over the N-limb chunks x_j of x: x mod p, plain or in Montgomery form by the
     /// powers given.
     fn reduce_wide(&self, x: &Wide, chunk_powers: &[[u64; N]; WIDE]) -> [u64; N] {
         let mut sum = [0u64; N];
