@@ -5,7 +5,7 @@
 //! time.
 //!
 //! Anything else (a float, bytes, a data-carrying enum variant, serde_json's own raw values, an error of the value's
-//! `Serialize`) makes [`write`] start over with serde_json, whose text or error is then the answer.
+//! `Serialize`) makes [`write()`] start over with serde_json, whose text or error is then the answer.
 
 use std::fmt;
 
