@@ -56,6 +56,22 @@ cargo bench --no-run -q --bench compare 2>/dev/null
 compare() { cargo bench -q --bench compare -- "$@"; }
 # Renames client $1 to "$1-$2" in result lines, for the passes reported apart.
 renamed() { sed -E "s/\"client\": ?\"$1\"/\"client\":\"$1-$2\"/"; }
+# Runs the raw client and the SDK for $1 rounds, which of them goes first alternating from round to round, on CPU $2
+# (any when empty), and names their results "<client>-$3" (leaves the names when empty). The other arguments go to
+# `compare run`.
+rust_rounds() {
+  local rounds=$1 cpu=$2 suffix=$3 round client order
+  shift 3
+  for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
+    for client in $order; do
+      ${cpu:+taskset -c "$cpu"} cargo bench -q --bench compare -- run --client "$client" \
+        --config "$work/emulator.json" --prepared "$work/prepared.json" --seconds "$seconds" \
+        --emulator-pid "$emulator_pid" "$@" \
+        | if [ -n "$suffix" ]; then renamed "$client" "$suffix"; else cat; fi >>"$results"
+    done
+  done
+}
 
 log "installing the official SDKs into $work"
 python3 -m venv "$work/venv"
@@ -88,26 +104,13 @@ log "setup: users through the management API, and the requests the SDK sends"
 compare setup --config "$work/emulator.json" --out "$work/prepared.json" >&2
 
 log "raw reqwest and the SDK: $rounds rounds of ${seconds}s per case, alternating"
-for round in $(seq 1 "$rounds"); do
-  if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
-  for client in $order; do
-    compare run --client "$client" --config "$work/emulator.json" --prepared "$work/prepared.json" \
-      --seconds "$seconds" --concurrency "$concurrency" --emulator-pid "$emulator_pid" >>"$results"
-  done
-done
+rust_rounds "$rounds" "" "" --concurrency "$concurrency"
 
 cpus=$(nproc)
 if [ "$pinned_rounds" -gt 0 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
   log "raw reqwest and the SDK on CPU 1, the emulator on CPU 0: $pinned_rounds rounds of ${seconds}s per case"
   taskset -a -p -c 0 "$emulator_pid" >/dev/null
-  for round in $(seq 1 "$pinned_rounds"); do
-    if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
-    for client in $order; do
-      taskset -c 1 cargo bench -q --bench compare -- run --client "$client" --config "$work/emulator.json" \
-        --prepared "$work/prepared.json" --seconds "$seconds" --concurrency "$concurrency" \
-        --emulator-pid "$emulator_pid" | sed "s/\"client\":\"$client\"/\"client\":\"$client-pinned\"/" >>"$results"
-    done
-  done
+  rust_rounds "$pinned_rounds" 1 pinned --concurrency "$concurrency"
   taskset -a -p -c "0-$((cpus - 1))" "$emulator_pid" >/dev/null
 fi
 
@@ -115,14 +118,7 @@ fi
 if [ "$one_cpu_rounds" -gt 0 ] && command -v taskset >/dev/null; then
   log "every client on CPU 0 with the emulator, one call at a time: $one_cpu_rounds rounds of ${seconds}s per case"
   taskset -a -p -c 0 "$emulator_pid" >/dev/null
-  for round in $(seq 1 "$one_cpu_rounds"); do
-    if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
-    for client in $order; do
-      taskset -c 0 cargo bench -q --bench compare -- run --client "$client" --config "$work/emulator.json" \
-        --prepared "$work/prepared.json" --seconds "$seconds" --modes sequential --emulator-pid "$emulator_pid" \
-        | renamed "$client" one-cpu >>"$results"
-    done
-  done
+  rust_rounds "$one_cpu_rounds" 0 one-cpu --modes sequential
   taskset -c 0 "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" 1 sequential \
     | renamed python one-cpu >>"$results"
   NODE_PATH="$work/js/node_modules" taskset -c 0 node "$here/js_sdk.js" "$config" "$official_seconds" 1 sequential \
@@ -144,13 +140,7 @@ signal.pause()' 2>/dev/null &
 if [ "$awake_rounds" -gt 0 ] && [ "$cpus" -ge 2 ] && hold_cpus_awake; then
   log "every CPU kept awake, one call at a time: $awake_rounds rounds of ${seconds}s per case"
   python3 "$here/pingpong.py" | grep '"two CPUs"' | sed 's/"two CPUs"/"two CPUs kept awake"/' >>"$results"
-  for round in $(seq 1 "$awake_rounds"); do
-    if [ $((round % 2)) -eq 1 ]; then order="raw sdk"; else order="sdk raw"; fi
-    for client in $order; do
-      compare run --client "$client" --config "$work/emulator.json" --prepared "$work/prepared.json" \
-        --seconds "$seconds" --modes sequential --emulator-pid "$emulator_pid" | renamed "$client" awake >>"$results"
-    done
-  done
+  rust_rounds "$awake_rounds" "" awake --modes sequential
   "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" 1 sequential \
     | renamed python awake >>"$results"
   NODE_PATH="$work/js/node_modules" node "$here/js_sdk.js" "$config" "$official_seconds" 1 sequential \
