@@ -1,6 +1,7 @@
-//! The client's own cost: encoding a request, decoding a page of 100 users and an error, and a whole round trip
-//! against an in-process server that answers with canned bytes (so the server is not what is measured), next to
-//! a raw `reqwest` client posting the same prebuilt body.
+//! The client's own cost: encoding a request, decoding a page of 100 users and an error (and, for the page of 10,
+//! what its decoded users cost to build without reading any text), and a whole round trip against an in-process
+//! server that answers with canned bytes (so the server is not what is measured), next to a raw `reqwest` client
+//! posting the same prebuilt body.
 //!
 //! ```text
 //! cargo bench --bench client
@@ -116,6 +117,12 @@ fn encoding_and_decoding(c: &mut Criterion) {
     group.bench_function("page of 10 sparse users", |b| b.iter(|| decode_users_page(black_box(&sparse)).unwrap()));
     group.bench_function("page of 10 sparse users, serde only", |b| {
         b.iter(|| decode_users_page_with_serde(black_box(&sparse)).unwrap())
+    });
+    // What any decoder into `User` pays without reading any text: allocating and copying the same strings, and
+    // freeing them again.
+    let (_, decoded) = decode_users_page(&sparse).unwrap();
+    group.bench_function("page of 10 sparse users, cloned from decoded ones", |b| {
+        b.iter(|| black_box(&decoded).clone())
     });
     group.finish();
 
