@@ -83,8 +83,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-/// An [`Operation`](crate::transport::Operation) from its API area, name, kind, document file under `src/graphql/`, and the fragment files
-/// under `src/graphql/fragments/` it uses.
+/// An [`Operation`](crate::transport::Operation) from its API area, name, kind, document file under
+/// `src/graphql/`, and the fragment files under `src/graphql/fragments/` it uses.
 macro_rules! operation {
     ($area:literal, $name:literal, $kind:ident, $file:literal $(, $fragment:literal)*) => {{
         const DOCUMENT: &str = concat!(

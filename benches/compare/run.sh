@@ -72,6 +72,14 @@ rust_rounds() {
     done
   done
 }
+# Runs each official SDK once, one call at a time, on CPU $1 (any when empty), and names its results "<client>-$2".
+official_sequential() {
+  local cpu=$1 suffix=$2
+  ${cpu:+taskset -c "$cpu"} "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" 1 sequential \
+    | renamed python "$suffix" >>"$results"
+  NODE_PATH="$work/js/node_modules" ${cpu:+taskset -c "$cpu"} node "$here/js_sdk.js" "$config" "$official_seconds" 1 \
+    sequential | renamed js "$suffix" >>"$results"
+}
 
 log "installing the official SDKs into $work"
 python3 -m venv "$work/venv"
@@ -119,10 +127,7 @@ if [ "$one_cpu_rounds" -gt 0 ] && command -v taskset >/dev/null; then
   log "every client on CPU 0 with the emulator, one call at a time: $one_cpu_rounds rounds of ${seconds}s per case"
   taskset -a -p -c 0 "$emulator_pid" >/dev/null
   rust_rounds "$one_cpu_rounds" 0 one-cpu --modes sequential
-  taskset -c 0 "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" 1 sequential \
-    | renamed python one-cpu >>"$results"
-  NODE_PATH="$work/js/node_modules" taskset -c 0 node "$here/js_sdk.js" "$config" "$official_seconds" 1 sequential \
-    | renamed js one-cpu >>"$results"
+  official_sequential 0 one-cpu
   taskset -a -p -c "0-$((cpus - 1))" "$emulator_pid" >/dev/null
 fi
 
@@ -141,10 +146,7 @@ if [ "$awake_rounds" -gt 0 ] && [ "$cpus" -ge 2 ] && hold_cpus_awake; then
   log "every CPU kept awake, one call at a time: $awake_rounds rounds of ${seconds}s per case"
   python3 "$here/pingpong.py" | grep '"two CPUs"' | sed 's/"two CPUs"/"two CPUs kept awake"/' >>"$results"
   rust_rounds "$awake_rounds" "" awake --modes sequential
-  "$work/venv/bin/python" "$here/python_sdk.py" "$config" "$official_seconds" 1 sequential \
-    | renamed python awake >>"$results"
-  NODE_PATH="$work/js/node_modules" node "$here/js_sdk.js" "$config" "$official_seconds" 1 sequential \
-    | renamed js awake >>"$results"
+  official_sequential "" awake
   kill "$awake_pid"
   wait "$awake_pid" 2>/dev/null || true
   awake_pid=
