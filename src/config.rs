@@ -268,7 +268,7 @@ pub(crate) struct TransportSettings {
     pub(crate) lang: Option<Lang>,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryConfig,
-    pub(crate) public_key: Option<crate::crypto::EncryptionKey>,
+    pub(crate) public_key: Option<rsa::RsaPublicKey>,
     pub(crate) key_host: Url,
 }
 

@@ -83,26 +83,22 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-/// An [`Operation`](crate::transport::Operation) from its API area, name, kind, document file under
-/// `src/graphql/`, and the fragment files under `src/graphql/fragments/` it uses.
+/// An [`Operation`](crate::transport::Operation) from its API area, name, document file under `src/graphql/`, and
+/// the fragment files under `src/graphql/fragments/` it uses. Its kind (query or mutation, which decides retries)
+/// is read from the document at compile time.
 macro_rules! operation {
-    ($area:literal, $name:literal, $kind:ident, $file:literal $(, $fragment:literal)*) => {{
-        const DOCUMENT: &str = concat!(
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/", $file))
-            $(, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/fragments/", $fragment)))*
-        );
-        $crate::transport::Operation {
-            name: concat!($area, ".", $name),
-            kind: $crate::transport::OperationKind::$kind,
-            document: DOCUMENT,
-            escaped: Some($crate::transport::json_escaped!(DOCUMENT)),
-        }
-    }};
+    ($area:literal, $name:literal, $file:literal $(, $fragment:literal)*) => {
+        $crate::transport::Operation::new(
+            concat!($area, ".", $name),
+            concat!(
+                include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/", $file))
+                $(, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/graphql/fragments/", $fragment)))*
+            ),
+        )
+    };
 }
 
 pub mod authentication;
-#[doc(hidden)]
-pub mod bench_support;
 mod config;
 mod crypto;
 mod error;

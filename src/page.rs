@@ -20,32 +20,8 @@ pub(crate) type PageSource<T> = Arc<dyn Fn(u32) -> PageFuture<T> + Send + Sync>;
 pub(crate) struct WirePage<T> {
     #[serde(default)]
     pub(crate) total_count: u64,
-    #[serde(default = "Vec::new", deserialize_with = "reserved_list")]
+    #[serde(default = "Vec::new")]
     pub(crate) list: Vec<T>,
-}
-
-/// Elements reserved before a page's list is read. Pages are usually 10 long, and a vector of large elements
-/// grown from nothing is allocated three times and copied twice on the way there.
-pub(crate) const RESERVED: usize = 16;
-
-fn reserved_list<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
-    deserializer: D,
-) -> std::result::Result<Vec<T>, D::Error> {
-    struct Visitor<T>(std::marker::PhantomData<T>);
-    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
-        type Value = Vec<T>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list")
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
-            let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(RESERVED).min(RESERVED));
-            while let Some(item) = seq.next_element()? {
-                list.push(item);
-            }
-            Ok(list)
-        }
-    }
-    deserializer.deserialize_seq(Visitor(std::marker::PhantomData))
 }
 
 impl<T> WirePage<T> {

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use zeroize::Zeroizing;
+
 macro_rules! secret_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -71,15 +73,53 @@ secret_type!(
     AccessToken
 );
 
-secret_type!(
-    /// A clear-text password, as given by the caller before the SDK encrypts it.
-    ///
-    /// ```
-    /// let password = authing::Password::new("correct horse");
-    /// assert_eq!(format!("{password:?}"), "Password([redacted])");
-    /// ```
-    Password
-);
+/// A clear-text password, as given by the caller before the SDK encrypts it.
+///
+/// The text is held in a buffer that is zeroed when the password is dropped; the SDK encrypts it from there
+/// without copying it.
+///
+/// ```
+/// let password = authing::Password::new("correct horse");
+/// assert_eq!(format!("{password:?}"), "Password([redacted])");
+/// ```
+#[derive(Clone)]
+pub struct Password(Zeroizing<String>);
+
+impl Password {
+    /// Wraps a password, taking ownership of the `String` given (a `&str` is copied into the zeroizing buffer).
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// The password itself. Avoid logging or displaying it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password([redacted])")
+    }
+}
+
+impl From<String> for Password {
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+
+impl From<&str> for Password {
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Password {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
 
 /// Serializes a secret's value: for request variables only.
 pub(crate) fn expose_option<S: serde::Serializer>(

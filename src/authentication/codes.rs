@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::models::{CommonMessage, EmailScene};
 use crate::transport::Operation;
 
-const SEND_EMAIL: Operation<'static> = operation!("authentication", "send_email", Mutation, "send_email.graphql");
+const SEND_EMAIL: Operation<'static> = operation!("authentication", "send_email", "send_email.graphql");
 
 impl AuthenticationClient {
     /// Sends a verification code by SMS, for registration, login, password reset or phone binding.

@@ -9,20 +9,15 @@ use crate::secret::Password;
 use crate::transport::Operation;
 
 const LOGIN_BY_EMAIL: Operation<'static> =
-    operation!("authentication", "login_by_email", Mutation, "login_by_email.graphql", "user.graphql");
+    operation!("authentication", "login_by_email", "login_by_email.graphql", "user.graphql");
 pub(crate) const LOGIN_BY_USERNAME: Operation<'static> =
-    operation!("authentication", "login_by_username", Mutation, "login_by_username.graphql", "user.graphql");
-const LOGIN_BY_PHONE_PASSWORD: Operation<'static> = operation!(
-    "authentication",
-    "login_by_phone_password",
-    Mutation,
-    "login_by_phone_password.graphql",
-    "user.graphql"
-);
+    operation!("authentication", "login_by_username", "login_by_username.graphql", "user.graphql");
+const LOGIN_BY_PHONE_PASSWORD: Operation<'static> =
+    operation!("authentication", "login_by_phone_password", "login_by_phone_password.graphql", "user.graphql");
 const LOGIN_BY_PHONE_CODE: Operation<'static> =
-    operation!("authentication", "login_by_phone_code", Mutation, "login_by_phone_code.graphql", "user.graphql");
+    operation!("authentication", "login_by_phone_code", "login_by_phone_code.graphql", "user.graphql");
 const LOGIN_BY_SUB_ACCOUNT: Operation<'static> =
-    operation!("authentication", "login_by_sub_account", Mutation, "login_by_sub_account.graphql", "user.graphql");
+    operation!("authentication", "login_by_sub_account", "login_by_sub_account.graphql", "user.graphql");
 
 /// The identifier a password login is made with.
 #[derive(Debug, Clone, Copy)]

@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Options;
 use crate::error::{AuthingError, Result};
-use crate::models::{CustomData, User, read_user};
+use crate::models::{CustomData, User};
 use crate::secret::{AccessToken, Password};
-use crate::transport::{Endpoint, Operation, OperationKind, RestCall, RootField, Transport};
+use crate::transport::{Endpoint, Operation, RestCall, RootField, Transport};
 
 pub use login::{LoginBuilder, LoginByPhoneCodeBuilder, LoginBySubAccountBuilder};
 pub use profile::{ListApplicationsBuilder, UpdateContactBuilder};
@@ -165,10 +165,8 @@ impl AuthenticationClient {
     /// # Errors
     /// [`AuthingError::Api`] for Authing's refusals, decode errors when `data` is not a `T`.
     pub async fn graphql<T: DeserializeOwned>(&self, document: &str, variables: &impl Serialize) -> Result<T> {
-        let operation =
-            Operation { name: "graphql", kind: OperationKind::of_document(document), document, escaped: None };
         let token = self.token();
-        self.transport.graphql(&self.app.endpoint, token.as_ref(), operation, variables).await
+        self.transport.graphql(&self.app.endpoint, token.as_ref(), Operation::new("graphql", document), variables).await
     }
 
     /// Encrypts a password with the user pool's public key, as every call that sends a password does by itself.
@@ -200,12 +198,6 @@ impl AuthenticationClient {
         Ok(value)
     }
 
-    /// Runs a GraphQL operation whose root field is a user, read straight from the body where it can be.
-    async fn root_user<V: Serialize>(&self, auth: Auth, operation: Operation<'_>, vars: &V) -> Result<User> {
-        let token = self.token_for(auth)?;
-        self.transport.graphql_root(&self.app.endpoint, token.as_ref(), operation, vars, read_user).await
-    }
-
     /// Runs a REST call against `{app_host}/api/v2/...` and decodes the envelope's `data`.
     async fn rest<B: Serialize, T: DeserializeOwned>(
         &self,
@@ -223,7 +215,7 @@ impl AuthenticationClient {
     /// Runs a login or a registration (sent without any token) and keeps the returned user's token, when it
     /// carries one, in this client. Other calls that return the user leave the held token alone.
     async fn sign_in<V: Serialize>(&self, operation: Operation<'_>, vars: &V) -> Result<User> {
-        let user = self.root_user(Auth::Anonymous, operation, vars).await?;
+        let user: User = self.root(Auth::Anonymous, operation, vars).await?;
         if let Some(token) = &user.token {
             self.set_token(Some(token.clone()));
         }

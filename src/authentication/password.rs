@@ -8,24 +8,15 @@ use crate::models::{CommonMessage, PasswordSecurityLevel, PasswordStrength, User
 use crate::secret::Password;
 use crate::transport::Operation;
 
-const RESET_PASSWORD: Operation<'static> =
-    operation!("authentication", "reset_password", Mutation, "reset_password.graphql");
-const RESET_BY_FIRST_LOGIN_TOKEN: Operation<'static> = operation!(
-    "authentication",
-    "reset_password_by_first_login_token",
-    Mutation,
-    "reset_password_by_first_login_token.graphql"
-);
-const RESET_BY_FORCE_RESET_TOKEN: Operation<'static> = operation!(
-    "authentication",
-    "reset_password_by_force_reset_token",
-    Mutation,
-    "reset_password_by_force_reset_token.graphql"
-);
+const RESET_PASSWORD: Operation<'static> = operation!("authentication", "reset_password", "reset_password.graphql");
+const RESET_BY_FIRST_LOGIN_TOKEN: Operation<'static> =
+    operation!("authentication", "reset_password_by_first_login_token", "reset_password_by_first_login_token.graphql");
+const RESET_BY_FORCE_RESET_TOKEN: Operation<'static> =
+    operation!("authentication", "reset_password_by_force_reset_token", "reset_password_by_force_reset_token.graphql");
 const UPDATE_PASSWORD: Operation<'static> =
-    operation!("authentication", "update_password", Mutation, "update_password.graphql", "user.graphql");
+    operation!("authentication", "update_password", "update_password.graphql", "user.graphql");
 const CHECK_PASSWORD_STRENGTH: Operation<'static> =
-    operation!("authentication", "check_password_strength", Query, "check_password_strength.graphql");
+    operation!("authentication", "check_password_strength", "check_password_strength.graphql");
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -143,7 +134,7 @@ impl AuthenticationClient {
             None => None,
         };
         let vars = Vars { new_password, old_password, with_custom_data: false };
-        self.root_user(Auth::User, UPDATE_PASSWORD, &vars).await
+        self.root(Auth::User, UPDATE_PASSWORD, &vars).await
     }
 
     /// Sets the password of a user who must choose one at first login, with the token Authing gave for that.

@@ -14,36 +14,31 @@ use crate::secret::AccessToken;
 use crate::transport::{Operation, page_query};
 
 const UPDATE_PROFILE: Operation<'static> =
-    operation!("authentication", "update_profile", Mutation, "update_profile.graphql", "user.graphql");
+    operation!("authentication", "update_profile", "update_profile.graphql", "user.graphql");
 const UPDATE_PHONE: Operation<'static> =
-    operation!("authentication", "update_phone", Mutation, "update_phone.graphql", "user.graphql");
+    operation!("authentication", "update_phone", "update_phone.graphql", "user.graphql");
 const UPDATE_EMAIL: Operation<'static> =
-    operation!("authentication", "update_email", Mutation, "update_email.graphql", "user.graphql");
-const BIND_PHONE: Operation<'static> =
-    operation!("authentication", "bind_phone", Mutation, "bind_phone.graphql", "user.graphql");
-const BIND_EMAIL: Operation<'static> =
-    operation!("authentication", "bind_email", Mutation, "bind_email.graphql", "user.graphql");
+    operation!("authentication", "update_email", "update_email.graphql", "user.graphql");
+const BIND_PHONE: Operation<'static> = operation!("authentication", "bind_phone", "bind_phone.graphql", "user.graphql");
+const BIND_EMAIL: Operation<'static> = operation!("authentication", "bind_email", "bind_email.graphql", "user.graphql");
 const UNBIND_PHONE: Operation<'static> =
-    operation!("authentication", "unbind_phone", Mutation, "unbind_phone.graphql", "user.graphql");
+    operation!("authentication", "unbind_phone", "unbind_phone.graphql", "user.graphql");
 const UNBIND_EMAIL: Operation<'static> =
-    operation!("authentication", "unbind_email", Mutation, "unbind_email.graphql", "user.graphql");
-const UDV: Operation<'static> = operation!("authentication", "get_udf_value", Query, "udv.graphql");
-const SET_UDV_BATCH: Operation<'static> =
-    operation!("authentication", "set_udf_value", Mutation, "set_udv_batch.graphql");
-const REMOVE_UDV: Operation<'static> = operation!("authentication", "remove_udf_value", Mutation, "remove_udv.graphql");
+    operation!("authentication", "unbind_email", "unbind_email.graphql", "user.graphql");
+const UDV: Operation<'static> = operation!("authentication", "get_udf_value", "udv.graphql");
+const SET_UDV_BATCH: Operation<'static> = operation!("authentication", "set_udf_value", "set_udv_batch.graphql");
+const REMOVE_UDV: Operation<'static> = operation!("authentication", "remove_udf_value", "remove_udv.graphql");
 const USER_ROLES: Operation<'static> =
-    operation!("authentication", "list_roles", Query, "get_user_roles.graphql", "role.graphql");
+    operation!("authentication", "list_roles", "get_user_roles.graphql", "role.graphql");
 const USER_RESOURCES: Operation<'static> = operation!(
     "authentication",
     "list_authorized_resources",
-    Query,
     "list_user_authorized_resources.graphql",
     "authorized_resource.graphql"
 );
 const USER_DEPARTMENTS: Operation<'static> =
-    operation!("authentication", "list_departments", Query, "get_user_departments.graphql");
-const IS_USER_EXISTS: Operation<'static> =
-    operation!("authentication", "is_user_exists", Query, "is_user_exists.graphql");
+    operation!("authentication", "list_departments", "get_user_departments.graphql");
+const IS_USER_EXISTS: Operation<'static> = operation!("authentication", "is_user_exists", "is_user_exists.graphql");
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -110,7 +105,7 @@ impl AuthenticationClient {
             with_custom_data: bool,
         }
         let id = self.current_user_id().await?;
-        self.root_user(Auth::User, UPDATE_PROFILE, &Vars { id, input: &updates, with_custom_data: false }).await
+        self.root(Auth::User, UPDATE_PROFILE, &Vars { id, input: &updates, with_custom_data: false }).await
     }
 
     /// Replaces the logged-in user's phone number, with the code sent to the new number (and, when the pool asks
@@ -192,7 +187,7 @@ impl AuthenticationClient {
             phone_code: &'v str,
             with_custom_data: bool,
         }
-        self.root_user(Auth::User, BIND_PHONE, &Vars { phone, phone_code: code, with_custom_data: false }).await
+        self.root(Auth::User, BIND_PHONE, &Vars { phone, phone_code: code, with_custom_data: false }).await
     }
 
     /// Removes the phone number of the logged-in user, who must keep another way to log in.
@@ -205,7 +200,7 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; Authing's refusal (no other
     /// way to log in), or transport errors.
     pub async fn unbind_phone(&self) -> Result<User> {
-        self.root_user(Auth::User, UNBIND_PHONE, &WithoutCustomData::default()).await
+        self.root(Auth::User, UNBIND_PHONE, &WithoutCustomData::default()).await
     }
 
     /// Binds an e-mail address to the logged-in user, with the code sent to it.
@@ -239,7 +234,7 @@ impl AuthenticationClient {
             email_code: &'v str,
             with_custom_data: bool,
         }
-        self.root_user(Auth::User, BIND_EMAIL, &Vars { email, email_code: code, with_custom_data: false }).await
+        self.root(Auth::User, BIND_EMAIL, &Vars { email, email_code: code, with_custom_data: false }).await
     }
 
     /// Removes the e-mail address of the logged-in user, who must keep another way to log in.
@@ -252,7 +247,7 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; Authing's refusal, or
     /// transport errors.
     pub async fn unbind_email(&self) -> Result<User> {
-        self.root_user(Auth::User, UNBIND_EMAIL, &WithoutCustomData::default()).await
+        self.root(Auth::User, UNBIND_EMAIL, &WithoutCustomData::default()).await
     }
 
     /// Links a secondary account (a social identity's user) into the primary user, given both users' tokens.
@@ -722,7 +717,7 @@ impl<'a> UpdateContactBuilder<'a> {
                     old_phone_code: old_code,
                     with_custom_data: false,
                 };
-                self.client.root_user(Auth::User, UPDATE_PHONE, &vars).await
+                self.client.root(Auth::User, UPDATE_PHONE, &vars).await
             }
             Contact::Email => {
                 let vars = EmailVars {
@@ -732,7 +727,7 @@ impl<'a> UpdateContactBuilder<'a> {
                     old_email_code: old_code,
                     with_custom_data: false,
                 };
-                self.client.root_user(Auth::User, UPDATE_EMAIL, &vars).await
+                self.client.root(Auth::User, UPDATE_EMAIL, &vars).await
             }
         }
     }

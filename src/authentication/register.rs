@@ -9,11 +9,11 @@ use crate::secret::Password;
 use crate::transport::Operation;
 
 const REGISTER_BY_EMAIL: Operation<'static> =
-    operation!("authentication", "register_by_email", Mutation, "register_by_email.graphql", "user.graphql");
+    operation!("authentication", "register_by_email", "register_by_email.graphql", "user.graphql");
 const REGISTER_BY_USERNAME: Operation<'static> =
-    operation!("authentication", "register_by_username", Mutation, "register_by_username.graphql", "user.graphql");
+    operation!("authentication", "register_by_username", "register_by_username.graphql", "user.graphql");
 const REGISTER_BY_PHONE_CODE: Operation<'static> =
-    operation!("authentication", "register_by_phone_code", Mutation, "register_by_phone_code.graphql", "user.graphql");
+    operation!("authentication", "register_by_phone_code", "register_by_phone_code.graphql", "user.graphql");
 
 /// The identifier a registration is made with.
 #[derive(Debug)]

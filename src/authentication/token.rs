@@ -10,9 +10,8 @@ use crate::secret::AccessToken;
 use crate::transport::{Operation, query_string};
 
 const CHECK_LOGIN_STATUS: Operation<'static> =
-    operation!("authentication", "check_login_status", Query, "check_login_status.graphql");
-const REFRESH_TOKEN: Operation<'static> =
-    operation!("authentication", "refresh_token", Mutation, "refresh_token.graphql");
+    operation!("authentication", "check_login_status", "check_login_status.graphql");
+const REFRESH_TOKEN: Operation<'static> = operation!("authentication", "refresh_token", "refresh_token.graphql");
 
 impl AuthenticationClient {
     /// Whether a token (by default the one this client holds) is valid: a status, not an error.

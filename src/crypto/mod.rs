@@ -4,9 +4,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::Method;
-use rsa::RsaPublicKey;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs8::DecodePublicKey;
+use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
 use serde::Deserialize;
 use tokio::sync::OnceCell;
 use url::Url;
@@ -16,16 +16,12 @@ use crate::secret::Password;
 use crate::transport::RestCall;
 use crate::transport::{Endpoint, Transport};
 
-mod pkcs1;
-
-pub(crate) use pkcs1::EncryptionKey;
-
 /// The public key of Authing's public cloud, used when the options give none and the server publishes none.
 const PUBLIC_CLOUD_KEY: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uMGKl64GDcIq3au+aqJQIDAQAB";
 
 /// Parses a public key given as PEM (SubjectPublicKeyInfo or PKCS#1, lines of any length) or as the base64 body
 /// of an SPKI PEM alone.
-pub(crate) fn parse_public_key(text: &str) -> Result<EncryptionKey> {
+pub(crate) fn parse_public_key(text: &str) -> Result<RsaPublicKey> {
     let body: String = text
         .lines()
         .filter(|line| !line.trim_start().starts_with("-----"))
@@ -33,17 +29,16 @@ pub(crate) fn parse_public_key(text: &str) -> Result<EncryptionKey> {
         .collect();
     let der =
         STANDARD.decode(body).map_err(|e| AuthingError::config_source("public_key", "is not base64 or PEM", e))?;
-    let key = RsaPublicKey::from_public_key_der(&der)
+    RsaPublicKey::from_public_key_der(&der)
         .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
-        .map_err(|e| AuthingError::config_source("public_key", "is not an RSA public key", e))?;
-    EncryptionKey::new(&key).ok_or_else(|| AuthingError::config("public_key", "is not an RSA public key"))
+        .map_err(|e| AuthingError::config_source("public_key", "is not an RSA public key", e))
 }
 
 /// The key passwords are encrypted with: the configured one, else the one the server publishes (fetched once,
 /// single-flight), else the public cloud's.
 pub(crate) struct PublicKeys {
-    configured: Option<EncryptionKey>,
-    discovered: OnceCell<EncryptionKey>,
+    configured: Option<RsaPublicKey>,
+    discovered: OnceCell<RsaPublicKey>,
     host: Url,
 }
 
@@ -54,7 +49,7 @@ struct WellKnown {
 }
 
 impl PublicKeys {
-    pub(crate) fn new(configured: Option<EncryptionKey>, host: Url) -> Self {
+    pub(crate) fn new(configured: Option<RsaPublicKey>, host: Url) -> Self {
         Self { configured, discovered: OnceCell::new(), host }
     }
 }
@@ -66,20 +61,21 @@ impl Transport {
     /// a server that answers without a key gets the public cloud's default key.
     pub(crate) async fn encrypt_password(&self, password: &Password) -> Result<String> {
         let key = self.public_key().await?;
+        // The plain text is borrowed from the password's zeroizing holder, and `rsa` pads it in a zeroizing buffer.
         let cipher = key
-            .encrypt(&mut rand::thread_rng(), password.expose().as_bytes())
+            .encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, password.expose().as_bytes())
             .map_err(|e| AuthingError::Encryption(Box::new(e)))?;
         Ok(STANDARD.encode(cipher))
     }
 
-    async fn public_key(&self) -> Result<&EncryptionKey> {
+    async fn public_key(&self) -> Result<&RsaPublicKey> {
         if let Some(key) = &self.keys.configured {
             return Ok(key);
         }
         self.keys.discovered.get_or_try_init(|| self.discover_public_key()).await
     }
 
-    async fn discover_public_key(&self) -> Result<EncryptionKey> {
+    async fn discover_public_key(&self) -> Result<RsaPublicKey> {
         let endpoint = Endpoint::new(&self.keys.host, None, None, self.lang())?;
         let call = RestCall::<()> { name: "publicKey", method: Method::GET, path: ".well-known", body: None };
         let published = match self.rest::<(), Option<WellKnown>>(&endpoint, None, call).await {
@@ -100,8 +96,8 @@ impl Transport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rsa::RsaPrivateKey;
     use rsa::pkcs8::{EncodePublicKey, LineEnding};
-    use rsa::{Pkcs1v15Encrypt, RsaPrivateKey};
 
     #[test]
     fn parses_pem_and_bare_base64_keys() {

@@ -18,19 +18,13 @@ use crate::models::{
 use crate::page::Page;
 use crate::transport::{Operation, RestCall, page_query, path_segment, query_string};
 
-const ALLOW: Operation<'static> = operation!("acl", "allow", Mutation, "allow.graphql");
-const IS_ACTION_ALLOWED: Operation<'static> = operation!("acl", "is_allowed", Query, "is_action_allowed.graphql");
-const AUTHORIZED_RESOURCES: Operation<'static> = operation!(
-    "acl",
-    "list_authorized_resources",
-    Query,
-    "authorized_resources.graphql",
-    "authorized_resource.graphql"
-);
-const AUTHORIZE_RESOURCE: Operation<'static> =
-    operation!("acl", "authorize_resource", Mutation, "authorize_resource.graphql");
+const ALLOW: Operation<'static> = operation!("acl", "allow", "allow.graphql");
+const IS_ACTION_ALLOWED: Operation<'static> = operation!("acl", "is_allowed", "is_action_allowed.graphql");
+const AUTHORIZED_RESOURCES: Operation<'static> =
+    operation!("acl", "list_authorized_resources", "authorized_resources.graphql", "authorized_resource.graphql");
+const AUTHORIZE_RESOURCE: Operation<'static> = operation!("acl", "authorize_resource", "authorize_resource.graphql");
 const AUTHORIZED_TARGETS: Operation<'static> =
-    operation!("acl", "get_authorized_targets", Query, "authorized_targets.graphql");
+    operation!("acl", "get_authorized_targets", "authorized_targets.graphql");
 
 /// Access control: `management.acl()`.
 ///

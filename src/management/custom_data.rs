@@ -9,13 +9,12 @@ use crate::error::Result;
 use crate::models::{CommonMessage, CustomData, UdfEntry, UdfTargetType, UdfValue, custom_data_from_entries};
 use crate::transport::Operation;
 
-const UDV: Operation<'static> = operation!("udf", "udv", Query, "udv.graphql");
-const UDF_VALUE_BATCH: Operation<'static> = operation!("udf", "udf_value_batch", Query, "udf_value_batch.graphql");
-const SET_UDV: Operation<'static> = operation!("udf", "set_udv", Mutation, "set_udv.graphql");
-const SET_UDV_BATCH: Operation<'static> = operation!("udf", "set_udv_batch", Mutation, "set_udv_batch.graphql");
-const SET_UDF_VALUE_BATCH: Operation<'static> =
-    operation!("udf", "set_udf_value_batch", Mutation, "set_udf_value_batch.graphql");
-const REMOVE_UDV: Operation<'static> = operation!("udf", "remove_udv", Mutation, "remove_udv.graphql");
+const UDV: Operation<'static> = operation!("udf", "udv", "udv.graphql");
+const UDF_VALUE_BATCH: Operation<'static> = operation!("udf", "udf_value_batch", "udf_value_batch.graphql");
+const SET_UDV: Operation<'static> = operation!("udf", "set_udv", "set_udv.graphql");
+const SET_UDV_BATCH: Operation<'static> = operation!("udf", "set_udv_batch", "set_udv_batch.graphql");
+const SET_UDF_VALUE_BATCH: Operation<'static> = operation!("udf", "set_udf_value_batch", "set_udf_value_batch.graphql");
+const REMOVE_UDV: Operation<'static> = operation!("udf", "remove_udv", "remove_udv.graphql");
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -10,23 +10,18 @@ use crate::models::{AuthorizedResource, CommonMessage, Group, ResourceType, Sort
 use crate::page::Page;
 use crate::transport::Operation;
 
-const GROUPS: Operation<'static> = operation!("groups", "list", Query, "groups.graphql", "group.graphql");
-const CREATE_GROUP: Operation<'static> =
-    operation!("groups", "create", Mutation, "create_group.graphql", "group.graphql");
-const GROUP: Operation<'static> = operation!("groups", "detail", Query, "group.graphql", "group.graphql");
-const UPDATE_GROUP: Operation<'static> =
-    operation!("groups", "update", Mutation, "update_group.graphql", "group.graphql");
-const DELETE_GROUPS: Operation<'static> = operation!("groups", "delete", Mutation, "delete_groups.graphql");
-const GROUP_USERS: Operation<'static> =
-    operation!("groups", "list_users", Query, "group_with_users.graphql", "user.graphql");
-pub(super) const ADD_USER_TO_GROUP: Operation<'static> =
-    operation!("groups", "add_users", Mutation, "add_user_to_group.graphql");
+const GROUPS: Operation<'static> = operation!("groups", "list", "groups.graphql", "group.graphql");
+const CREATE_GROUP: Operation<'static> = operation!("groups", "create", "create_group.graphql", "group.graphql");
+const GROUP: Operation<'static> = operation!("groups", "detail", "group.graphql", "group.graphql");
+const UPDATE_GROUP: Operation<'static> = operation!("groups", "update", "update_group.graphql", "group.graphql");
+const DELETE_GROUPS: Operation<'static> = operation!("groups", "delete", "delete_groups.graphql");
+const GROUP_USERS: Operation<'static> = operation!("groups", "list_users", "group_with_users.graphql", "user.graphql");
+pub(super) const ADD_USER_TO_GROUP: Operation<'static> = operation!("groups", "add_users", "add_user_to_group.graphql");
 pub(super) const REMOVE_USER_FROM_GROUP: Operation<'static> =
-    operation!("groups", "remove_users", Mutation, "remove_user_from_group.graphql");
+    operation!("groups", "remove_users", "remove_user_from_group.graphql");
 const GROUP_RESOURCES: Operation<'static> = operation!(
     "groups",
     "list_authorized_resources",
-    Query,
     "list_group_authorized_resources.graphql",
     "authorized_resource.graphql"
 );

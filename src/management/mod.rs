@@ -25,6 +25,7 @@ pub use roles::{
 };
 pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
+#[cfg(test)]
 pub(crate) use users::USERS;
 pub use users::{
     BatchGetUsersBuilder, CheckLoginStatusBuilder, CreateUserBuilder, FindUserBuilder, ListArchivedUsersBuilder,
@@ -42,9 +43,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Options;
 use crate::error::{AuthingError, Result};
 use crate::secret::{AccessToken, Password, Secret};
-use crate::transport::{
-    Endpoint, ManagementToken, Operation, OperationKind, ReadRoot, RestCall, RootField, TokenCache, Transport,
-};
+use crate::transport::{Endpoint, ManagementToken, Operation, RestCall, RootField, TokenCache, Transport};
 
 /// Authing's code for "not logged in / token invalid or expired": a management call refused with it gets a new
 /// token and is sent once more.
@@ -117,7 +116,7 @@ struct AccessTokenRes {
     iat: Option<i64>,
 }
 
-const ACCESS_TOKEN: Operation<'static> = operation!("management", "access_token", Query, "access_token.graphql");
+const ACCESS_TOKEN: Operation<'static> = operation!("management", "access_token", "access_token.graphql");
 
 impl ManagementClient {
     /// A management client over the transport of `options`.
@@ -190,9 +189,7 @@ impl ManagementClient {
     /// # Errors
     /// [`AuthingError::Api`] for Authing's refusals (any `errors` entry), decode errors when `data` is not a `T`.
     pub async fn graphql<T: DeserializeOwned>(&self, document: &str, variables: &impl Serialize) -> Result<T> {
-        let operation =
-            Operation { name: "graphql", kind: OperationKind::of_document(document), document, escaped: None };
-        self.request(operation, variables).await
+        self.request(Operation::new("graphql", document), variables).await
     }
 
     /// Sends a REST `GET` of your own to `{host}/api/v2/{path}` (query string included; a path starting with `/`
@@ -235,20 +232,6 @@ impl ManagementClient {
     ) -> Result<T> {
         let RootField(value) = self.request(operation, variables).await?;
         Ok(value)
-    }
-
-    /// Runs a management GraphQL operation whose root field `read` can usually read straight from the body.
-    pub(crate) async fn root_read<V: Serialize, T: DeserializeOwned>(
-        &self,
-        operation: Operation<'_>,
-        variables: &V,
-        read: ReadRoot<T>,
-    ) -> Result<T> {
-        let endpoint = &self.state.endpoint;
-        self.with_token(|token| async move {
-            self.transport.graphql_root(endpoint, Some(&token), operation, variables, read).await
-        })
-        .await
     }
 
     /// Runs a GraphQL operation with the management token; a refusal of the token renews it and retries once.

@@ -10,18 +10,16 @@ use crate::models::{CommonMessage, Policy, PolicyAssignmentTargetType, PolicySta
 use crate::page::Page;
 use crate::transport::Operation;
 
-const POLICIES: Operation<'static> = operation!("policies", "list", Query, "policies.graphql", "policy.graphql");
-const CREATE_POLICY: Operation<'static> =
-    operation!("policies", "create", Mutation, "create_policy.graphql", "policy.graphql");
-const POLICY: Operation<'static> = operation!("policies", "detail", Query, "policy.graphql", "policy.graphql");
-const UPDATE_POLICY: Operation<'static> =
-    operation!("policies", "update", Mutation, "update_policy.graphql", "policy.graphql");
-const DELETE_POLICY: Operation<'static> = operation!("policies", "delete", Mutation, "delete_policy.graphql");
-const DELETE_POLICIES: Operation<'static> = operation!("policies", "delete_many", Mutation, "delete_policies.graphql");
+const POLICIES: Operation<'static> = operation!("policies", "list", "policies.graphql", "policy.graphql");
+const CREATE_POLICY: Operation<'static> = operation!("policies", "create", "create_policy.graphql", "policy.graphql");
+const POLICY: Operation<'static> = operation!("policies", "detail", "policy.graphql", "policy.graphql");
+const UPDATE_POLICY: Operation<'static> = operation!("policies", "update", "update_policy.graphql", "policy.graphql");
+const DELETE_POLICY: Operation<'static> = operation!("policies", "delete", "delete_policy.graphql");
+const DELETE_POLICIES: Operation<'static> = operation!("policies", "delete_many", "delete_policies.graphql");
 const ENABLE_ASSIGNMENT: Operation<'static> =
-    operation!("policies", "enable_assignment", Mutation, "enable_policy_assignment.graphql");
+    operation!("policies", "enable_assignment", "enable_policy_assignment.graphql");
 const DISABLE_ASSIGNMENT: Operation<'static> =
-    operation!("policies", "disable_assignment", Mutation, "disable_policy_assignment.graphql");
+    operation!("policies", "disable_assignment", "disable_policy_assignment.graphql");
 
 /// The policies of the pool: `management.policies()`, in the `default` namespace unless
 /// [`namespace`](Self::namespace) says otherwise.

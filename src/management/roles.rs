@@ -14,26 +14,24 @@ use crate::models::{
 use crate::page::Page;
 use crate::transport::Operation;
 
-const ROLES: Operation<'static> = operation!("roles", "list", Query, "roles.graphql", "role.graphql");
-const CREATE_ROLE: Operation<'static> = operation!("roles", "create", Mutation, "create_role.graphql", "role.graphql");
-const ROLE: Operation<'static> = operation!("roles", "detail", Query, "role.graphql", "role.graphql");
-const UPDATE_ROLE: Operation<'static> = operation!("roles", "update", Mutation, "update_role.graphql", "role.graphql");
-const DELETE_ROLE: Operation<'static> = operation!("roles", "delete", Mutation, "delete_role.graphql");
-const DELETE_ROLES: Operation<'static> = operation!("roles", "delete_many", Mutation, "delete_roles.graphql");
-const ROLE_USERS: Operation<'static> =
-    operation!("roles", "list_users", Query, "role_with_users.graphql", "user.graphql");
-pub(super) const ASSIGN_ROLE: Operation<'static> = operation!("roles", "add_users", Mutation, "assign_role.graphql");
-pub(super) const REVOKE_ROLE: Operation<'static> = operation!("roles", "remove_users", Mutation, "revoke_role.graphql");
+const ROLES: Operation<'static> = operation!("roles", "list", "roles.graphql", "role.graphql");
+const CREATE_ROLE: Operation<'static> = operation!("roles", "create", "create_role.graphql", "role.graphql");
+const ROLE: Operation<'static> = operation!("roles", "detail", "role.graphql", "role.graphql");
+const UPDATE_ROLE: Operation<'static> = operation!("roles", "update", "update_role.graphql", "role.graphql");
+const DELETE_ROLE: Operation<'static> = operation!("roles", "delete", "delete_role.graphql");
+const DELETE_ROLES: Operation<'static> = operation!("roles", "delete_many", "delete_roles.graphql");
+const ROLE_USERS: Operation<'static> = operation!("roles", "list_users", "role_with_users.graphql", "user.graphql");
+pub(super) const ASSIGN_ROLE: Operation<'static> = operation!("roles", "add_users", "assign_role.graphql");
+pub(super) const REVOKE_ROLE: Operation<'static> = operation!("roles", "remove_users", "revoke_role.graphql");
 pub(super) const POLICY_ASSIGNMENTS: Operation<'static> =
-    operation!("policies", "list_assignments", Query, "policy_assignments.graphql");
+    operation!("policies", "list_assignments", "policy_assignments.graphql");
 pub(super) const ADD_POLICY_ASSIGNMENTS: Operation<'static> =
-    operation!("policies", "add_assignments", Mutation, "add_policy_assignments.graphql");
+    operation!("policies", "add_assignments", "add_policy_assignments.graphql");
 pub(super) const REMOVE_POLICY_ASSIGNMENTS: Operation<'static> =
-    operation!("policies", "remove_assignments", Mutation, "remove_policy_assignments.graphql");
+    operation!("policies", "remove_assignments", "remove_policy_assignments.graphql");
 const ROLE_RESOURCES: Operation<'static> = operation!(
     "roles",
     "list_authorized_resources",
-    Query,
     "list_role_authorized_resources.graphql",
     "authorized_resource.graphql"
 );

@@ -7,9 +7,9 @@ use crate::error::Result;
 use crate::models::{CommonMessage, UdfDataType, UdfEntry, UdfTargetType, UdfValue, UserDefinedField};
 use crate::transport::Operation;
 
-const UDF: Operation<'static> = operation!("udf", "list", Query, "udf.graphql");
-const SET_UDF: Operation<'static> = operation!("udf", "set", Mutation, "set_udf.graphql");
-const REMOVE_UDF: Operation<'static> = operation!("udf", "remove", Mutation, "remove_udf.graphql");
+const UDF: Operation<'static> = operation!("udf", "list", "udf.graphql");
+const SET_UDF: Operation<'static> = operation!("udf", "set", "set_udf.graphql");
+const REMOVE_UDF: Operation<'static> = operation!("udf", "remove", "remove_udf.graphql");
 
 /// Custom field definitions: `management.udf()`.
 ///

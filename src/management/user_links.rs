@@ -16,17 +16,14 @@ use crate::models::{
 };
 use crate::transport::Operation;
 
-const USER_ROLES: Operation<'static> =
-    operation!("users", "list_roles", Query, "get_user_roles.graphql", "role.graphql");
+const USER_ROLES: Operation<'static> = operation!("users", "list_roles", "get_user_roles.graphql", "role.graphql");
 const USER_RESOURCES: Operation<'static> = operation!(
     "users",
     "list_authorized_resources",
-    Query,
     "list_user_authorized_resources.graphql",
     "authorized_resource.graphql"
 );
-const USER_GROUPS: Operation<'static> =
-    operation!("users", "list_groups", Query, "get_user_groups.graphql", "group.graphql");
+const USER_GROUPS: Operation<'static> = operation!("users", "list_groups", "get_user_groups.graphql", "group.graphql");
 
 /// The namespace roles live in when none is given.
 const DEFAULT_NAMESPACE: &str = "default";

@@ -10,28 +10,27 @@ use crate::error::Result;
 use crate::models::{
     BatchField, CommonMessage, CreateUserInput, CustomData, IdentityInput, IdentityQuery, LoginStatus, OrgPath,
     RefreshedToken, SortBy, UdfEntry, UdfTargetType, UdfValue, UpdateUserInput, User, UserAction, UserDepartment,
-    custom_data_from_entries, read_optional_user, read_user, read_user_page,
+    custom_data_from_entries,
 };
 use crate::page::Page;
 use crate::transport::{Operation, path_segment, query_string};
 
 /// The `users` list; the benchmarks use it too.
-pub(crate) const USERS: Operation<'static> = operation!("users", "list", Query, "users.graphql", "user.graphql");
+pub(crate) const USERS: Operation<'static> = operation!("users", "list", "users.graphql", "user.graphql");
 const ARCHIVED_USERS: Operation<'static> =
-    operation!("users", "list_archived_users", Query, "archived_users.graphql", "user.graphql");
-const CREATE_USER: Operation<'static> = operation!("users", "create", Mutation, "create_user.graphql", "user.graphql");
-const UPDATE_USER: Operation<'static> = operation!("users", "update", Mutation, "update_user.graphql", "user.graphql");
-const FIND_USER: Operation<'static> = operation!("users", "find", Query, "find_user.graphql", "user.graphql");
-const SEARCH_USER: Operation<'static> = operation!("users", "search", Query, "search_user.graphql", "user.graphql");
-const USER_BATCH: Operation<'static> = operation!("users", "batch_get", Query, "user_batch.graphql", "user.graphql");
-const DELETE_USER: Operation<'static> = operation!("users", "delete", Mutation, "delete_user.graphql");
-const DELETE_USERS: Operation<'static> = operation!("users", "delete_many", Mutation, "delete_users.graphql");
-const REFRESH_TOKEN: Operation<'static> = operation!("users", "refresh_token", Mutation, "refresh_token.graphql");
-const IS_USER_EXISTS: Operation<'static> = operation!("users", "exists", Query, "is_user_exists.graphql");
-const USER_DEPARTMENTS: Operation<'static> =
-    operation!("users", "list_departments", Query, "get_user_departments.graphql");
+    operation!("users", "list_archived_users", "archived_users.graphql", "user.graphql");
+const CREATE_USER: Operation<'static> = operation!("users", "create", "create_user.graphql", "user.graphql");
+const UPDATE_USER: Operation<'static> = operation!("users", "update", "update_user.graphql", "user.graphql");
+const FIND_USER: Operation<'static> = operation!("users", "find", "find_user.graphql", "user.graphql");
+const SEARCH_USER: Operation<'static> = operation!("users", "search", "search_user.graphql", "user.graphql");
+const USER_BATCH: Operation<'static> = operation!("users", "batch_get", "user_batch.graphql", "user.graphql");
+const DELETE_USER: Operation<'static> = operation!("users", "delete", "delete_user.graphql");
+const DELETE_USERS: Operation<'static> = operation!("users", "delete_many", "delete_users.graphql");
+const REFRESH_TOKEN: Operation<'static> = operation!("users", "refresh_token", "refresh_token.graphql");
+const IS_USER_EXISTS: Operation<'static> = operation!("users", "exists", "is_user_exists.graphql");
+const USER_DEPARTMENTS: Operation<'static> = operation!("users", "list_departments", "get_user_departments.graphql");
 const FIRST_LOGIN_EMAIL: Operation<'static> =
-    operation!("users", "send_first_login_verify_email", Mutation, "send_first_login_verify_email.graphql");
+    operation!("users", "send_first_login_verify_email", "send_first_login_verify_email.graphql");
 
 /// The users of the pool: `management.users()`.
 ///
@@ -183,7 +182,7 @@ impl<'a> Users<'a> {
         }
         let password = self.encrypt_optional(input.password.as_ref()).await?;
         let vars = Vars { id: user_id, input: WireInput { input: &input, password }, with_custom_data: false };
-        self.client.root_read(UPDATE_USER, &vars, read_user).await
+        self.client.root(UPDATE_USER, &vars).await
     }
 
     /// The user with this id, with its custom data when asked; `None` when there is none.
@@ -859,10 +858,8 @@ impl ListUsersBuilder<'_> {
     /// # Errors
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Page<User>> {
-        first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move { client.root_read(USERS, &vars, read_user_page).await })
-        })
-        .await
+        first_page(self.client, self.vars, |client, vars| Box::pin(async move { client.root(USERS, &vars).await }))
+            .await
     }
 }
 
@@ -893,7 +890,7 @@ impl ListArchivedUsersBuilder<'_> {
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Page<User>> {
         first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move { client.root_read(ARCHIVED_USERS, &vars, read_user_page).await })
+            Box::pin(async move { client.root(ARCHIVED_USERS, &vars).await })
         })
         .await
     }
@@ -976,7 +973,7 @@ impl CreateUserBuilder<'_> {
             with_custom_data: params.is_some(),
             params,
         };
-        self.client.root_read(CREATE_USER, &vars, read_user).await
+        self.client.root(CREATE_USER, &vars).await
     }
 }
 
@@ -1076,7 +1073,7 @@ impl FindUserBuilder<'_> {
     /// # Errors
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Option<User>> {
-        self.client.root_read(FIND_USER, &self.vars, read_optional_user).await
+        self.client.root(FIND_USER, &self.vars).await
     }
 }
 
@@ -1172,7 +1169,7 @@ impl SearchUsersBuilder<'_> {
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Page<User>> {
         first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move { client.root_read(SEARCH_USER, &vars, read_user_page).await })
+            Box::pin(async move { client.root(SEARCH_USER, &vars).await })
         })
         .await
     }

@@ -27,4 +27,3 @@ pub use user::{
 };
 
 pub(crate) use udf::custom_data_from_entries;
-pub(crate) use user::{read_optional_user, read_user, read_user_page};

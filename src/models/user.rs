@@ -6,9 +6,6 @@ use super::auth::Application;
 use super::udf::{CustomData, deserialize_custom_data, wire_enum};
 use crate::secret::{AccessToken, Password, Secret, expose_option};
 
-mod reader;
-pub(crate) use reader::{read_optional_user, read_user, read_user_page};
-
 wire_enum!(
     /// The status of a user account.
     UserStatus {

@@ -7,7 +7,6 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::json_reader::{JsonReader, root_field};
 use super::retry::OpInfo;
 use super::{Endpoint, RawResponse, Request, Transport};
 use crate::error::{ApiError, AuthingError, Result};
@@ -21,59 +20,122 @@ pub(crate) enum OperationKind {
 }
 
 impl OperationKind {
-    /// The kind of the first operation of a document; anything that is not clearly a query counts as a mutation,
-    /// so an unknown document is never sent twice.
-    pub(crate) fn of_document(document: &str) -> Self {
-        let mut rest = document;
-        while let Some(c) = rest.chars().next() {
-            if c == '#' {
-                rest = rest.find('\n').map_or("", |i| &rest[i..]);
-            } else if c == '{' {
+    /// The kind of the first operation of a document: `query` or an anonymous `{ ... }` is a query; anything that
+    /// is not clearly a query (`mutation`, `subscription`, garbage) counts as a mutation, so an unknown document is
+    /// never sent twice. Comments, strings and fragment definitions before the operation are skipped.
+    ///
+    /// A `const fn`, so the crate's `operation!` macro derives the kind of the SDK's own documents at compile time.
+    pub(crate) const fn of_document(document: &str) -> Self {
+        let bytes = document.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let byte = bytes[i];
+            if byte == b'#' {
+                i = skip_comment(bytes, i);
+            } else if byte == b'"' {
+                i = skip_string(bytes, i);
+            } else if byte == b'{' {
                 return OperationKind::Query;
-            } else if c == '"' {
-                rest = skip_string(rest);
-            } else if c.is_ascii_alphabetic() {
-                let end = rest.find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(rest.len());
-                match &rest[..end] {
-                    "query" => return OperationKind::Query,
-                    "fragment" => rest = skip_block(rest.find('{').map_or("", |i| &rest[i..])),
-                    _ => return OperationKind::Mutation,
+            } else if byte.is_ascii_alphabetic() || byte == b'_' {
+                let end = word_end(bytes, i);
+                if is_word(bytes, i, end, b"query") {
+                    return OperationKind::Query;
+                } else if is_word(bytes, i, end, b"fragment") {
+                    i = skip_block(bytes, end);
+                } else {
+                    return OperationKind::Mutation;
                 }
             } else {
-                rest = &rest[c.len_utf8()..];
+                i += 1;
             }
         }
         OperationKind::Mutation
     }
 }
 
-fn skip_string(s: &str) -> &str {
-    let mut escaped = false;
-    for (i, c) in s.char_indices().skip(1) {
-        match c {
-            '\\' if !escaped => escaped = true,
-            '"' if !escaped => return &s[i + 1..],
-            _ => escaped = false,
-        }
+/// The index after the comment starting at `start` (at its line's end).
+const fn skip_comment(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+        i += 1;
     }
-    ""
+    i
 }
 
-fn skip_block(s: &str) -> &str {
-    let mut depth = 0usize;
-    for (i, c) in s.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return &s[i + 1..];
-                }
+/// The index after the string (`"..."` or block string `"""..."""`) starting at `start`.
+const fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let block = start + 2 < bytes.len() && bytes[start + 1] == b'"' && bytes[start + 2] == b'"';
+    if block {
+        let mut i = start + 3;
+        while i < bytes.len() {
+            if bytes[i] == b'\\' && i + 3 < bytes.len() && bytes[i + 1] == b'"' && bytes[i + 2] == b'"' {
+                i += 4;
+            } else if bytes[i] == b'"' && i + 2 < bytes.len() && bytes[i + 1] == b'"' && bytes[i + 2] == b'"' {
+                return i + 3;
+            } else {
+                i += 1;
             }
-            _ => {}
+        }
+        return bytes.len();
+    }
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
         }
     }
-    ""
+    bytes.len()
+}
+
+/// The index after the first `{ ... }` block from `start`, braces inside strings and comments not counted.
+const fn skip_block(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = skip_comment(bytes, i),
+            b'"' => i = skip_string(bytes, i),
+            b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' => {
+                i += 1;
+                if depth <= 1 {
+                    return i;
+                }
+                depth -= 1;
+            }
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index after the name starting at `start`.
+const fn word_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+        i += 1;
+    }
+    i
+}
+
+/// Whether `bytes[start..end]` is `word`.
+const fn is_word(bytes: &[u8], start: usize, end: usize, word: &[u8]) -> bool {
+    if end - start != word.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < word.len() {
+        if bytes[start + k] != word[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 /// One GraphQL operation: its name (for tracing), kind and document.
@@ -82,87 +144,14 @@ pub(crate) struct Operation<'a> {
     pub(crate) name: &'a str,
     pub(crate) kind: OperationKind,
     pub(crate) document: &'a str,
-    /// The document already escaped as the inside of a JSON string, for the SDK's own documents; escaping a
-    /// document of a few kilobytes on every call costs more than the rest of the request.
-    pub(crate) escaped: Option<&'a str>,
 }
 
-/// The escape sequence JSON needs for `byte` inside a string (the two-byte forms), if it has one.
-const fn json_short_escape(byte: u8) -> Option<u8> {
-    match byte {
-        b'"' => Some(b'"'),
-        b'\\' => Some(b'\\'),
-        b'\n' => Some(b'n'),
-        b'\r' => Some(b'r'),
-        b'\t' => Some(b't'),
-        0x08 => Some(b'b'),
-        0x0c => Some(b'f'),
-        _ => None,
+impl<'a> Operation<'a> {
+    /// An operation whose kind is read from its document.
+    pub(crate) const fn new(name: &'a str, document: &'a str) -> Self {
+        Self { name, kind: OperationKind::of_document(document), document }
     }
 }
-
-/// The length of `text` escaped as the inside of a JSON string.
-pub(crate) const fn json_escaped_len(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut i, mut len) = (0, 0);
-    while i < bytes.len() {
-        len += match (json_short_escape(bytes[i]), bytes[i]) {
-            (Some(_), _) => 2,
-            (None, 0..0x20) => 6,
-            (None, _) => 1,
-        };
-        i += 1;
-    }
-    len
-}
-
-/// `text` escaped as the inside of a JSON string, `N` being [`json_escaped_len`] of it. Bytes of multi-byte
-/// characters are copied as they are, so the result is UTF-8 too.
-pub(crate) const fn json_escape<const N: usize>(text: &str) -> [u8; N] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes = text.as_bytes();
-    let mut out = [0u8; N];
-    let (mut i, mut o) = (0, 0);
-    while i < bytes.len() {
-        let byte = bytes[i];
-        match json_short_escape(byte) {
-            Some(short) => {
-                out[o] = b'\\';
-                out[o + 1] = short;
-                o += 2;
-            }
-            None if byte < 0x20 => {
-                let unicode = [b'\\', b'u', b'0', b'0', HEX[(byte >> 4) as usize], HEX[(byte & 0xf) as usize]];
-                let mut k = 0;
-                while k < unicode.len() {
-                    out[o + k] = unicode[k];
-                    k += 1;
-                }
-                o += 6;
-            }
-            None => {
-                out[o] = byte;
-                o += 1;
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-/// A constant `&str` escaped at compile time as the inside of a JSON string.
-macro_rules! json_escaped {
-    ($text:expr) => {{
-        const LEN: usize = $crate::transport::json_escaped_len($text);
-        const BYTES: [u8; LEN] = $crate::transport::json_escape($text);
-        const ESCAPED: &str = match ::core::str::from_utf8(&BYTES) {
-            Ok(escaped) => escaped,
-            Err(_) => panic!("escaping keeps UTF-8 intact"),
-        };
-        ESCAPED
-    }};
-}
-pub(crate) use json_escaped;
 
 #[derive(Serialize)]
 struct Body<'a, V> {
@@ -179,52 +168,19 @@ impl Transport {
         operation: Operation<'_>,
         variables: &V,
     ) -> Result<T> {
-        self.graphql_decoded(endpoint, token, operation, variables, decode_response).await
-    }
-
-    /// Runs a GraphQL operation whose root field's value `read` can usually read straight from the body (users,
-    /// pages of users); serde decodes whatever `read` gives up on.
-    pub(crate) async fn graphql_root<V: Serialize, T: DeserializeOwned>(
-        &self,
-        endpoint: &Endpoint,
-        token: Option<&AccessToken>,
-        operation: Operation<'_>,
-        variables: &V,
-        read: ReadRoot<T>,
-    ) -> Result<T> {
-        self.graphql_decoded(endpoint, token, operation, variables, |raw| decode_root(raw, read)).await
-    }
-
-    async fn graphql_decoded<V: Serialize, T>(
-        &self,
-        endpoint: &Endpoint,
-        token: Option<&AccessToken>,
-        operation: Operation<'_>,
-        variables: &V,
-        decode: impl Fn(&RawResponse) -> Result<T>,
-    ) -> Result<T> {
         let body = encode_body(&operation, variables)?;
         let request =
             Request { method: Method::POST, url: &endpoint.graphql, endpoint, token, body: Some(Bytes::from(body)) };
         let info =
             OpInfo { name: operation.name, transport: "graphql", idempotent: operation.kind == OperationKind::Query };
-        self.execute(info, request, decode).await
+        self.execute(info, request, decode_response).await
     }
 }
 
 /// The JSON body of a GraphQL request: `{query, variables}`.
-pub(crate) fn encode_body<V: Serialize>(operation: &Operation<'_>, variables: &V) -> Result<Vec<u8>> {
-    let unserializable = |e| AuthingError::config_source("variables", "cannot be serialized to JSON", e);
-    let Some(escaped) = operation.escaped else {
-        return serde_json::to_vec(&Body { query: operation.document, variables }).map_err(unserializable);
-    };
-    let mut body = Vec::with_capacity(escaped.len() + 128);
-    body.extend_from_slice(b"{\"query\":\"");
-    body.extend_from_slice(escaped.as_bytes());
-    body.extend_from_slice(b"\",\"variables\":");
-    super::json_writer::write(&mut body, variables).map_err(unserializable)?;
-    body.push(b'}');
-    Ok(body)
+fn encode_body<V: Serialize>(operation: &Operation<'_>, variables: &V) -> Result<Vec<u8>> {
+    serde_json::to_vec(&Body { query: operation.document, variables })
+        .map_err(|e| AuthingError::config_source("variables", "cannot be serialized to JSON", e))
 }
 
 #[derive(Deserialize)]
@@ -275,53 +231,10 @@ impl WireCode {
 /// The code given to a GraphQL error that carries none (a standard GraphQL server or a proxy in between).
 pub(crate) const CODE_WITHOUT_AUTHING_CODE: i64 = 500;
 
-/// The envelope decoded in one pass, straight into the caller's type.
-#[derive(Deserialize)]
-struct TypedEnvelope<T> {
-    data: Option<T>,
-    #[serde(default)]
-    errors: Option<Vec<WireError>>,
-}
-
-/// Decodes a GraphQL response whatever its HTTP status: any `errors` entry is a failure, even beside `data`.
-///
-/// The usual answer is decoded in one pass into `T`; only a body that does not fit (partial data beside errors, a
-/// shape `T` refuses, not JSON at all) takes the second path, which finds the error or describes the mismatch.
+/// Decodes a GraphQL response whatever its HTTP status: any `errors` entry is a failure, even beside `data`; a
+/// body that is not a GraphQL envelope, or whose `data` is not a `T`, is a decode error with the status.
 pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
-    // One UTF-8 check of the whole body is cheaper than serde_json's check of every string in it.
-    decode_text(raw, std::str::from_utf8(&raw.body).ok())
-}
-
-/// [`decode_response`] for a body already checked for UTF-8: `body` is its text, `None` when it is not UTF-8.
-fn decode_text<T: DeserializeOwned>(raw: &RawResponse, body: Option<&str>) -> Result<T> {
     let status = raw.status.as_u16();
-    if let Some(Ok(envelope)) = body.map(serde_json::from_str::<TypedEnvelope<T>>) {
-        if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {
-            return Err(AuthingError::Api(first.into_api_error(status)));
-        }
-        if let Some(data) = envelope.data {
-            return Ok(data);
-        }
-    }
-    decode_precisely(raw, status)
-}
-
-/// Reads the value of a response's root field straight from the body's text; `None` when the text is not in the
-/// plain shape the reader knows.
-pub(crate) type ReadRoot<T> = fn(&mut JsonReader<'_>) -> Option<T>;
-
-/// The value of the root field: read by `read` when the body is `{"data": {"<field>": value}}` in the plain shape it
-/// knows, else decoded by [`decode_response`], which also finds any error.
-pub(crate) fn decode_root<T: DeserializeOwned>(raw: &RawResponse, read: ReadRoot<T>) -> Result<T> {
-    let body = std::str::from_utf8(&raw.body).ok();
-    match body.and_then(|text| root_field(text, read)) {
-        Some(value) => Ok(value),
-        None => decode_text(raw, body).map(|RootField(value)| value),
-    }
-}
-
-/// The second path of [`decode_response`]: `errors` first, then `data`, each with its own diagnosis.
-fn decode_precisely<T: DeserializeOwned>(raw: &RawResponse, status: u16) -> Result<T> {
     let envelope: Envelope<'_> =
         serde_json::from_slice(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;
     if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {
@@ -385,20 +298,11 @@ mod tests {
     use reqwest::StatusCode;
 
     #[test]
-    fn documents_are_escaped_at_compile_time_as_serde_json_escapes_them() {
-        const TRICKY: &str = "query q($a: String) {\n\tf(a: \"\\\"\")\r\u{8}\u{c}\u{1}\u{1f} é 中 }";
-        assert_eq!(format!("\"{}\"", json_escaped!(TRICKY)), serde_json::to_string(TRICKY).unwrap());
-        let users = crate::management::USERS;
-        let escaped = users.escaped.expect("the SDK's documents are escaped in advance");
-        assert_eq!(format!("\"{escaped}\""), serde_json::to_string(users.document).unwrap());
-    }
-
-    #[test]
-    fn a_body_from_an_escaped_document_equals_one_serialized_at_run_time() {
+    fn the_body_is_the_document_and_the_variables() {
         let variables = serde_json::json!({ "page": 1, "limit": 10, "name": "a \"b\"" });
-        let escaped = encode_body(&crate::management::USERS, &variables).unwrap();
-        let at_run_time = encode_body(&Operation { escaped: None, ..crate::management::USERS }, &variables).unwrap();
-        assert_eq!(String::from_utf8(escaped).unwrap(), String::from_utf8(at_run_time).unwrap());
+        let body = encode_body(&crate::management::USERS, &variables).unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body, serde_json::json!({ "query": crate::management::USERS.document, "variables": variables }));
     }
 
     fn raw(status: u16, body: &str) -> RawResponse {
@@ -431,6 +335,27 @@ mod tests {
         assert_eq!(OperationKind::of_document("fragment F on User { id } query q { user { ...F } }"), Query);
         assert_eq!(OperationKind::of_document("subscription s { x }"), Mutation);
         assert_eq!(OperationKind::of_document("garbage"), Mutation);
+        assert_eq!(OperationKind::of_document(""), Mutation);
+        assert_eq!(OperationKind::of_document("# query\nmutation m { a }"), Mutation);
+        assert_eq!(OperationKind::of_document("# mutation\r\n\"\"\"a \\\"\"\" mutation\"\"\" query q { a }"), Query);
+        assert_eq!(OperationKind::of_document("\"mutation \\\" {\" query q { a }"), Query);
+        assert_eq!(
+            OperationKind::of_document("fragment F on User { a(x: \"}\") # }\n b { c } } mutation m { ...F }"),
+            Mutation
+        );
+        assert_eq!(OperationKind::of_document("fragment F on User { a(x: \"}\") } { ...F }"), Query);
+        assert_eq!(OperationKind::of_document("queryX { a }"), Mutation);
+        assert_eq!(OperationKind::of_document("fragment F on User { a"), Mutation);
+    }
+
+    #[test]
+    fn the_kind_of_an_operation_is_the_kind_of_its_document() {
+        const KINDS: [OperationKind; 2] = [
+            Operation::new("q", "query users { users { totalCount } }").kind,
+            Operation::new("m", "mutation deleteUser { deleteUser(id: \"1\") { code } }").kind,
+        ];
+        assert_eq!(KINDS, [OperationKind::Query, OperationKind::Mutation]);
+        assert_eq!(crate::management::USERS.kind, OperationKind::Query);
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! retries, tracing, and the decoding of GraphQL and REST responses.
 
 mod graphql;
-mod json_reader;
-mod json_writer;
 mod rest;
 mod retry;
 mod token;
@@ -21,13 +19,7 @@ use crate::crypto::PublicKeys;
 use crate::error::{AuthingError, Result, TimeoutKind};
 use crate::secret::AccessToken;
 
-pub(crate) use graphql::{
-    Operation, OperationKind, ReadRoot, RootField, decode_response, decode_root, encode_body, json_escape,
-    json_escaped, json_escaped_len,
-};
-pub(crate) use json_reader::JsonReader;
-#[cfg(test)]
-pub(crate) use json_reader::root_field;
+pub(crate) use graphql::{Operation, RootField};
 pub(crate) use rest::RestCall;
 pub use token::ManagementToken;
 pub(crate) use token::TokenCache;
