@@ -18,10 +18,12 @@ pub use acl::{
 pub use groups::{
     CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,
 };
-pub use policies::{AddAssignmentsBuilder, CreatePolicyBuilder, ListPoliciesBuilder, Policies, UpdatePolicyBuilder};
+pub use policies::{
+    AddAssignmentsBuilder, CreatePolicyBuilder, ListAssignmentsBuilder, ListPoliciesBuilder, Policies,
+    UpdatePolicyBuilder,
+};
 pub use roles::{
-    CreateRoleBuilder, ListAssignmentsBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles,
-    UpdateRoleBuilder,
+    CreateRoleBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles, UpdateRoleBuilder,
 };
 pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};

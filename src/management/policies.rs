@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use super::ManagementClient;
 use super::paging::{PageLimit, first_page, page_setters, paged_vars};
-use super::roles::{ADD_POLICY_ASSIGNMENTS, Assignments, ListAssignmentsBuilder, REMOVE_POLICY_ASSIGNMENTS, strings};
+use super::roles::strings;
 use crate::error::Result;
-use crate::models::{CommonMessage, Policy, PolicyAssignmentTargetType, PolicyStatement};
+use crate::models::{CommonMessage, Policy, PolicyAssignment, PolicyAssignmentTargetType, PolicyStatement};
 use crate::page::Page;
 use crate::transport::Operation;
 
@@ -20,6 +20,23 @@ const ENABLE_ASSIGNMENT: Operation<'static> =
     operation!("policies", "enable_assignment", "enable_policy_assignment.graphql");
 const DISABLE_ASSIGNMENT: Operation<'static> =
     operation!("policies", "disable_assignment", "disable_policy_assignment.graphql");
+const POLICY_ASSIGNMENTS: Operation<'static> = operation!("policies", "list_assignments", "policy_assignments.graphql");
+pub(super) const ADD_POLICY_ASSIGNMENTS: Operation<'static> =
+    operation!("policies", "add_assignments", "add_policy_assignments.graphql");
+pub(super) const REMOVE_POLICY_ASSIGNMENTS: Operation<'static> =
+    operation!("policies", "remove_assignments", "remove_policy_assignments.graphql");
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Assignments<'v> {
+    pub(super) policies: Vec<String>,
+    pub(super) target_type: PolicyAssignmentTargetType,
+    pub(super) target_identifiers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) inherit_by_children: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) namespace: Option<&'v str>,
+}
 
 /// The policies of the pool: `management.policies()`, in the `default` namespace unless
 /// [`namespace`](Self::namespace) says otherwise.
@@ -545,5 +562,92 @@ impl AddAssignmentsBuilder<'_> {
             namespace: self.namespace,
         };
         self.client.root(ADD_POLICY_ASSIGNMENTS, &vars).await
+    }
+}
+
+impl ManagementClient {
+    /// Adds or removes (`operation`) policy assignments of one target.
+    pub(super) async fn assign_policies(
+        &self,
+        operation: Operation<'static>,
+        target_type: PolicyAssignmentTargetType,
+        target: &str,
+        policies: Vec<String>,
+    ) -> Result<CommonMessage> {
+        let vars = Assignments {
+            policies,
+            target_type,
+            target_identifiers: vec![target.to_owned()],
+            inherit_by_children: None,
+            namespace: None,
+        };
+        self.root(operation, &vars).await
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignmentVars {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_type: Option<PolicyAssignmentTargetType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_identifier: Option<String>,
+    #[serde(flatten)]
+    page: PageLimit,
+}
+
+paged_vars!(AssignmentVars);
+
+/// Builds the lists of policy assignments: of a policy, of a role, of a user.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct ListAssignmentsBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: AssignmentVars,
+}
+
+impl<'a> ListAssignmentsBuilder<'a> {
+    pub(super) fn for_target(
+        client: &'a ManagementClient,
+        target_type: PolicyAssignmentTargetType,
+        target: &str,
+        namespace: Option<&str>,
+    ) -> Self {
+        let vars = AssignmentVars {
+            namespace: namespace.map(str::to_owned),
+            code: None,
+            target_type: Some(target_type),
+            target_identifier: Some(target.to_owned()),
+            page: PageLimit::default(),
+        };
+        Self { client, vars }
+    }
+
+    pub(super) fn for_policy(client: &'a ManagementClient, code: &str, namespace: Option<&str>) -> Self {
+        let vars = AssignmentVars {
+            namespace: namespace.map(str::to_owned),
+            code: Some(code.to_owned()),
+            target_type: None,
+            target_identifier: None,
+            page: PageLimit::default(),
+        };
+        Self { client, vars }
+    }
+
+    page_setters!();
+
+    /// Fetches the page.
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport and decode errors.
+    pub async fn send(self) -> Result<Page<PolicyAssignment>> {
+        first_page(self.client, self.vars, |client, vars| {
+            Box::pin(async move { client.root(POLICY_ASSIGNMENTS, &vars).await })
+        })
+        .await
     }
 }

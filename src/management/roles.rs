@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::ManagementClient;
 use super::paging::{PageLimit, WirePage, first_page, page_setters, paged_vars};
+use super::policies::{ADD_POLICY_ASSIGNMENTS, ListAssignmentsBuilder, REMOVE_POLICY_ASSIGNMENTS};
 use crate::error::Result;
 use crate::models::{
-    AuthorizedResource, CommonMessage, CustomData, PolicyAssignment, PolicyAssignmentTargetType, ResourceType, Role,
-    SortBy, UdfTargetType, UdfValue, User,
+    AuthorizedResource, CommonMessage, CustomData, PolicyAssignmentTargetType, ResourceType, Role, SortBy,
+    UdfTargetType, UdfValue, User,
 };
 use crate::page::Page;
 use crate::transport::Operation;
@@ -23,12 +24,6 @@ const DELETE_ROLES: Operation<'static> = operation!("roles", "delete_many", "del
 const ROLE_USERS: Operation<'static> = operation!("roles", "list_users", "role_with_users.graphql", "user.graphql");
 pub(super) const ASSIGN_ROLE: Operation<'static> = operation!("roles", "add_users", "assign_role.graphql");
 pub(super) const REVOKE_ROLE: Operation<'static> = operation!("roles", "remove_users", "revoke_role.graphql");
-pub(super) const POLICY_ASSIGNMENTS: Operation<'static> =
-    operation!("policies", "list_assignments", "policy_assignments.graphql");
-pub(super) const ADD_POLICY_ASSIGNMENTS: Operation<'static> =
-    operation!("policies", "add_assignments", "add_policy_assignments.graphql");
-pub(super) const REMOVE_POLICY_ASSIGNMENTS: Operation<'static> =
-    operation!("policies", "remove_assignments", "remove_policy_assignments.graphql");
 const ROLE_RESOURCES: Operation<'static> = operation!(
     "roles",
     "list_authorized_resources",
@@ -80,18 +75,6 @@ pub(super) struct RoleMembers<'v> {
     pub(super) namespace: Option<&'v str>,
     pub(super) role_codes: Vec<String>,
     pub(super) user_ids: Vec<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct Assignments<'v> {
-    pub(super) policies: Vec<String>,
-    pub(super) target_type: PolicyAssignmentTargetType,
-    pub(super) target_identifiers: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) inherit_by_children: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) namespace: Option<&'v str>,
 }
 
 pub(super) fn strings<I, S>(values: I) -> Vec<String>
@@ -581,26 +564,6 @@ impl<'a> Roles<'a> {
     }
 }
 
-impl ManagementClient {
-    /// Adds or removes (`operation`) policy assignments of one target.
-    pub(super) async fn assign_policies(
-        &self,
-        operation: Operation<'static>,
-        target_type: PolicyAssignmentTargetType,
-        target: &str,
-        policies: Vec<String>,
-    ) -> Result<CommonMessage> {
-        let vars = Assignments {
-            policies,
-            target_type,
-            target_identifiers: vec![target.to_owned()],
-            inherit_by_children: None,
-            namespace: None,
-        };
-        self.root(operation, &vars).await
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ListVars {
@@ -784,73 +747,6 @@ impl ListRoleUsersBuilder<'_> {
                 let role: Option<RoleUsers> = client.root(ROLE_USERS, &vars).await?;
                 Ok(role.map_or_else(WirePage::empty, |r| r.users))
             })
-        })
-        .await
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AssignmentVars {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    namespace: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target_type: Option<PolicyAssignmentTargetType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target_identifier: Option<String>,
-    #[serde(flatten)]
-    page: PageLimit,
-}
-
-paged_vars!(AssignmentVars);
-
-/// Builds the lists of policy assignments: of a policy, of a role, of a user.
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct ListAssignmentsBuilder<'a> {
-    client: &'a ManagementClient,
-    vars: AssignmentVars,
-}
-
-impl<'a> ListAssignmentsBuilder<'a> {
-    pub(super) fn for_target(
-        client: &'a ManagementClient,
-        target_type: PolicyAssignmentTargetType,
-        target: &str,
-        namespace: Option<&str>,
-    ) -> Self {
-        let vars = AssignmentVars {
-            namespace: namespace.map(str::to_owned),
-            code: None,
-            target_type: Some(target_type),
-            target_identifier: Some(target.to_owned()),
-            page: PageLimit::default(),
-        };
-        Self { client, vars }
-    }
-
-    pub(super) fn for_policy(client: &'a ManagementClient, code: &str, namespace: Option<&str>) -> Self {
-        let vars = AssignmentVars {
-            namespace: namespace.map(str::to_owned),
-            code: Some(code.to_owned()),
-            target_type: None,
-            target_identifier: None,
-            page: PageLimit::default(),
-        };
-        Self { client, vars }
-    }
-
-    page_setters!();
-
-    /// Fetches the page.
-    ///
-    /// # Errors
-    /// Authing's refusal, or transport and decode errors.
-    pub async fn send(self) -> Result<Page<PolicyAssignment>> {
-        first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move { client.root(POLICY_ASSIGNMENTS, &vars).await })
         })
         .await
     }
