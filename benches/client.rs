@@ -1,7 +1,8 @@
-//! The client's own cost: encoding a request, decoding a page of 100 users and an error (and, for the page of 10,
-//! what its decoded users cost to build without reading any text), and a whole round trip against an in-process
-//! server that answers with canned bytes (so the server is not what is measured), next to a raw `reqwest` client
-//! posting the same prebuilt body.
+//! What a user of the client waits for, through the public API only: a round trip of `users().list()` (a page of
+//! 10 users as the emulator serves them, and a page of 100 users with every field filled in) and of
+//! `login_by_username` (password encryption included) against an in-process server that answers with canned bytes,
+//! so the server is not what is measured, next to a raw `reqwest` client posting the same body; and the encryption
+//! of one password alone.
 //!
 //! ```text
 //! cargo bench --bench client
@@ -12,14 +13,12 @@
 use std::hint::black_box;
 use std::net::SocketAddr;
 
-use authing::bench_support::{
-    PasswordEncryption, decode_error, decode_users_page, decode_users_page_with_serde, encode_users_request,
-};
-use authing::{ManagementClient, Options, RetryConfig};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use authing::{AuthenticationClient, ManagementClient, Options, Password, RetryConfig};
+use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
 
 const PUBLIC_CLOUD_KEY: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uMGKl64GDcIq3au+aqJQIDAQAB";
 
@@ -97,48 +96,16 @@ fn full_user(i: usize) -> serde_json::Value {
     })
 }
 
-fn encoding_and_decoding(c: &mut Criterion) {
-    let page = users_body(100);
-    let error = br#"{"errors":[{"message":{"code":2004,"message":"user not found"},"locations":[{"line":1,"column":1}]}],"data":null}"#;
-
-    c.bench_function("encode users request", |b| b.iter(|| encode_users_request(black_box(1), black_box(10)).unwrap()));
-
-    let mut group = c.benchmark_group("decode");
-    group.throughput(Throughput::Bytes(page.len() as u64));
-    group.bench_function("page of 100 users", |b| b.iter(|| decode_users_page(black_box(&page)).unwrap()));
-    group.bench_function("page of 100 users, serde only", |b| {
-        b.iter(|| decode_users_page_with_serde(black_box(&page)).unwrap())
-    });
-    group.finish();
-
-    let sparse = sparse_users_body(10);
-    let mut group = c.benchmark_group("decode");
-    group.throughput(Throughput::Bytes(sparse.len() as u64));
-    group.bench_function("page of 10 sparse users", |b| b.iter(|| decode_users_page(black_box(&sparse)).unwrap()));
-    group.bench_function("page of 10 sparse users, serde only", |b| {
-        b.iter(|| decode_users_page_with_serde(black_box(&sparse)).unwrap())
-    });
-    // What any decoder into `User` pays without reading any text: allocating and copying the same strings, and
-    // freeing them again.
-    let (_, decoded) = decode_users_page(&sparse).unwrap();
-    group.bench_function("page of 10 sparse users, cloned from decoded ones", |b| {
-        b.iter(|| black_box(&decoded).clone())
-    });
-    group.finish();
-
-    c.bench_function("decode error", |b| b.iter(|| decode_error(black_box(error))));
-
-    // Authing's public cloud key, RSA-1024 like the emulator's.
-    let key = PasswordEncryption::new(PUBLIC_CLOUD_KEY).unwrap();
-    c.bench_function("encrypt password (RSA-1024)", |b| b.iter(|| key.encrypt(black_box("Bench-passw0rd!")).unwrap()));
-}
-
-/// Serves canned HTTP/1.1 answers with keep-alive: the token to token requests, `page` to everything else.
+/// Serves canned HTTP/1.1 answers with keep-alive: the token to token requests, a logged-in user to logins,
+/// `page` to everything else.
 async fn canned_server(page: Vec<u8>) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let token =
         br#"{"data":{"accessToken":{"accessToken":"header.payload.signature","exp":4102444800,"iat":1700000000}}}"#;
+    let mut user = full_user(0);
+    user["token"] = json!("header.payload.signature");
+    let login = serde_json::to_vec(&json!({ "data": { "loginByUsername": user } })).unwrap();
     let respond = |body: &[u8]| {
         let mut response =
             format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len())
@@ -146,16 +113,23 @@ async fn canned_server(page: Vec<u8>) -> SocketAddr {
         response.extend_from_slice(body);
         response
     };
-    let (token_response, page_response) = (respond(token), respond(&page));
+    let (token_response, login_response, page_response) = (respond(token), respond(&login), respond(&page));
     tokio::spawn(async move {
         loop {
             let Ok((mut socket, _)) = listener.accept().await else { return };
-            let (token_response, page_response) = (token_response.clone(), page_response.clone());
+            let (token_response, login_response, page_response) =
+                (token_response.clone(), login_response.clone(), page_response.clone());
             tokio::spawn(async move {
-                let mut buffer = Vec::with_capacity(8192);
+                let mut buffer = Vec::new();
                 loop {
                     let Some(request) = read_request(&mut socket, &mut buffer).await else { return };
-                    let answer = if contains(&request, b"accessToken(") { &token_response } else { &page_response };
+                    let answer = if contains(&request, b"accessToken(") {
+                        &token_response
+                    } else if contains(&request, b"loginByUsername(") {
+                        &login_response
+                    } else {
+                        &page_response
+                    };
                     if socket.write_all(answer).await.is_err() {
                         return;
                     }
@@ -196,27 +170,41 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn round_trip(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let addr = runtime.block_on(canned_server(users_body(10)));
-    let host = format!("http://{addr}");
-    let options = Options::builder()
-        .host(&host)
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+}
+
+/// Options for a client of the canned server at `addr`: no retries, and the public key given so that no request
+/// fetches it.
+fn options(addr: SocketAddr) -> Options {
+    Options::builder()
+        .host(format!("http://{addr}"))
         .user_pool_id("5f0c3f6b1e8d5c0001a1b2c3")
         .secret("secret")
+        .app_id("5f0c3f6b1e8d5c0001a1b2c4")
+        .public_key(PUBLIC_CLOUD_KEY)
         .retry(RetryConfig::disabled())
         .build()
-        .unwrap();
-    let management = ManagementClient::new(&options).unwrap();
+        .unwrap()
+}
+
+/// `users().list().limit(limit)` against a server answering `page`, next to a raw `reqwest` client posting the same
+/// request body and reading the answer without decoding it.
+fn list_users(c: &mut Criterion, runtime: &Runtime, name: &str, limit: u32, page: Vec<u8>) {
+    let addr = runtime.block_on(canned_server(page));
+    let management = ManagementClient::new(&options(addr)).unwrap();
     runtime.block_on(management.get_management_token()).unwrap();
 
     let raw = reqwest::Client::new();
-    let url = format!("{host}/graphql/v2");
-    let body = bytes::Bytes::from(encode_users_request(1, 10).unwrap());
+    let url = format!("http://{addr}/graphql/v2");
+    let document =
+        concat!(include_str!("../src/graphql/users.graphql"), include_str!("../src/graphql/fragments/user.graphql"));
+    let variables = json!({ "page": 1, "limit": limit, "withCustomData": false });
+    let body = bytes::Bytes::from(serde_json::to_vec(&json!({ "query": document, "variables": variables })).unwrap());
 
-    let mut group = c.benchmark_group("round trip users.list(10)");
+    let mut group = c.benchmark_group(name);
     group.bench_function("raw reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
+        b.to_async(runtime).iter(|| async {
             let response = raw
                 .post(&url)
                 .header("content-type", "application/json")
@@ -229,10 +217,34 @@ fn round_trip(c: &mut Criterion) {
         })
     });
     group.bench_function("authing sdk", |b| {
-        b.to_async(&runtime).iter(|| async { black_box(management.users().list().limit(10).send().await.unwrap()) })
+        b.to_async(runtime).iter(|| async { black_box(management.users().list().limit(limit).send().await.unwrap()) })
     });
     group.finish();
 }
 
-criterion_group!(benches, encoding_and_decoding, round_trip);
+fn round_trips(c: &mut Criterion) {
+    let runtime = runtime();
+    list_users(c, &runtime, "round trip users.list, 10 users as the emulator serves them", 10, sparse_users_body(10));
+    list_users(c, &runtime, "round trip users.list, 100 users with every field", 100, users_body(100));
+
+    let addr = runtime.block_on(canned_server(Vec::new()));
+    let app = AuthenticationClient::new(&options(addr)).unwrap();
+    c.bench_function("round trip login_by_username (RSA-1024 encryption included)", |b| {
+        b.to_async(&runtime)
+            .iter(|| async { black_box(app.login_by_username("ada", "Bench-passw0rd!").send().await.unwrap()) })
+    });
+}
+
+/// `encrypt_password` with Authing's public cloud key, RSA-1024 like the emulator's (given in the options, so no
+/// request is sent).
+fn encryption(c: &mut Criterion) {
+    let runtime = runtime();
+    let management = ManagementClient::new(&options("127.0.0.1:9".parse().unwrap())).unwrap();
+    let password = Password::new("Bench-passw0rd!");
+    c.bench_function("encrypt password (RSA-1024)", |b| {
+        b.to_async(&runtime).iter(|| async { black_box(management.encrypt_password(&password).await.unwrap()) })
+    });
+}
+
+criterion_group!(benches, round_trips, encryption);
 criterion_main!(benches);
