@@ -10,7 +10,7 @@ use crate::transport::Operation;
 
 const LOGIN_BY_EMAIL: Operation<'static> =
     operation!("authentication", "login_by_email", "login_by_email.graphql", "user.graphql");
-pub(crate) const LOGIN_BY_USERNAME: Operation<'static> =
+const LOGIN_BY_USERNAME: Operation<'static> =
     operation!("authentication", "login_by_username", "login_by_username.graphql", "user.graphql");
 const LOGIN_BY_PHONE_PASSWORD: Operation<'static> =
     operation!("authentication", "login_by_phone_password", "login_by_phone_password.graphql", "user.graphql");

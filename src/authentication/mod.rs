@@ -3,8 +3,6 @@
 
 mod codes;
 mod login;
-#[cfg(test)]
-pub(crate) use login::LOGIN_BY_USERNAME;
 mod password;
 mod profile;
 mod register;
