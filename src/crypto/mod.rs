@@ -104,7 +104,22 @@ mod tests {
         let bare = parse_public_key(PUBLIC_CLOUD_KEY).unwrap();
         let pem = format!("-----BEGIN PUBLIC KEY-----\n{PUBLIC_CLOUD_KEY}\n-----END PUBLIC KEY-----\n");
         assert_eq!(parse_public_key(&pem).unwrap(), bare);
-        assert!(parse_public_key("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err());
+    }
+
+    #[test]
+    fn a_bad_key_is_a_config_error_naming_the_public_key() {
+        for (text, reason) in [
+            ("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "is not an RSA public key"),
+            ("not base64 at all!", "is not base64 or PEM"),
+        ] {
+            let err = crate::Options::builder().public_key(text).build().unwrap_err();
+            match err {
+                AuthingError::Config { field, reason: r, .. } => {
+                    assert_eq!((field, r.as_str()), ("public_key", reason))
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[tokio::test]
