@@ -26,5 +26,5 @@ pub use user::{
     RefreshedToken, SortBy, UpdateUserInput, User, UserAction, UserDepartment, UserStatus,
 };
 
-pub(crate) use udf::custom_data_from_entries;
+pub(crate) use udf::{custom_data_from_entries, custom_data_params};
 pub(crate) use user::{read_optional_user, read_user, read_user_page};
