@@ -12,16 +12,17 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 /// Everything that can go wrong when talking to Authing.
 ///
-/// Authing's own refusals are [`AuthingError::Api`] and keep the numeric code, so a caller can match on it:
+/// Authing's own refusals are [`AuthingError::Api`] and keep the numeric code, so a caller can match on it; the
+/// common codes have names in [`codes`](crate::codes):
 ///
 /// ```
-/// use authing::AuthingError;
+/// use authing::{AuthingError, codes};
 ///
 /// fn describe(err: &AuthingError) -> &'static str {
 ///     match err.code() {
-///         Some(2004) => "no such user",
-///         Some(2020) => "not logged in",
-///         Some(2333) => "wrong username or password",
+///         Some(codes::USER_NOT_FOUND) => "no such user",
+///         Some(codes::NOT_LOGGED_IN) => "not logged in",
+///         Some(codes::WRONG_USERNAME_OR_PASSWORD) => "wrong username or password",
 ///         _ if err.is_timeout() => "Authing did not answer in time",
 ///         _ => "something else",
 ///     }
@@ -36,6 +37,16 @@ pub enum AuthingError {
     /// Authing answered and refused the request (GraphQL `errors[].message`, or a REST envelope whose code is not 200).
     #[error("Authing refused the request: {0}")]
     Api(ApiError),
+
+    /// The GraphQL server refused the request with an error that carries no Authing code (a syntax or validation
+    /// error of the GraphQL layer, for instance). Its [`code`](Self::code) is `None`.
+    #[error("the GraphQL server refused the request: {message}")]
+    Graphql {
+        /// The error's message.
+        message: String,
+        /// The HTTP status the error came with.
+        http_status: u16,
+    },
 
     /// A connect, attempt or whole-operation timeout expired.
     #[error("{kind} timed out after {after:?}")]
@@ -75,6 +86,17 @@ pub enum AuthingError {
         /// The underlying parse error, if any.
         #[source]
         source: Option<BoxError>,
+    },
+
+    /// The request could not be built from the values given (a body, variables or query parameters that cannot
+    /// be serialized, a token or path that HTTP cannot carry); nothing was sent.
+    #[error("could not build the request: {what} cannot be sent")]
+    Request {
+        /// What could not be sent (`the JSON body`, `the query parameters`, `the token` ...).
+        what: &'static str,
+        /// Why.
+        #[source]
+        source: BoxError,
     },
 
     /// A password could not be encrypted with the user pool's public key.
@@ -155,6 +177,8 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl StdError for ApiError {}
+
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
@@ -171,7 +195,7 @@ impl AuthingError {
     pub fn code(&self) -> Option<i64> {
         match self {
             AuthingError::Api(api) => Some(api.code),
-            AuthingError::NotLoggedIn => Some(NOT_LOGGED_IN),
+            AuthingError::NotLoggedIn => Some(codes::NOT_LOGGED_IN),
             _ => None,
         }
     }
@@ -180,6 +204,7 @@ impl AuthingError {
     pub fn message(&self) -> Cow<'_, str> {
         match self {
             AuthingError::Api(api) => Cow::Borrowed(&api.message),
+            AuthingError::Graphql { message, .. } => Cow::Borrowed(message),
             other => Cow::Owned(other.to_string()),
         }
     }
@@ -188,6 +213,7 @@ impl AuthingError {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             AuthingError::Api(api) => Some(api.http_status),
+            AuthingError::Graphql { http_status, .. } => Some(*http_status),
             AuthingError::Decode { status, .. } => Some(*status),
             AuthingError::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
@@ -200,8 +226,13 @@ impl AuthingError {
         match self {
             AuthingError::Transport(e) => e.is_connect() || e.is_timeout(),
             AuthingError::Timeout { kind, .. } => *kind != TimeoutKind::Operation,
-            AuthingError::Api(_) | AuthingError::Decode { .. } => self.http_status().is_some_and(is_retryable_status),
-            AuthingError::Config { .. } | AuthingError::Encryption(_) | AuthingError::NotLoggedIn => false,
+            AuthingError::Api(_) | AuthingError::Graphql { .. } | AuthingError::Decode { .. } => {
+                self.http_status().is_some_and(is_retryable_status)
+            }
+            AuthingError::Config { .. }
+            | AuthingError::Request { .. }
+            | AuthingError::Encryption(_)
+            | AuthingError::NotLoggedIn => false,
         }
     }
 
@@ -218,6 +249,10 @@ impl AuthingError {
         AuthingError::Config { field, reason: reason.into(), source: Some(source.into()) }
     }
 
+    pub(crate) fn request(what: &'static str, source: impl Into<BoxError>) -> Self {
+        AuthingError::Request { what, source: source.into() }
+    }
+
     pub(crate) fn decode(status: u16, body: &[u8], source: impl Into<BoxError>) -> Self {
         AuthingError::Decode { status, body_start: body_start(body), source: source.into() }
     }
@@ -229,8 +264,55 @@ impl From<ApiError> for AuthingError {
     }
 }
 
-/// Authing's code for "not logged in".
-pub(crate) const NOT_LOGGED_IN: i64 = 2020;
+/// Authing's error codes that callers commonly match on with [`AuthingError::code`] or [`ApiError::code`].
+///
+/// ```
+/// # async fn f(app: authing::AuthenticationClient) {
+/// use authing::codes;
+///
+/// match app.login_by_username("ada", "wrong").send().await {
+///     Err(e) if e.code() == Some(codes::WRONG_USERNAME_OR_PASSWORD) => println!("try again"),
+///     Err(e) if e.code() == Some(codes::MFA_REQUIRED) => println!("a second factor is needed"),
+///     other => println!("{other:?}"),
+/// }
+/// # }
+/// ```
+pub mod codes {
+    /// The caller may not do this.
+    pub const NO_PERMISSION: i64 = 1001;
+    /// The login needs a second factor; the refusal's [`data`](crate::ApiError::data) carries the MFA token.
+    pub const MFA_REQUIRED: i64 = 1635;
+    /// A captcha is required (after repeated failed logins).
+    pub const CAPTCHA_REQUIRED: i64 = 2000;
+    /// The verification code or captcha is wrong or expired.
+    pub const VERIFICATION_FAILED: i64 = 2001;
+    /// The e-mail address is malformed.
+    pub const BAD_EMAIL: i64 = 2003;
+    /// No such user.
+    pub const USER_NOT_FOUND: i64 = 2004;
+    /// The user is locked or blocked.
+    pub const USER_LOCKED: i64 = 2005;
+    /// The password is wrong.
+    pub const WRONG_PASSWORD: i64 = 2006;
+    /// No such application.
+    pub const APP_NOT_FOUND: i64 = 2011;
+    /// The server could not decrypt the password (wrong public key).
+    pub const PASSWORD_DECRYPTION_FAILED: i64 = 2016;
+    /// Not logged in, or the token is invalid, expired or revoked.
+    pub const NOT_LOGGED_IN: i64 = 2020;
+    /// A user with this identifier already exists.
+    pub const USER_EXISTS: i64 = 2026;
+    /// The username is taken.
+    pub const USERNAME_EXISTS: i64 = 2034;
+    /// The phone number is already bound to a user.
+    pub const PHONE_EXISTS: i64 = 2035;
+    /// The user must reset the password before logging in.
+    pub const PASSWORD_RESET_REQUIRED: i64 = 2058;
+    /// No such user pool.
+    pub const USER_POOL_NOT_FOUND: i64 = 2224;
+    /// The username (or e-mail, phone) or the password is wrong.
+    pub const WRONG_USERNAME_OR_PASSWORD: i64 = 2333;
+}
 
 pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
@@ -285,6 +367,15 @@ mod tests {
         assert!(start.starts_with("<html>"));
         assert!(start.ends_with('…'));
         assert!(start.chars().count() <= BODY_START_CHARS + 1);
+    }
+
+    #[test]
+    fn api_error_is_a_std_error_and_the_source_of_authing_error() {
+        let api = ApiError::new(codes::USER_NOT_FOUND, "用户不存在", 200);
+        let boxed: Box<dyn StdError + Send + Sync> = Box::new(api.clone());
+        assert_eq!(boxed.to_string(), "code 2004: 用户不存在");
+        let err = AuthingError::from(api);
+        assert_eq!(err.code(), Some(codes::USER_NOT_FOUND));
     }
 
     #[test]

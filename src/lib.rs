@@ -42,7 +42,7 @@
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
 //! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens; cheap per request |
-//! | [`AuthingError`] | the one error type |
+//! | [`AuthingError`], [`codes`] | the one error type, and the Authing codes worth matching on |
 //! | [`Secret`], [`AccessToken`], [`Password`] | redacted holders for secrets |
 //!
 //! Every client made from one [`Options`] shares one transport: one pooled `reqwest` client speaking GraphQL
@@ -51,9 +51,12 @@
 //! ## Errors
 //!
 //! Every failure is an [`AuthingError`]. Authing's own refusals keep their numeric code and message
-//! ([`AuthingError::code`], [`AuthingError::message`]), so you can match on them: 2004 user not found, 2020 not
-//! logged in, 2333 wrong username or password ... Timeouts, transport, decode and configuration failures keep
-//! their source. No error, client or option shows a secret, a password or a token in `Debug` or `Display`.
+//! ([`AuthingError::code`], [`AuthingError::message`]), so you can match on them; the common codes are named in
+//! [`codes`]: [`codes::USER_NOT_FOUND`] (2004), [`codes::NOT_LOGGED_IN`] (2020),
+//! [`codes::WRONG_USERNAME_OR_PASSWORD`] (2333) ... A GraphQL error that carries no Authing code is
+//! [`AuthingError::Graphql`], whose `code()` is `None`: no code is made up. Timeouts, transport, decode,
+//! configuration and request-building failures ([`AuthingError::Request`]) keep their source. No error, client or
+//! option shows a secret, a password or a token in `Debug` or `Display`.
 //!
 //! ## Retries and timeouts
 //!
@@ -110,7 +113,7 @@ mod transport;
 
 pub use authentication::AuthenticationClient;
 pub use config::{DEFAULT_HOST, Lang, Options, OptionsBuilder, RetryConfig, Timeouts};
-pub use error::{ApiError, AuthingError, Result, TimeoutKind};
+pub use error::{ApiError, AuthingError, Result, TimeoutKind, codes};
 pub use management::ManagementClient;
 pub use page::Page;
 pub use secret::{AccessToken, Password, Secret};

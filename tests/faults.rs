@@ -152,7 +152,7 @@ async fn graphql_errors_in_object_form_keep_authings_code() {
 }
 
 #[tokio::test]
-async fn graphql_errors_in_string_form_decode_too() {
+async fn graphql_errors_without_an_authing_code_have_no_code() {
     let server = MockServer::start().await;
     let body = json!({ "errors": [{ "message": "Cannot query field \"x\" on type \"Query\"." }], "data": null });
     Mock::given(method("POST"))
@@ -161,9 +161,10 @@ async fn graphql_errors_in_string_form_decode_too() {
         .mount(&server)
         .await;
     let err = query(&client(&server.uri(), Timeouts::default())).await.unwrap_err();
-    let AuthingError::Api(api) = &err else { panic!("{err:?}") };
-    assert_eq!(api.message, "Cannot query field \"x\" on type \"Query\".");
-    assert_eq!((api.code, api.http_status), (500, 400));
+    let AuthingError::Graphql { message, http_status } = &err else { panic!("{err:?}") };
+    assert_eq!(message, "Cannot query field \"x\" on type \"Query\".");
+    assert_eq!(*http_status, 400);
+    assert_eq!(err.code(), None, "no code is made up for an error that carries none");
 }
 
 #[tokio::test]

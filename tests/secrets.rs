@@ -105,6 +105,16 @@ async fn every_error_kind() -> Vec<AuthingError> {
         AuthenticationClient::new(&Options::builder().app_id("app").public_key(PUBLIC_KEY).build().unwrap()).unwrap();
     errors.push(auth.encrypt_password(&Password::new(PASSWORD.repeat(10))).await.unwrap_err());
     errors.push(auth.update_password(PASSWORD, Some(PASSWORD)).await.unwrap_err());
+    let with_bad_token = auth.with_token(format!("{TOKEN}\n{SECRET}"));
+    errors.push(with_bad_token.get_current_user().await.unwrap_err());
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "errors": [{ "message": "no code here" }] })))
+        .mount(&server)
+        .await;
+    let auth = AuthenticationClient::new(&self::options(&server.uri())).unwrap();
+    errors.push(auth.graphql::<serde_json::Value>("query q { a }", &json!({ "token": TOKEN })).await.unwrap_err());
     errors
 }
 
@@ -123,10 +133,26 @@ async fn every_error_kind_is_redacted() {
             AuthingError::Config { .. } => "config",
             AuthingError::Encryption(_) => "encryption",
             AuthingError::NotLoggedIn => "not logged in",
+            AuthingError::Request { .. } => "request",
+            AuthingError::Graphql { .. } => "graphql",
             _ => "other",
         })
         .collect();
-    assert_eq!(kinds, ["api", "timeout", "decode", "transport", "config", "config", "encryption", "not logged in"]);
+    assert_eq!(
+        kinds,
+        [
+            "api",
+            "timeout",
+            "decode",
+            "transport",
+            "config",
+            "config",
+            "encryption",
+            "not logged in",
+            "request",
+            "graphql"
+        ]
+    );
     for error in &errors {
         assert_formats_clean("an error", error);
         let mut source = std::error::Error::source(error);

@@ -294,12 +294,12 @@ async fn deleted_users_move_to_the_archive() {
     let linus = create(&management, username("linus")).await;
 
     let deleted = management.users().delete(&ada.id).await.unwrap();
-    assert_eq!(deleted.code, Some(200));
+    assert_eq!(deleted.and_then(|message| message.code), Some(200), "the server's own message");
     assert!(management.users().get(&ada.id).await.unwrap().is_none());
     assert_ne!(api_code(management.users().delete(&ada.id).await), 200, "deleting twice fails");
 
     let many = management.users().delete_many([grace.id.as_str(), linus.id.as_str(), "unknown"]).await.unwrap();
-    assert!(many.is_success());
+    assert!(many.is_some_and(|message| message.is_success()), "the server's own message");
     assert_eq!(management.users().list().send().await.unwrap().total_count, 0);
 
     let archived = management.users().list_archived_users().limit(10).send().await.unwrap();
@@ -456,4 +456,17 @@ async fn custom_data_is_type_checked_and_needs_a_defined_field() {
     let unknown_user = users.set_udf_value("000000000000000000000000", [("age", 1.into())]).await;
     assert!(matches!(unknown_user, Err(AuthingError::Api(_))), "{unknown_user:?}");
     assert!(users.get_udf_value(&ada.id).await.unwrap().is_empty(), "nothing was stored");
+}
+
+#[tokio::test]
+async fn an_id_that_would_change_the_rest_route_is_refused_before_sending() {
+    let emulator = common::emulator().await;
+    let management = common::management(&emulator);
+    for id in ["", ".", ".."] {
+        let err = management.users().list_orgs(id).await.unwrap_err();
+        assert!(matches!(err, AuthingError::Request { .. }), "{id:?}: {err:?}");
+        assert_eq!(err.code(), None);
+    }
+    let err = management.users().list_orgs("a/../../users").await.unwrap_err();
+    assert_eq!(err.code(), Some(authing::codes::USER_NOT_FOUND), "a slash stays inside the id: {err:?}");
 }

@@ -1,12 +1,11 @@
 //! Verification codes sent by SMS and e-mail.
 
-use reqwest::Method;
 use serde::Serialize;
 
 use super::{Auth, AuthenticationClient};
 use crate::error::Result;
 use crate::models::{CommonMessage, EmailScene};
-use crate::transport::Operation;
+use crate::transport::{Operation, RestCall};
 
 const SEND_EMAIL: Operation<'static> = operation!("authentication", "send_email", "send_email.graphql");
 
@@ -36,7 +35,10 @@ impl AuthenticationClient {
             phone: &'b str,
         }
         let _: serde::de::IgnoredAny = self
-            .rest(Auth::Anonymous, "authentication.send_sms_code", Method::POST, "sms/send", Some(&Body { phone }))
+            .rest(
+                Auth::Anonymous,
+                RestCall::post("authentication.send_sms_code", &["sms", "send"]).json(&Body { phone })?,
+            )
             .await?;
         Ok(())
     }

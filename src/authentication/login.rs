@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{AuthenticationClient, params_of};
+use super::AuthenticationClient;
 use crate::error::Result;
 use crate::models::{CustomData, UdfValue, User};
 use crate::secret::Password;
@@ -260,7 +260,7 @@ impl<'a> LoginBuilder<'a> {
             auto_register: self.auto_register,
             captcha_code: self.captcha_code.as_deref(),
             client_ip: self.extras.client_ip.as_deref(),
-            params: params_of(&self.extras.custom_data),
+            params: crate::models::custom_data_params(&self.extras.custom_data),
             context: self.extras.context_text(),
         };
         let vars = LoginVars { with_custom_data: input.params.is_some(), input };
@@ -330,7 +330,7 @@ impl LoginByPhoneCodeBuilder<'_> {
             auto_register: self.auto_register,
             phone_country_code: self.phone_country_code.as_deref(),
             client_ip: self.extras.client_ip.as_deref(),
-            params: params_of(&self.extras.custom_data),
+            params: crate::models::custom_data_params(&self.extras.custom_data),
             context: self.extras.context_text(),
         };
         let vars = LoginVars { with_custom_data: input.params.is_some(), input };

@@ -13,13 +13,12 @@ use std::sync::{Arc, RwLock};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Options;
 use crate::error::{AuthingError, Result};
-use crate::models::{CustomData, User};
+use crate::models::User;
 use crate::secret::{AccessToken, Password};
 use crate::transport::{Endpoint, Operation, RestCall, RootField, Transport};
 
@@ -197,17 +196,9 @@ impl AuthenticationClient {
     }
 
     /// Runs a REST call against `{app_host}/api/v2/...` and decodes the envelope's `data`.
-    async fn rest<B: Serialize, T: DeserializeOwned>(
-        &self,
-        auth: Auth,
-        name: &str,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T> {
+    async fn rest<Q: Serialize + ?Sized, T: DeserializeOwned>(&self, auth: Auth, call: RestCall<'_, Q>) -> Result<T> {
         let token = self.token_for(auth)?;
-        let call = RestCall { name, method, path, body };
-        self.transport.rest(&self.app.endpoint, token.as_ref(), call).await
+        self.transport.rest(&self.app.endpoint, token.as_ref(), &call).await
     }
 
     /// Runs a login or a registration (sent without any token) and keeps the returned user's token, when it
@@ -246,20 +237,6 @@ fn user_id_in_jwt(token: &str) -> Option<String> {
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Claims = serde_json::from_slice(&bytes).ok()?;
     claims.sub.or_else(|| claims.data.and_then(|d| d.id)).filter(|id| !id.is_empty())
-}
-
-/// `params`: custom data as a JSON text of `[{key, value}]` with raw values, as registration and login take it.
-fn params_of(custom_data: &CustomData) -> Option<String> {
-    #[derive(Serialize)]
-    struct Param<'p> {
-        key: &'p str,
-        value: serde_json::Value,
-    }
-    if custom_data.is_empty() {
-        return None;
-    }
-    let list: Vec<Param<'_>> = custom_data.iter().map(|(key, value)| Param { key, value: value.to_json() }).collect();
-    serde_json::to_string(&list).ok()
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ impl AuthenticationClient {
         phone: &str,
         code: &str,
         new_password: impl Into<Password>,
-    ) -> Result<CommonMessage> {
+    ) -> Result<Option<CommonMessage>> {
         let new_password = self.encrypt_password(&new_password.into()).await?;
         let vars = ResetVars { phone: Some(phone), email: None, code, new_password };
         self.root(Auth::Anonymous, RESET_PASSWORD, &vars).await
@@ -92,7 +92,7 @@ impl AuthenticationClient {
         email: &str,
         code: &str,
         new_password: impl Into<Password>,
-    ) -> Result<CommonMessage> {
+    ) -> Result<Option<CommonMessage>> {
         let new_password = self.encrypt_password(&new_password.into()).await?;
         let vars = ResetVars { phone: None, email: Some(email), code, new_password };
         self.root(Auth::Anonymous, RESET_PASSWORD, &vars).await
@@ -154,7 +154,7 @@ impl AuthenticationClient {
         &self,
         token: &str,
         password: impl Into<Password>,
-    ) -> Result<CommonMessage> {
+    ) -> Result<Option<CommonMessage>> {
         #[derive(Serialize)]
         struct Vars<'v> {
             token: &'v str,
@@ -182,7 +182,7 @@ impl AuthenticationClient {
         token: &str,
         old_password: impl Into<Password>,
         new_password: impl Into<Password>,
-    ) -> Result<CommonMessage> {
+    ) -> Result<Option<CommonMessage>> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Vars<'v> {

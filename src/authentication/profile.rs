@@ -1,6 +1,5 @@
 //! The logged-in user: profile, phone and e-mail, linked accounts, custom data, and what the user may see.
 
-use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::{Auth, AuthenticationClient};
@@ -11,7 +10,7 @@ use crate::models::{
 };
 use crate::page::{Page, WirePage};
 use crate::secret::AccessToken;
-use crate::transport::{Operation, page_query};
+use crate::transport::{Operation, PageQuery, RestCall};
 
 const UPDATE_PROFILE: Operation<'static> =
     operation!("authentication", "update_profile", "update_profile.graphql", "user.graphql");
@@ -70,7 +69,7 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; Authing's refusal (2020
     /// for an invalid token).
     pub async fn get_current_user(&self) -> Result<User> {
-        self.rest::<(), _>(Auth::User, "authentication.get_current_user", Method::GET, "users/me", None).await
+        self.rest(Auth::User, RestCall::get("authentication.get_current_user", &["users", "me"])).await
     }
 
     /// Changes the logged-in user's profile. Phone, e-mail, union id and open id cannot change this way (use the
@@ -279,8 +278,9 @@ impl AuthenticationClient {
             primary_user_token: primary_user_token.expose(),
             secondary_user_token: secondary_user_token.expose(),
         };
-        let _: serde::de::IgnoredAny =
-            self.rest(Auth::Anonymous, "authentication.link_account", Method::POST, "users/link", Some(&body)).await?;
+        let _: serde::de::IgnoredAny = self
+            .rest(Auth::Anonymous, RestCall::post("authentication.link_account", &["users", "link"]).json(&body)?)
+            .await?;
         Ok(())
     }
 
@@ -307,7 +307,7 @@ impl AuthenticationClient {
         }
         let body = Body { primary_user_token: primary_user_token.expose(), provider };
         let _: serde::de::IgnoredAny = self
-            .rest(Auth::Anonymous, "authentication.unlink_account", Method::POST, "users/unlink", Some(&body))
+            .rest(Auth::Anonymous, RestCall::post("authentication.unlink_account", &["users", "unlink"]).json(&body)?)
             .await?;
         Ok(())
     }
@@ -537,7 +537,7 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; transport errors.
     pub async fn list_orgs(&self) -> Result<Vec<OrgPath>> {
         let orgs: Option<Vec<OrgPath>> =
-            self.rest::<(), _>(Auth::User, "authentication.list_orgs", Method::GET, "users/me/orgs", None).await?;
+            self.rest(Auth::User, RestCall::get("authentication.list_orgs", &["users", "me", "orgs"])).await?;
         Ok(orgs.unwrap_or_default())
     }
 
@@ -593,14 +593,8 @@ impl AuthenticationClient {
     /// # Errors
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; transport errors.
     pub async fn get_security_level(&self) -> Result<SecurityLevel> {
-        self.rest::<(), _>(
-            Auth::User,
-            "authentication.get_security_level",
-            Method::GET,
-            "users/me/security-level",
-            None,
-        )
-        .await
+        self.rest(Auth::User, RestCall::get("authentication.get_security_level", &["users", "me", "security-level"]))
+            .await
     }
 
     /// Whether a user with any of the identifiers given exists.
@@ -760,9 +754,9 @@ impl ListApplicationsBuilder<'_> {
     /// # Errors
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; transport errors.
     pub async fn send(self) -> Result<Page<Application>> {
-        let path = format!("users/me/applications/allowed?{}", page_query(self.page, self.limit));
-        let wire: WirePage<Application> =
-            self.client.rest::<(), _>(Auth::User, "authentication.list_applications", Method::GET, &path, None).await?;
+        let query = PageQuery { page: self.page, limit: self.limit };
+        let call = RestCall::get("authentication.list_applications", &["users", "me", "applications", "allowed"]);
+        let wire: WirePage<Application> = self.client.rest(Auth::User, call.query(&query)).await?;
         Ok(Page::new(wire.list, wire.total_count, self.page, self.limit))
     }
 }

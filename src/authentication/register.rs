@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{AuthenticationClient, params_of};
+use super::AuthenticationClient;
 use crate::error::Result;
 use crate::models::{CustomData, RegisterProfile, UdfValue, User};
 use crate::secret::Password;
@@ -206,7 +206,7 @@ impl<'a> RegisterBuilder<'a> {
             Some(password) => Some(self.client.encrypt_password(password).await?),
             None => None,
         };
-        let params = params_of(&self.custom_data);
+        let params = crate::models::custom_data_params(&self.custom_data);
         let (email, username, phone, code, operation) = match &self.identifier {
             Identifier::Email(email) => (Some(email.as_str()), None, None, None, REGISTER_BY_EMAIL),
             Identifier::Username(username) => (None, Some(username.as_str()), None, None, REGISTER_BY_USERNAME),

@@ -1,13 +1,12 @@
 //! The user's token: status, refresh, logout, server-side validation.
 
-use reqwest::Method;
 use serde::Serialize;
 
 use super::{Auth, AuthenticationClient};
 use crate::error::{AuthingError, Result};
 use crate::models::{RefreshedToken, TokenClaims, TokenStatus};
 use crate::secret::AccessToken;
-use crate::transport::{Operation, query_string};
+use crate::transport::{Operation, RestCall};
 
 const CHECK_LOGIN_STATUS: Operation<'static> =
     operation!("authentication", "check_login_status", "check_login_status.graphql");
@@ -98,10 +97,13 @@ impl AuthenticationClient {
     /// # Errors
     /// [`AuthingError::NotLoggedIn`] without a token; Authing's refusal (2020 for an invalid token).
     pub async fn logout(&self) -> Result<()> {
-        let query = query_string([("app_id", self.app_id())]);
-        let path = format!("logout?{query}");
-        let _: serde::de::IgnoredAny =
-            self.rest::<(), _>(Auth::User, "authentication.logout", Method::GET, &path, None).await?;
+        #[derive(Serialize)]
+        struct Query<'q> {
+            app_id: Option<&'q str>,
+        }
+        let query = Query { app_id: self.app_id() };
+        let call = RestCall::get("authentication.logout", &["logout"]).query(&query);
+        let _: serde::de::IgnoredAny = self.rest(Auth::User, call).await?;
         self.set_token(None);
         Ok(())
     }
@@ -134,8 +136,9 @@ impl AuthenticationClient {
             ValidateToken::Id(token) => ("id_token", token),
             ValidateToken::Access(token) => ("access_token", token),
         };
-        let path = format!("oidc/validate_token?{}", query_string([(name, Some(value.expose()))]));
-        self.transport.rest_plain(&self.app.endpoint, "authentication.validate_token", &path).await
+        let query = [(name, value.expose())];
+        let call = RestCall::get("authentication.validate_token", &["oidc", "validate_token"]).query(&query).plain();
+        self.rest(Auth::Anonymous, call).await
     }
 }
 

@@ -3,7 +3,6 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use reqwest::Method;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
@@ -77,8 +76,8 @@ impl Transport {
 
     async fn discover_public_key(&self) -> Result<RsaPublicKey> {
         let endpoint = Endpoint::new(&self.keys.host, None, None, self.lang())?;
-        let call = RestCall::<()> { name: "publicKey", method: Method::GET, path: ".well-known", body: None };
-        let published = match self.rest::<(), Option<WellKnown>>(&endpoint, None, call).await {
+        let call = RestCall::get("publicKey", &[".well-known"]);
+        let published = match self.rest::<_, Option<WellKnown>>(&endpoint, None, &call).await {
             Ok(well_known) => well_known.and_then(|w| w.public_key).filter(|k| !k.trim().is_empty()),
             Err(AuthingError::Api(_)) => None,
             Err(other) => return Err(other),

@@ -2,8 +2,6 @@
 //! may use an application.
 
 use rand::Rng;
-use reqwest::Method;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::ManagementClient;
@@ -16,7 +14,7 @@ use crate::models::{
     ResourceType,
 };
 use crate::page::Page;
-use crate::transport::{Operation, RestCall, page_query, path_segment, query_string};
+use crate::transport::{Operation, PageQuery, RestCall};
 
 const ALLOW: Operation<'static> = operation!("acl", "allow", "allow.graphql");
 const IS_ACTION_ALLOWED: Operation<'static> = operation!("acl", "is_allowed", "is_action_allowed.graphql");
@@ -59,17 +57,6 @@ impl ManagementClient {
     /// Access control.
     pub fn acl(&self) -> Acl<'_> {
         Acl { client: self }
-    }
-
-    /// A REST call of the management API with the token.
-    pub(super) async fn rest_call<B: Serialize, T: DeserializeOwned>(
-        &self,
-        name: &str,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T> {
-        self.rest(RestCall { name, method, path, body }).await
     }
 }
 
@@ -180,9 +167,8 @@ impl<'a> Acl<'a> {
             list: Vec<Namespace>,
         }
         let (page, limit) = (page.max(1), limit.max(1));
-        let query = page_query(page, limit);
-        let path = format!("resource-namespace/{}?{query}", path_segment(self.client.user_pool_id()));
-        let found: Namespaces = self.client.rest_get(&path).await?;
+        let call = RestCall::get("acl.list_namespaces", &["resource-namespace", self.client.user_pool_id()]);
+        let found: Namespaces = self.client.rest(call.query(&PageQuery { page, limit })).await?;
         Ok(Page::new(found.list, found.total, page, limit))
     }
 
@@ -207,8 +193,9 @@ impl<'a> Acl<'a> {
     /// # Errors
     /// Authing's refusal (3003 for an unknown id), or transport errors.
     pub async fn delete_namespace(&self, id: i64) -> Result<()> {
-        let path = format!("resource-namespace/{}/{id}", path_segment(self.client.user_pool_id()));
-        self.send::<()>("acl.delete_namespace", Method::DELETE, &path, None).await
+        let id = id.to_string();
+        self.send(RestCall::delete("acl.delete_namespace", &["resource-namespace", self.client.user_pool_id(), &id]))
+            .await
     }
 
     /// Creates a resource with the actions it supports.
@@ -310,8 +297,8 @@ impl<'a> Acl<'a> {
     /// # Errors
     /// Authing's refusal, or transport errors.
     pub async fn delete_resource(&self, namespace: &str, code: &str) -> Result<()> {
-        let path = format!("resources/{}?{}", path_segment(code), query_string([("namespace", Some(namespace))]));
-        self.send::<()>("acl.delete_resource", Method::DELETE, &path, None).await
+        let query = [("namespace", namespace)];
+        self.send(RestCall::delete("acl.delete_resource", &["resources", code]).query(&query)).await
     }
 
     /// A resource by its id; `None` when there is none.
@@ -338,7 +325,7 @@ impl<'a> Acl<'a> {
     /// # Errors
     /// Transport and decode errors.
     pub async fn get_resource_by_id(&self, id: &str) -> Result<Option<Resource>> {
-        self.client.rest_get(&format!("resources/detail?{}", query_string([("id", Some(id))]))).await
+        self.client.rest(RestCall::get("acl.get_resource_by_id", &["resources", "detail"]).query(&[("id", id)])).await
     }
 
     /// A resource by its namespace and code; `None` when there is none.
@@ -350,8 +337,8 @@ impl<'a> Acl<'a> {
     /// # Errors
     /// Transport and decode errors.
     pub async fn get_resource_by_code(&self, namespace: &str, code: &str) -> Result<Option<Resource>> {
-        let query = query_string([("namespace", Some(namespace)), ("code", Some(code))]);
-        self.client.rest_get(&format!("resources/detail?{query}")).await
+        let query = [("namespace", namespace), ("code", code)];
+        self.client.rest(RestCall::get("acl.get_resource_by_code", &["resources", "detail"]).query(&query)).await
     }
 
     /// The resources a target (user id, role code, group code, org node id) holds grants on.
@@ -448,7 +435,7 @@ impl<'a> Acl<'a> {
             opts: Vec<GrantTarget>,
         }
         let body = Body { namespace, resource, opts: targets.into_iter().collect() };
-        self.send("acl.revoke_resource", Method::POST, "acl/revoke-resource", Some(&body)).await
+        self.send(RestCall::post("acl.revoke_resource", &["acl", "revoke-resource"]).json(&body)?).await
     }
 
     /// The targets that hold grants on a resource.
@@ -543,15 +530,8 @@ impl<'a> Acl<'a> {
         let targets =
             targets.into_iter().map(|(target_type, id)| Target { target_type, target_identifier: id.into() }).collect();
         let body = Body { namespace, targets };
-        let lists: Lists = self
-            .client
-            .rest_call(
-                "acl.list_authorized_resources_batch",
-                Method::POST,
-                "acl/list-authorized-resources-batch",
-                Some(&body),
-            )
-            .await?;
+        let call = RestCall::post("acl.list_authorized_resources_batch", &["acl", "list-authorized-resources-batch"]);
+        let lists: Lists = self.client.rest(call.json(&body)?).await?;
         Ok(lists.list.into_iter().map(|page| page.list).collect())
     }
 
@@ -585,7 +565,7 @@ impl<'a> Acl<'a> {
     where
         I: IntoIterator<Item = GrantResources>,
     {
-        self.send_grants("acl.authorize_resources", "acl/authorize-resources", namespace, grants).await
+        self.send_grants("acl.authorize_resources", "authorize-resources", namespace, grants).await
     }
 
     /// Takes back resources of several types from several targets at once.
@@ -600,10 +580,11 @@ impl<'a> Acl<'a> {
     where
         I: IntoIterator<Item = GrantResources>,
     {
-        self.send_grants("acl.revoke_resources", "acl/revoke-resources", namespace, grants).await
+        self.send_grants("acl.revoke_resources", "revoke-resources", namespace, grants).await
     }
 
-    async fn send_grants<I>(&self, name: &str, path: &str, namespace: &str, grants: I) -> Result<()>
+    /// `POST /api/v2/acl/{action}` with grants.
+    async fn send_grants<I>(&self, name: &str, action: &str, namespace: &str, grants: I) -> Result<()>
     where
         I: IntoIterator<Item = GrantResources>,
     {
@@ -613,7 +594,7 @@ impl<'a> Acl<'a> {
             opts: Vec<GrantResources>,
         }
         let body = Body { namespace, opts: grants.into_iter().collect() };
-        self.send(name, Method::POST, path, Some(&body)).await
+        self.send(RestCall::post(name, &["acl", action]).json(&body)?).await
     }
 
     /// The programmatic access accounts (access key + secret) of an application.
@@ -649,9 +630,12 @@ impl<'a> Acl<'a> {
         limit: u32,
     ) -> Result<Page<ProgrammaticAccessAccount>> {
         let (page, limit) = (page.max(1), limit.max(1));
-        let query = page_query(page, limit);
-        let path = format!("applications/{}/programmatic-access-accounts?{query}", path_segment(app_id));
-        let found: WirePage<ProgrammaticAccessAccount> = self.client.rest_get(&path).await?;
+        let call = RestCall::get(
+            "acl.list_programmatic_access_accounts",
+            &["applications", app_id, "programmatic-access-accounts"],
+        );
+        let found: WirePage<ProgrammaticAccessAccount> =
+            self.client.rest(call.query(&PageQuery { page, limit })).await?;
         Ok(Page::new(found.list, found.total_count, page, limit))
     }
 
@@ -702,8 +686,11 @@ impl<'a> Acl<'a> {
     /// # Errors
     /// Authing's refusal (an unknown account), or transport errors.
     pub async fn delete_programmatic_access_account(&self, id: &str) -> Result<()> {
-        let path = format!("applications/programmatic-access-accounts?{}", query_string([("id", Some(id))]));
-        self.send::<()>("acl.delete_programmatic_access_account", Method::DELETE, &path, None).await
+        let call = RestCall::delete(
+            "acl.delete_programmatic_access_account",
+            &["applications", "programmatic-access-accounts"],
+        );
+        self.send(call.query(&[("id", id)])).await
     }
 
     /// Gives a programmatic access account a new secret: the one given, or a random one of 32 characters.
@@ -731,14 +718,11 @@ impl<'a> Acl<'a> {
     }
 
     async fn patch_account(&self, patch: &AccountPatch<'_>) -> Result<ProgrammaticAccessAccount> {
-        self.client
-            .rest_call(
-                "acl.update_programmatic_access_account",
-                Method::PATCH,
-                "applications/programmatic-access-accounts",
-                Some(patch),
-            )
-            .await
+        let call = RestCall::patch(
+            "acl.update_programmatic_access_account",
+            &["applications", "programmatic-access-accounts"],
+        );
+        self.client.rest(call.json(patch)?).await
     }
 
     /// Lets targets use an application (an access policy that allows).
@@ -866,9 +850,11 @@ impl<'a> Acl<'a> {
         limit: u32,
     ) -> Result<Page<ApplicationAccessPolicy>> {
         let (page, limit) = (page.max(1), limit.max(1));
-        let query = page_query(page, limit);
-        let path = format!("applications/{}/authorization/records?{query}", path_segment(app_id));
-        let found: WirePage<ApplicationAccessPolicy> = self.client.rest_get(&path).await?;
+        let call = RestCall::get(
+            "acl.list_application_access_policies",
+            &["applications", app_id, "authorization", "records"],
+        );
+        let found: WirePage<ApplicationAccessPolicy> = self.client.rest(call.query(&PageQuery { page, limit })).await?;
         Ok(Page::new(found.list, found.total_count, page, limit))
     }
 
@@ -896,13 +882,13 @@ impl<'a> Acl<'a> {
             permission_strategy: Strategy,
         }
         let body = Body { permission_strategy: Strategy { default_strategy: strategy } };
-        let path = format!("applications/{}", path_segment(app_id));
-        self.send("acl.update_default_application_access_policy", Method::POST, &path, Some(&body)).await
+        let call = RestCall::post("acl.update_default_application_access_policy", &["applications", app_id]);
+        self.send(call.json(&body)?).await
     }
 
     /// A management REST call whose `data` does not matter.
-    async fn send<B: Serialize>(&self, name: &str, method: Method, path: &str, body: Option<&B>) -> Result<()> {
-        let _: serde::de::IgnoredAny = self.client.rest_call(name, method, path, body).await?;
+    async fn send<Q: Serialize + ?Sized>(&self, call: RestCall<'_, Q>) -> Result<()> {
+        let _: serde::de::IgnoredAny = self.client.rest(call).await?;
         Ok(())
     }
 }
@@ -1062,15 +1048,16 @@ impl<'a> NamespaceBuilder<'a> {
         }
         let body =
             Body { code: self.code.as_deref(), name: self.name.as_deref(), description: self.description.as_deref() };
-        let pool = path_segment(self.client.user_pool_id());
+        let pool = self.client.user_pool_id();
         match self.id {
             Some(id) => {
-                let path = format!("resource-namespace/{pool}/{id}");
-                self.client.rest_call("acl.update_namespace", Method::PUT, &path, Some(&body)).await
+                let id = id.to_string();
+                let call = RestCall::put("acl.update_namespace", &["resource-namespace", pool, &id]);
+                self.client.rest(call.json(&body)?).await
             }
             None => {
-                let path = format!("resource-namespace/{pool}");
-                self.client.rest_call("acl.create_namespace", Method::POST, &path, Some(&body)).await
+                let call = RestCall::post("acl.create_namespace", &["resource-namespace", pool]);
+                self.client.rest(call.json(&body)?).await
             }
         }
     }
@@ -1157,12 +1144,12 @@ impl<'a> ResourceBuilder<'a> {
             description: self.description.as_deref(),
             api_identifier: self.api_identifier.as_deref(),
         };
-        if self.create {
-            self.client.rest_call("acl.create_resource", Method::POST, "resources", Some(&body)).await
+        let call = if self.create {
+            RestCall::post("acl.create_resource", &["resources"])
         } else {
-            let path = format!("resources/{}", path_segment(&self.code));
-            self.client.rest_call("acl.update_resource", Method::POST, &path, Some(&body)).await
-        }
+            RestCall::post("acl.update_resource", &["resources", &self.code])
+        };
+        self.client.rest(call.json(&body)?).await
     }
 }
 
@@ -1201,14 +1188,22 @@ impl ListResourcesBuilder<'_> {
     /// # Errors
     /// Authing's refusal, or transport and decode errors.
     pub async fn send(self) -> Result<Page<Resource>> {
-        let (page, limit) = (self.page.to_string(), self.limit.to_string());
-        let query = query_string([
-            ("namespace", Some(self.namespace.as_str())),
-            ("type", self.resource_type.as_ref().map(ResourceType::as_str)),
-            ("page", Some(page.as_str())),
-            ("limit", Some(limit.as_str())),
-        ]);
-        let found: WirePage<Resource> = self.client.rest_get(&format!("resources?{query}")).await?;
+        #[derive(Serialize)]
+        struct Query<'q> {
+            namespace: &'q str,
+            #[serde(rename = "type")]
+            resource_type: Option<&'q ResourceType>,
+            page: u32,
+            limit: u32,
+        }
+        let query = Query {
+            namespace: &self.namespace,
+            resource_type: self.resource_type.as_ref(),
+            page: self.page,
+            limit: self.limit,
+        };
+        let found: WirePage<Resource> =
+            self.client.rest(RestCall::get("acl.list_resources", &["resources"]).query(&query)).await?;
         Ok(Page::new(found.list, found.total_count, self.page, self.limit))
     }
 }
@@ -1357,9 +1352,12 @@ impl CreateAccessAccountBuilder<'_> {
             #[serde(skip_serializing_if = "Option::is_none")]
             remarks: Option<&'b str>,
         }
-        let path = format!("applications/{}/programmatic-access-accounts", path_segment(&self.app_id));
         let body = Body { token_lifetime: self.token_lifetime, remarks: self.remarks.as_deref() };
-        self.client.rest_call("acl.create_programmatic_access_account", Method::POST, &path, Some(&body)).await
+        let call = RestCall::post(
+            "acl.create_programmatic_access_account",
+            &["applications", &self.app_id, "programmatic-access-accounts"],
+        );
+        self.client.rest(call.json(&body)?).await
     }
 }
 
@@ -1428,9 +1426,11 @@ impl<'a> AppAccessBuilder<'a> {
             namespace: self.namespace.as_deref(),
             inherit_by_children: self.inherit_by_children,
         };
-        let path = format!("applications/{}/authorization/{}", path_segment(&self.app_id), self.action);
-        let _: serde::de::IgnoredAny =
-            self.client.rest_call("acl.application_access_policy", Method::POST, &path, Some(&body)).await?;
+        let call = RestCall::post(
+            "acl.application_access_policy",
+            &["applications", &self.app_id, "authorization", self.action],
+        );
+        let _: serde::de::IgnoredAny = self.client.rest(call.json(&body)?).await?;
         Ok(())
     }
 }

@@ -45,11 +45,11 @@ use serde::{Deserialize, Serialize};
 use crate::config::Options;
 use crate::error::{AuthingError, Result};
 use crate::secret::{AccessToken, Password, Secret};
-use crate::transport::{Endpoint, ManagementToken, Operation, RestCall, RootField, TokenCache, Transport};
+use crate::transport::{Endpoint, ManagementToken, Operation, RestCall, RestPath, RootField, TokenCache, Transport};
 
 /// Authing's code for "not logged in / token invalid or expired": a management call refused with it gets a new
 /// token and is sent once more.
-const TOKEN_REFUSED: i64 = crate::error::NOT_LOGGED_IN;
+const TOKEN_REFUSED: i64 = crate::codes::NOT_LOGGED_IN;
 
 /// Manages a user pool as its administrator.
 ///
@@ -202,7 +202,7 @@ impl ManagementClient {
     /// # Errors
     /// [`AuthingError::Api`] when the envelope's code is not 200; decode errors when `data` is not a `T`.
     pub async fn rest_get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.rest(RestCall::<()> { name: "rest", method: Method::GET, path, body: None }).await
+        self.rest(RestCall::new("rest", Method::GET, RestPath::Raw(path))).await
     }
 
     /// Sends a REST `POST` of your own with a JSON body; see [`rest_get`](Self::rest_get). Never retried once it
@@ -213,7 +213,7 @@ impl ManagementClient {
     /// # Errors
     /// As [`rest_get`](Self::rest_get).
     pub async fn rest_post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
-        self.rest(RestCall { name: "rest", method: Method::POST, path, body: Some(body) }).await
+        self.rest(RestCall::new("rest", Method::POST, RestPath::Raw(path)).json(body)?).await
     }
 
     /// Encrypts a password with the user pool's public key, as every call that sends a password does by itself;
@@ -250,14 +250,10 @@ impl ManagementClient {
     }
 
     /// Runs a REST call with the management token; a refusal of the token renews it and retries once.
-    pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(&self, call: RestCall<'_, B>) -> Result<T> {
+    pub(crate) async fn rest<Q: Serialize + ?Sized, T: DeserializeOwned>(&self, call: RestCall<'_, Q>) -> Result<T> {
         let endpoint = &self.state.endpoint;
         let call = &call;
-        self.with_token(|token| async move {
-            let call = RestCall { name: call.name, method: call.method.clone(), path: call.path, body: call.body };
-            self.transport.rest(endpoint, Some(&token), call).await
-        })
-        .await
+        self.with_token(|token| async move { self.transport.rest(endpoint, Some(&token), call).await }).await
     }
 
     async fn with_token<T, F, Fut>(&self, send: F) -> Result<T>

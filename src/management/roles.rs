@@ -302,15 +302,14 @@ impl<'a> Roles<'a> {
     ///
     /// # Errors
     /// Authing's refusal (an unknown role or user), or transport errors.
-    pub async fn add_users<I, S>(&self, code: &str, user_ids: I) -> Result<CommonMessage>
+    pub async fn add_users<I, S>(&self, code: &str, user_ids: I) -> Result<Option<CommonMessage>>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
         let vars =
             RoleMembers { namespace: self.namespace, role_codes: vec![code.to_owned()], user_ids: strings(user_ids) };
-        let message: Option<CommonMessage> = self.client.root(ASSIGN_ROLE, &vars).await?;
-        Ok(message.unwrap_or_else(CommonMessage::ok))
+        self.client.root(ASSIGN_ROLE, &vars).await
     }
 
     /// Takes a role from users.
@@ -336,15 +335,14 @@ impl<'a> Roles<'a> {
     ///
     /// # Errors
     /// Authing's refusal, or transport errors.
-    pub async fn remove_users<I, S>(&self, code: &str, user_ids: I) -> Result<CommonMessage>
+    pub async fn remove_users<I, S>(&self, code: &str, user_ids: I) -> Result<Option<CommonMessage>>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
         let vars =
             RoleMembers { namespace: self.namespace, role_codes: vec![code.to_owned()], user_ids: strings(user_ids) };
-        let message: Option<CommonMessage> = self.client.root(REVOKE_ROLE, &vars).await?;
-        Ok(message.unwrap_or_else(CommonMessage::ok))
+        self.client.root(REVOKE_ROLE, &vars).await
     }
 
     /// The policies assigned to a role.

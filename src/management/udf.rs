@@ -90,7 +90,8 @@ impl<'a> Udf<'a> {
     /// # let management = authing::ManagementClient::new(&options)?;
     /// use authing::models::{UdfDataType, UdfTargetType};
     /// management.udf().set(UdfTargetType::User, "age", UdfDataType::Number, "Age").send().await?;
-    /// assert!(management.udf().remove(UdfTargetType::User, "age").await?.is_success());
+    /// let removed = management.udf().remove(UdfTargetType::User, "age").await?;
+    /// assert!(removed.is_some_and(|message| message.is_success()));
     /// assert!(management.udf().list(UdfTargetType::User).await?.is_empty());
     /// # Ok(())
     /// # }
@@ -98,10 +99,8 @@ impl<'a> Udf<'a> {
     ///
     /// # Errors
     /// Authing's refusal, or transport errors.
-    pub async fn remove(&self, target_type: UdfTargetType, key: &str) -> Result<CommonMessage> {
-        let message: Option<CommonMessage> =
-            self.client.root(REMOVE_UDF, &TargetVars { target_type: &target_type, key: Some(key) }).await?;
-        Ok(message.unwrap_or_else(CommonMessage::ok))
+    pub async fn remove(&self, target_type: UdfTargetType, key: &str) -> Result<Option<CommonMessage>> {
+        self.client.root(REMOVE_UDF, &TargetVars { target_type: &target_type, key: Some(key) }).await
     }
 
     /// The custom data of one target (a user, a role ...), with each field's type and label.

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::models::{
     AuthorizedResource, CommonMessage, Group, PolicyAssignmentTargetType, ResourcePermission, ResourceType, Role,
 };
-use crate::transport::Operation;
+use crate::transport::{Operation, RestCall};
 
 const USER_ROLES: Operation<'static> = operation!("users", "list_roles", "get_user_roles.graphql", "role.graphql");
 const USER_RESOURCES: Operation<'static> = operation!(
@@ -277,11 +277,8 @@ impl<'a> Users<'a> {
             resources: Vec<String>,
         }
         let body = Body { user_id, namespace, resources: strings(resources) };
-        let path = "acl/check-resource-permission-batch";
-        let found: Option<Vec<ResourcePermission>> = self
-            .client
-            .rest_call("users.check_resource_permission_batch", reqwest::Method::POST, path, Some(&body))
-            .await?;
+        let call = RestCall::post("users.check_resource_permission_batch", &["acl", "check-resource-permission-batch"]);
+        let found: Option<Vec<ResourcePermission>> = self.client.rest(call.json(&body)?).await?;
         Ok(found.unwrap_or_default())
     }
 
@@ -307,16 +304,12 @@ impl<'a> Users<'a> {
             namespace: &'b str,
             resource: &'b str,
         }
-        let path = "acl/get-authorized-resources-of-resource-kind";
-        let found: Option<Vec<ResourcePermission>> = self
-            .client
-            .rest_call(
-                "users.list_authorized_resources_of_resource_kind",
-                reqwest::Method::POST,
-                path,
-                Some(&Body { user_id, namespace, resource }),
-            )
-            .await?;
+        let call = RestCall::post(
+            "users.list_authorized_resources_of_resource_kind",
+            &["acl", "get-authorized-resources-of-resource-kind"],
+        );
+        let found: Option<Vec<ResourcePermission>> =
+            self.client.rest(call.json(&Body { user_id, namespace, resource })?).await?;
         Ok(found.unwrap_or_default())
     }
 }
@@ -431,14 +424,13 @@ impl<'a> UserRolesBuilder<'a> {
     ///
     /// # Errors
     /// Authing's refusal (an unknown role or user), or transport errors.
-    pub async fn send(self) -> Result<CommonMessage> {
+    pub async fn send(self) -> Result<Option<CommonMessage>> {
         let vars = RoleMembers {
             namespace: self.namespace.as_deref(),
             role_codes: self.role_codes,
             user_ids: vec![self.user_id],
         };
-        let message: Option<CommonMessage> = self.client.root(self.operation, &vars).await?;
-        Ok(message.unwrap_or_else(CommonMessage::ok))
+        self.client.root(self.operation, &vars).await
     }
 }
 

@@ -13,7 +13,7 @@ use crate::models::{
     custom_data_from_entries,
 };
 use crate::page::Page;
-use crate::transport::{Operation, path_segment, query_string};
+use crate::transport::{Operation, RestCall};
 
 /// The `users` list; the benchmarks use it too.
 pub(crate) const USERS: Operation<'static> = operation!("users", "list", "users.graphql", "user.graphql");
@@ -321,14 +321,15 @@ impl<'a> Users<'a> {
     /// # let management = authing::ManagementClient::new(&options)?;
     /// use authing::models::CreateUserInput;
     /// let user = management.users().create(CreateUserInput::default().username("ada")).send().await?;
-    /// assert!(management.users().delete(&user.id).await?.is_success());
+    /// let deleted = management.users().delete(&user.id).await?;
+    /// assert!(deleted.is_some_and(|message| message.is_success()));
     /// # Ok(())
     /// # }
     /// ```
     ///
     /// # Errors
     /// Authing's refusal (2004 for an unknown user), or transport errors.
-    pub async fn delete(&self, user_id: &str) -> Result<CommonMessage> {
+    pub async fn delete(&self, user_id: &str) -> Result<Option<CommonMessage>> {
         #[derive(Serialize)]
         struct Vars<'v> {
             id: &'v str,
@@ -347,14 +348,15 @@ impl<'a> Users<'a> {
     /// # let options = authing::Options::builder().host(emulator.host())
     /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
     /// # let management = authing::ManagementClient::new(&options)?;
-    /// assert!(management.users().delete_many(["u1", "u2"]).await?.is_success());
+    /// let deleted = management.users().delete_many(["u1", "u2"]).await?;
+    /// assert!(deleted.is_some_and(|message| message.is_success()));
     /// # Ok(())
     /// # }
     /// ```
     ///
     /// # Errors
     /// Authing's refusal, or transport errors.
-    pub async fn delete_many<I, S>(&self, user_ids: I) -> Result<CommonMessage>
+    pub async fn delete_many<I, S>(&self, user_ids: I) -> Result<Option<CommonMessage>>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
@@ -436,8 +438,8 @@ impl<'a> Users<'a> {
     /// # Errors
     /// Authing's refusal (2004 for an unknown user), or transport errors.
     pub async fn list_orgs(&self, user_id: &str) -> Result<Vec<OrgPath>> {
-        let path = format!("users/{}/orgs", path_segment(user_id));
-        let orgs: Option<Vec<OrgPath>> = self.client.rest_get(&path).await?;
+        let orgs: Option<Vec<OrgPath>> =
+            self.client.rest(RestCall::get("users.list_orgs", &["users", user_id, "orgs"])).await?;
         Ok(orgs.unwrap_or_default())
     }
 
@@ -953,18 +955,9 @@ impl CreateUserBuilder<'_> {
             params: Option<String>,
             with_custom_data: bool,
         }
-        #[derive(Serialize)]
-        struct Param<'p> {
-            key: &'p str,
-            value: serde_json::Value,
-        }
         let users = Users { client: self.client };
         let password = users.encrypt_optional(self.input.password.as_ref()).await?;
-        let params = (!self.custom_data.is_empty()).then(|| {
-            let list: Vec<Param<'_>> =
-                self.custom_data.iter().map(|(key, value)| Param { key, value: value.to_json() }).collect();
-            serde_json::to_string(&list).unwrap_or_default()
-        });
+        let params = crate::models::custom_data_params(&self.custom_data);
         let vars = Vars {
             user_info: WireInput { input: &self.input, password },
             keep_password: self.keep_password,
@@ -999,9 +992,8 @@ impl UserDetailBuilder<'_> {
     /// Transport and decode errors.
     pub async fn send(self) -> Result<Option<User>> {
         let flag = if self.with_custom_data { "1" } else { "0" };
-        let path =
-            format!("users/{}?{}", path_segment(&self.user_id), query_string([("with_custom_data", Some(flag))]));
-        self.client.rest_get(&path).await
+        let query = [("with_custom_data", flag)];
+        self.client.rest(RestCall::get("users.detail", &["users", &self.user_id]).query(&query)).await
     }
 }
 
@@ -1249,9 +1241,12 @@ impl UserExistsBuilder<'_> {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+/// The query of `GET /api/v2/analysis/user-action`.
+#[derive(Debug, Clone, Default, Serialize)]
 struct ActionVars {
+    #[serde(flatten)]
     page: PageLimit,
+    #[serde(rename = "clientip")]
     client_ip: Option<String>,
     operation_name: Option<String>,
     operator_arn: Option<String>,
@@ -1293,15 +1288,8 @@ impl ListUserActionsBuilder<'_> {
     pub async fn send(self) -> Result<Page<UserAction>> {
         first_page(self.client, self.vars, |client, vars| {
             Box::pin(async move {
-                let (page, limit) = (vars.page.page.to_string(), vars.page.limit.to_string());
-                let query = query_string([
-                    ("page", Some(page.as_str())),
-                    ("limit", Some(limit.as_str())),
-                    ("clientip", Some(vars.client_ip.as_deref().unwrap_or_default())),
-                    ("operation_name", Some(vars.operation_name.as_deref().unwrap_or_default())),
-                    ("operator_arn", Some(vars.operator_arn.as_deref().unwrap_or_default())),
-                ]);
-                client.rest_get(&format!("analysis/user-action?{query}")).await
+                let call = RestCall::get("users.list_user_actions", &["analysis", "user-action"]);
+                client.rest(call.query(&vars)).await
             })
         })
         .await
@@ -1331,8 +1319,15 @@ impl LogoutUserBuilder<'_> {
     /// # Errors
     /// Authing's refusal, or transport errors.
     pub async fn send(self) -> Result<()> {
-        let query = query_string([("appId", self.app_id.as_deref()), ("userId", Some(self.user_id.as_str()))]);
-        let _: serde::de::IgnoredAny = self.client.rest_get(&format!("/logout?{query}")).await?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Query<'q> {
+            app_id: Option<&'q str>,
+            user_id: &'q str,
+        }
+        let query = Query { app_id: self.app_id.as_deref(), user_id: &self.user_id };
+        let call = RestCall::get("users.logout", &[]).under_host_root(&["logout"]).query(&query);
+        let _: serde::de::IgnoredAny = self.client.rest(call).await?;
         Ok(())
     }
 }
@@ -1365,11 +1360,15 @@ impl CheckLoginStatusBuilder<'_> {
     /// # Errors
     /// Authing's refusal (2004 for an unknown user), or transport and decode errors.
     pub async fn send(self) -> Result<LoginStatus> {
-        let query = query_string([
-            ("appId", self.app_id.as_deref()),
-            ("userId", Some(self.user_id.as_str())),
-            ("deviceId", self.device_id.as_deref()),
-        ]);
-        self.client.rest_get(&format!("users/login-status?{query}")).await
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Query<'q> {
+            app_id: Option<&'q str>,
+            user_id: &'q str,
+            device_id: Option<&'q str>,
+        }
+        let query =
+            Query { app_id: self.app_id.as_deref(), user_id: &self.user_id, device_id: self.device_id.as_deref() };
+        self.client.rest(RestCall::get("users.login_status", &["users", "login-status"]).query(&query)).await
     }
 }

@@ -2,6 +2,9 @@ use serde::Deserialize;
 
 /// The result of a mutation that returns no object: Authing's `CommonMessage` (code 200 on success).
 ///
+/// Where the schema lets the server answer `null` (`deleteUser`, `assignRole`, `removeUdf`, `resetPassword` ...),
+/// the method returns `Option<CommonMessage>`: `None` is what the server said, and no success is made up for it.
+///
 /// ```
 /// let message: authing::models::CommonMessage = serde_json::from_str(r#"{"code":200,"message":"删除成功"}"#)?;
 /// assert!(message.is_success());
@@ -17,11 +20,6 @@ pub struct CommonMessage {
 }
 
 impl CommonMessage {
-    /// The success Authing implies when a mutation returns null.
-    pub(crate) fn ok() -> Self {
-        Self { code: Some(200), message: None }
-    }
-
     /// Whether the code is 200 (or absent, which Authing uses for success too).
     pub fn is_success(&self) -> bool {
         self.code.is_none_or(|code| code == 200)

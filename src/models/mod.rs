@@ -26,4 +26,4 @@ pub use user::{
     RefreshedToken, SortBy, UpdateUserInput, User, UserAction, UserDepartment, UserStatus,
 };
 
-pub(crate) use udf::custom_data_from_entries;
+pub(crate) use udf::{custom_data_from_entries, custom_data_params};

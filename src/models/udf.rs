@@ -286,6 +286,21 @@ impl TryFrom<f64> for UdfValue {
 /// Custom data of one target: key → typed value.
 pub type CustomData = BTreeMap<String, UdfValue>;
 
+/// Custom data as the `params` argument of user creation, registration and login take it: a JSON text of
+/// `[{key, value}]` with raw values; `None` when there is none.
+pub(crate) fn custom_data_params(custom_data: &CustomData) -> Option<String> {
+    #[derive(serde::Serialize)]
+    struct Param<'p> {
+        key: &'p str,
+        value: serde_json::Value,
+    }
+    if custom_data.is_empty() {
+        return None;
+    }
+    let list: Vec<Param<'_>> = custom_data.iter().map(|(key, value)| Param { key, value: value.to_json() }).collect();
+    serde_json::to_string(&list).ok()
+}
+
 /// One custom data value with its field's description, as the `udv` calls return it.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

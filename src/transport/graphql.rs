@@ -180,7 +180,7 @@ impl Transport {
 /// The JSON body of a GraphQL request: `{query, variables}`.
 fn encode_body<V: Serialize>(operation: &Operation<'_>, variables: &V) -> Result<Vec<u8>> {
     serde_json::to_vec(&Body { query: operation.document, variables })
-        .map_err(|e| AuthingError::config_source("variables", "cannot be serialized to JSON", e))
+        .map_err(|e| AuthingError::request("the variables", e))
 }
 
 #[derive(Deserialize)]
@@ -228,9 +228,6 @@ impl WireCode {
     }
 }
 
-/// The code given to a GraphQL error that carries none (a standard GraphQL server or a proxy in between).
-pub(crate) const CODE_WITHOUT_AUTHING_CODE: i64 = 500;
-
 /// Decodes a GraphQL response whatever its HTTP status: any `errors` entry is a failure, even beside `data`; a
 /// body that is not a GraphQL envelope, or whose `data` is not a `T`, is a decode error with the status.
 pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
@@ -238,7 +235,7 @@ pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<
     let envelope: Envelope<'_> =
         serde_json::from_slice(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;
     if let Some(first) = envelope.errors.and_then(|errors| errors.into_iter().next()) {
-        return Err(AuthingError::Api(first.into_api_error(status)));
+        return Err(first.into_error(status));
     }
     match envelope.data {
         Some(data) => serde_json::from_str(data.get()).map_err(|e| AuthingError::decode(status, &raw.body, e)),
@@ -247,20 +244,22 @@ pub(crate) fn decode_response<T: DeserializeOwned>(raw: &RawResponse) -> Result<
 }
 
 impl WireError {
-    fn into_api_error(self, status: u16) -> ApiError {
+    /// Authing's refusal when the error carries a code (in `message.code` or `extensions.code`), else a plain
+    /// GraphQL error: no code is made up.
+    fn into_error(self, status: u16) -> AuthingError {
         let extension_code = || {
             let code = self.extensions.as_ref()?.get("code")?;
             code.as_i64().or_else(|| code.as_str()?.parse().ok())
         };
-        match self.message {
+        let (code, message, data) = match self.message {
             WireMessage::Authing { code, message, data } => {
-                let code = code.as_ref().and_then(WireCode::value).or_else(extension_code);
-                ApiError::new(code.unwrap_or(CODE_WITHOUT_AUTHING_CODE), message.unwrap_or_default(), status)
-                    .with_data(data)
+                (code.as_ref().and_then(WireCode::value).or_else(extension_code), message.unwrap_or_default(), data)
             }
-            WireMessage::Text(text) => {
-                ApiError::new(extension_code().unwrap_or(CODE_WITHOUT_AUTHING_CODE), text, status)
-            }
+            WireMessage::Text(text) => (extension_code(), text, None),
+        };
+        match code {
+            Some(code) => ApiError::new(code, message, status).with_data(data).into(),
+            None => AuthingError::Graphql { message, http_status: status },
         }
     }
 }
@@ -374,14 +373,18 @@ mod tests {
     }
 
     #[test]
-    fn string_errors_decode_with_extension_code_or_a_default() {
+    fn string_errors_decode_with_extension_code_or_without_one() {
         let body = r#"{"errors":[{"message":"Cannot query field \"x\"","extensions":{"code":"2020"}}],"data":null}"#;
         let err = decode_response::<Data>(&raw(400, body)).unwrap_err();
         assert_eq!(err.code(), Some(2020));
         assert_eq!(err.http_status(), Some(400));
         let body = r#"{"errors":[{"message":"boom"}]}"#;
         let err = decode_response::<Data>(&raw(200, body)).unwrap_err();
-        assert_eq!((err.code(), err.message().as_ref()), (Some(CODE_WITHOUT_AUTHING_CODE), "boom"));
+        assert_eq!((err.code(), err.message().as_ref()), (None, "boom"));
+        assert!(matches!(err, AuthingError::Graphql { http_status: 200, .. }), "{err:?}");
+        let body = r#"{"errors":[{"message":{"message":"no code"}}]}"#;
+        let err = decode_response::<Data>(&raw(200, body)).unwrap_err();
+        assert_eq!((err.code(), err.message().as_ref()), (None, "no code"));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::error::{AuthingError, Result, TimeoutKind};
 use crate::secret::AccessToken;
 
 pub(crate) use graphql::{Operation, RootField};
-pub(crate) use rest::RestCall;
+pub(crate) use rest::{PageQuery, RestCall, RestPath};
 pub use token::ManagementToken;
 pub(crate) use token::TokenCache;
 
@@ -50,7 +50,8 @@ impl fmt::Debug for Transport {
 #[derive(Clone)]
 pub(crate) struct Endpoint {
     graphql: Url,
-    root: String,
+    /// The host's URL, under which `/api/v2/...` and `/graphql/v2` are found.
+    base: Url,
     headers: HeaderMap,
 }
 
@@ -61,9 +62,12 @@ impl Endpoint {
         app_id: Option<&str>,
         lang: Option<Lang>,
     ) -> Result<Self> {
-        let root = base.as_str().trim_end_matches('/').to_owned();
-        let graphql = Url::parse(&format!("{root}/graphql/v2"))
-            .map_err(|e| AuthingError::config_source("host", "cannot hold the GraphQL path", e))?;
+        let mut graphql = base.clone();
+        graphql
+            .path_segments_mut()
+            .map_err(|()| AuthingError::config("host", "cannot be a base URL"))?
+            .pop_if_empty()
+            .extend(["graphql", "v2"]);
         let mut headers = HeaderMap::new();
         headers.insert("x-authing-request-from", HeaderValue::from_static("sdk"));
         headers.insert("x-authing-sdk-version", HeaderValue::from_static(SDK_VERSION));
@@ -79,14 +83,30 @@ impl Endpoint {
                 headers.insert(HeaderName::from_static(name), value);
             }
         }
-        Ok(Self { graphql, root, headers })
+        Ok(Self { graphql, base: base.clone(), headers })
     }
 
-    /// `{host}/api/v2/{path}` for a relative path; `{host}{path}` for a path starting with `/`.
-    fn rest_url(&self, path: &str) -> Result<Url> {
-        let url =
-            if path.starts_with('/') { format!("{}{path}", self.root) } else { format!("{}/api/v2/{path}", self.root) };
-        Url::parse(&url).map_err(|e| AuthingError::config_source("path", "does not make a URL", e))
+    /// `{host}/{prefix}/{segments}`, each segment escaped by `url`. An empty segment, `.` or `..` (which `url`
+    /// would read as a step up the path) is refused: an id taken from a caller cannot change the route.
+    fn url(&self, prefix: &[&str], segments: &[&str]) -> Result<Url> {
+        if segments.iter().any(|s| matches!(*s, "" | "." | "..")) {
+            return Err(AuthingError::request("a path segment", "an id cannot be empty, `.` or `..`"));
+        }
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|()| AuthingError::config("host", "cannot be a base URL"))?
+            .pop_if_empty()
+            .extend(prefix)
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// A caller's own path, query string included: `{host}/api/v2/{path}`, or `{host}{path}` when it starts
+    /// with `/`.
+    fn raw_url(&self, path: &str) -> Result<Url> {
+        let root = self.base.as_str().trim_end_matches('/');
+        let url = if path.starts_with('/') { format!("{root}{path}") } else { format!("{root}/api/v2/{path}") };
+        Url::parse(&url).map_err(|e| AuthingError::request("the path", e))
     }
 }
 
@@ -170,7 +190,7 @@ impl Transport {
 
 fn bearer(token: &AccessToken) -> Result<HeaderValue> {
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-        .map_err(|_| AuthingError::config("token", "contains characters not allowed in an HTTP header"))?;
+        .map_err(|_| AuthingError::request("the token", "it has characters an HTTP header cannot carry"))?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -184,34 +204,4 @@ fn default_http_client(timeouts: &Timeouts) -> Result<reqwest::Client> {
         .tcp_nodelay(true)
         .build()
         .map_err(|e| AuthingError::config_source("http_client", "could not be created", e))
-}
-
-/// Percent-encodes one path segment (an id taken from the caller) so it cannot change the path.
-pub(crate) fn path_segment(segment: &str) -> String {
-    let mut encoded = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
-
-/// A query string from name/value pairs, values percent-encoded; pairs whose value is `None` are left out.
-pub(crate) fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    for (name, value) in pairs {
-        if let Some(value) = value {
-            query.append_pair(name, value);
-        }
-    }
-    query.finish()
-}
-
-/// `page=&limit=` for the REST lists.
-pub(crate) fn page_query(page: u32, limit: u32) -> String {
-    let (page, limit) = (page.to_string(), limit.to_string());
-    query_string([("page", Some(page.as_str())), ("limit", Some(limit.as_str()))])
 }

@@ -1,4 +1,5 @@
-//! REST under `{host}/api/v2/`: Authing's `{code, message, data}` envelope, where code 200 means success.
+//! REST under `{host}/api/v2/`: the one path every REST call takes (method, escaped path segments, query, JSON
+//! body), and Authing's `{code, message, data}` envelope, where code 200 means success.
 
 use bytes::Bytes;
 use reqwest::Method;
@@ -12,50 +13,154 @@ use super::{Endpoint, RawResponse, Request, Transport};
 use crate::error::{ApiError, AuthingError, Result};
 use crate::secret::AccessToken;
 
-/// One REST call: its name for tracing, method, path under `/api/v2/` (query string included) and JSON body.
-#[derive(Debug)]
-pub(crate) struct RestCall<'a, B> {
-    pub(crate) name: &'a str,
-    pub(crate) method: Method,
-    pub(crate) path: &'a str,
-    pub(crate) body: Option<&'a B>,
+/// Where a REST call goes.
+#[derive(Debug, Clone)]
+pub(crate) enum RestPath<'a> {
+    /// Segments under `{host}/api/v2/`, each escaped by `url` so that an id taken from a caller cannot change the
+    /// path.
+    Segments(Vec<&'a str>),
+    /// Segments under the host's root (`{host}/logout`), escaped likewise.
+    Root(Vec<&'a str>),
+    /// A path of the caller's own, query string included, for [`ManagementClient::rest_get`]: relative to
+    /// `{host}/api/v2/`, or to the host's root when it starts with `/`.
+    ///
+    /// [`ManagementClient::rest_get`]: crate::ManagementClient::rest_get
+    Raw(&'a str),
+}
+
+/// How the body of a REST answer is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// Authing's `{code, message, data}` envelope.
+    Envelope,
+    /// Plain JSON (the OIDC endpoints); a numeric `code` other than 200 in it is Authing's refusal.
+    Plain,
+}
+
+/// One REST call: its name for tracing, method, path, query parameters and JSON body.
+///
+/// ```ignore
+/// let call = RestCall::get("acl.resource", &["resources", code]).query(&[("namespace", namespace)]);
+/// ```
+#[must_use]
+pub(crate) struct RestCall<'a, Q: ?Sized = ()> {
+    name: &'a str,
+    method: Method,
+    path: RestPath<'a>,
+    query: Option<&'a Q>,
+    body: Option<Bytes>,
+    answer: Answer,
+}
+
+impl<'a> RestCall<'a> {
+    pub(crate) fn new(name: &'a str, method: Method, path: RestPath<'a>) -> Self {
+        Self { name, method, path, query: None, body: None, answer: Answer::Envelope }
+    }
+
+    /// A `GET` of `{host}/api/v2/{segments}`.
+    pub(crate) fn get(name: &'a str, segments: &[&'a str]) -> Self {
+        Self::new(name, Method::GET, RestPath::Segments(segments.to_vec()))
+    }
+
+    /// A `POST` to `{host}/api/v2/{segments}`.
+    pub(crate) fn post(name: &'a str, segments: &[&'a str]) -> Self {
+        Self::new(name, Method::POST, RestPath::Segments(segments.to_vec()))
+    }
+
+    /// A `PUT` to `{host}/api/v2/{segments}`.
+    pub(crate) fn put(name: &'a str, segments: &[&'a str]) -> Self {
+        Self::new(name, Method::PUT, RestPath::Segments(segments.to_vec()))
+    }
+
+    /// A `PATCH` to `{host}/api/v2/{segments}`.
+    pub(crate) fn patch(name: &'a str, segments: &[&'a str]) -> Self {
+        Self::new(name, Method::PATCH, RestPath::Segments(segments.to_vec()))
+    }
+
+    /// A `DELETE` of `{host}/api/v2/{segments}`.
+    pub(crate) fn delete(name: &'a str, segments: &[&'a str]) -> Self {
+        Self::new(name, Method::DELETE, RestPath::Segments(segments.to_vec()))
+    }
+}
+
+impl<'a, Q: Serialize + ?Sized> RestCall<'a, Q> {
+    /// The query parameters, encoded by reqwest's `.query()`: a struct, a map or a slice of pairs; `None` fields
+    /// are left out.
+    pub(crate) fn query<R: Serialize + ?Sized>(self, query: &'a R) -> RestCall<'a, R> {
+        let RestCall { name, method, path, body, answer, .. } = self;
+        RestCall { name, method, path, query: Some(query), body, answer }
+    }
+
+    /// The call goes to `{host}/{segments}` instead of under `/api/v2/`.
+    pub(crate) fn under_host_root(mut self, segments: &[&'a str]) -> Self {
+        self.path = RestPath::Root(segments.to_vec());
+        self
+    }
+
+    /// The JSON body.
+    ///
+    /// # Errors
+    /// [`AuthingError::Request`] when `body` cannot be serialized to JSON.
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(|e| AuthingError::request("the JSON body", e))?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// The answer is plain JSON, not an envelope.
+    pub(crate) fn plain(mut self) -> Self {
+        self.answer = Answer::Plain;
+        self
+    }
+}
+
+/// `page` and `limit`, the query of the REST lists.
+#[derive(Debug, Serialize)]
+pub(crate) struct PageQuery {
+    pub(crate) page: u32,
+    pub(crate) limit: u32,
 }
 
 impl Transport {
-    /// Runs a REST call and decodes the envelope's `data` into `T`.
-    pub(crate) async fn rest<B: Serialize, T: DeserializeOwned>(
+    /// Runs a REST call and decodes the envelope's `data` (or, for [`RestCall::plain`], the whole body) into `T`.
+    /// `GET`s are retried like GraphQL queries; other methods only when they never reached the server.
+    pub(crate) async fn rest<Q: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         endpoint: &Endpoint,
         token: Option<&AccessToken>,
-        call: RestCall<'_, B>,
+        call: &RestCall<'_, Q>,
     ) -> Result<T> {
-        let url = endpoint.rest_url(call.path)?;
-        let body = call
-            .body
-            .map(|b| serde_json::to_vec(b).map(Bytes::from))
-            .transpose()
-            .map_err(|e| AuthingError::config_source("body", "cannot be serialized to JSON", e))?;
+        let url = self.rest_url(endpoint, call)?;
         let idempotent = matches!(call.method, Method::GET | Method::HEAD);
-        let request = Request { method: call.method, url: &url, endpoint, token, body };
+        let request = Request { method: call.method.clone(), url: &url, endpoint, token, body: call.body.clone() };
         let info = OpInfo { name: call.name, transport: "rest", idempotent };
-        self.execute(info, request, decode_envelope).await
+        match call.answer {
+            Answer::Envelope => self.execute(info, request, decode_envelope).await,
+            Answer::Plain => self.execute(info, request, decode_plain).await,
+        }
+    }
+
+    fn rest_url<Q: Serialize + ?Sized>(&self, endpoint: &Endpoint, call: &RestCall<'_, Q>) -> Result<url::Url> {
+        rest_url(&self.http, endpoint, call)
     }
 }
 
-impl Transport {
-    /// A `GET` whose answer is plain JSON rather than an envelope (OIDC endpoints); a body with a numeric `code`
-    /// other than 200 is Authing's refusal.
-    pub(crate) async fn rest_plain<T: DeserializeOwned>(
-        &self,
-        endpoint: &Endpoint,
-        name: &str,
-        path: &str,
-    ) -> Result<T> {
-        let url = endpoint.rest_url(path)?;
-        let request = Request { method: Method::GET, url: &url, endpoint, token: None, body: None };
-        let info = OpInfo { name, transport: "rest", idempotent: true };
-        self.execute(info, request, decode_plain).await
-    }
+/// The call's URL: its path under the endpoint, with the query encoded by reqwest.
+fn rest_url<Q: Serialize + ?Sized>(
+    http: &reqwest::Client,
+    endpoint: &Endpoint,
+    call: &RestCall<'_, Q>,
+) -> Result<url::Url> {
+    let url = match &call.path {
+        RestPath::Segments(segments) => endpoint.url(&["api", "v2"], segments)?,
+        RestPath::Root(segments) => endpoint.url(&[], segments)?,
+        RestPath::Raw(path) => endpoint.raw_url(path)?,
+    };
+    let Some(query) = call.query else {
+        return Ok(url);
+    };
+    let request = http.get(url).query(query).build().map_err(|e| AuthingError::request("the query parameters", e))?;
+    Ok(request.url().clone())
 }
 
 #[derive(Deserialize)]
@@ -110,6 +215,45 @@ mod tests {
             retry_after: None,
             body: Bytes::from(body.to_owned()),
         }
+    }
+
+    fn url_of<Q: Serialize + ?Sized>(call: &RestCall<'_, Q>) -> Result<String> {
+        let base = url::Url::parse("https://pool.example.com/prefix/").unwrap();
+        let endpoint = Endpoint::new(&base, None, None, None).unwrap();
+        rest_url(&reqwest::Client::new(), &endpoint, call).map(String::from)
+    }
+
+    #[test]
+    fn segments_are_escaped_so_an_id_cannot_change_the_path() {
+        let url = url_of(&RestCall::get("t", &["users", "a/../b?c=1#d", "orgs"])).unwrap();
+        assert_eq!(url, "https://pool.example.com/prefix/api/v2/users/a%2F..%2Fb%3Fc=1%23d/orgs");
+        for id in ["", ".", ".."] {
+            let err = url_of(&RestCall::get("t", &["users", id, "orgs"])).unwrap_err();
+            assert!(matches!(err, AuthingError::Request { what: "a path segment", .. }), "{id:?}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn the_query_is_encoded_and_none_fields_left_out() {
+        #[derive(Serialize)]
+        struct Query<'q> {
+            namespace: &'q str,
+            code: Option<&'q str>,
+            page: u32,
+        }
+        let query = Query { namespace: "a&b=c d", code: None, page: 2 };
+        let url = url_of(&RestCall::get("t", &["resources"]).query(&query)).unwrap();
+        assert_eq!(url, "https://pool.example.com/prefix/api/v2/resources?namespace=a%26b%3Dc+d&page=2");
+        let url = url_of(&RestCall::get("t", &[]).under_host_root(&["logout"]).query(&[("userId", "u 1")])).unwrap();
+        assert_eq!(url, "https://pool.example.com/prefix/logout?userId=u+1");
+    }
+
+    #[test]
+    fn a_query_that_cannot_be_encoded_is_a_request_error() {
+        let nested = serde_json::json!({ "filter": { "name": "ada" } });
+        let err = url_of(&RestCall::get("t", &["users"]).query(&nested)).unwrap_err();
+        assert!(matches!(err, AuthingError::Request { what: "the query parameters", .. }), "{err:?}");
+        assert!(!err.is_retryable());
     }
 
     #[test]

@@ -14,6 +14,7 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 /// A management token as the server issued it.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ManagementToken {
     /// The bearer token.
     pub access_token: AccessToken,
