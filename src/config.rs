@@ -116,7 +116,11 @@ pub struct OptionsBuilder {
     retry: RetryConfig,
     public_key: Option<String>,
     http_client: Option<reqwest::Client>,
+    max_response_bytes: Option<usize>,
 }
+
+/// The largest response body read by default, after decompression: 8 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 << 20;
 
 impl OptionsBuilder {
     /// A builder preset from the environment variables listed at [`Options::from_env`].
@@ -206,6 +210,19 @@ impl OptionsBuilder {
         self
     }
 
+    /// The largest response body a call reads, counted after decompression (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 8 MiB). A larger answer fails the call with
+    /// [`AuthingError::ResponseTooLarge`] as soon as the limit is passed; nothing more of it is read.
+    ///
+    /// ```
+    /// let options = authing::Options::builder().app_id("app").max_response_bytes(1 << 20).build()?;
+    /// # Ok::<(), authing::AuthingError>(())
+    /// ```
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// Checks the options and creates the shared transport. No I/O happens here.
     ///
     /// # Errors
@@ -223,6 +240,10 @@ impl OptionsBuilder {
             return Err(AuthingError::config("user_pool_id", "is required when a secret is set"));
         }
         self.timeouts.validate()?;
+        let max_response_bytes = self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(AuthingError::config("max_response_bytes", "is zero"));
+        }
         let public_key = self.public_key.as_deref().map(parse_public_key).transpose()?;
         let key_host = app_host.clone().unwrap_or_else(|| host.clone());
         let transport = Transport::new(TransportSettings {
@@ -232,6 +253,7 @@ impl OptionsBuilder {
             retry: self.retry,
             public_key,
             key_host,
+            max_response_bytes,
         })?;
         Ok(Options {
             host,
@@ -259,6 +281,7 @@ impl fmt::Debug for OptionsBuilder {
             .field("retry", &self.retry)
             .field("public_key", &self.public_key.as_ref().map(|_| "[set]"))
             .field("http_client", &self.http_client.as_ref().map(|_| "[custom]"))
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -270,6 +293,7 @@ pub(crate) struct TransportSettings {
     pub(crate) retry: RetryConfig,
     pub(crate) public_key: Option<rsa::RsaPublicKey>,
     pub(crate) key_host: Url,
+    pub(crate) max_response_bytes: usize,
 }
 
 fn parse_host(field: &'static str, value: &str) -> Result<Url> {

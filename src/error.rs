@@ -64,14 +64,26 @@ pub enum AuthingError {
     #[error("HTTP transport failed")]
     Transport(#[source] reqwest::Error),
 
+    /// The response body was larger than [`OptionsBuilder::max_response_bytes`](crate::OptionsBuilder::max_response_bytes)
+    /// allows (counted after decompression); the rest of it was not read.
+    #[error("the response is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+        /// The HTTP status of the response.
+        status: u16,
+    },
+
     /// The response was not what the protocol says: not JSON, truncated, or of an unexpected shape.
     #[error("could not decode the response (HTTP {status}); the body starts with {body_start:?}")]
     Decode {
         /// The HTTP status of the response.
         status: u16,
-        /// The first characters of the body, with anything that looks like a token redacted.
+        /// What the body was: for a body that is not JSON (an HTML error page from a proxy, plain text), its first
+        /// characters with anything that looks like a token redacted; for a JSON body, only its length, since
+        /// Authing's answers carry tokens and secrets.
         body_start: String,
-        /// What the decoder said.
+        /// What the decoder said: for JSON, the kind of error and its line and column, never the text it quotes.
         #[source]
         source: BoxError,
     },
@@ -214,23 +226,28 @@ impl AuthingError {
         match self {
             AuthingError::Api(api) => Some(api.http_status),
             AuthingError::Graphql { http_status, .. } => Some(*http_status),
-            AuthingError::Decode { status, .. } => Some(*status),
+            AuthingError::Decode { status, .. } | AuthingError::ResponseTooLarge { status, .. } => Some(*status),
             AuthingError::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
     }
 
-    /// Whether trying the same request again may succeed: connection failures, attempt timeouts, and the statuses
-    /// 429, 502, 503 and 504.
+    /// Whether trying the same request again may succeed: connection failures (refused, reset or closed before
+    /// the whole answer came, as on a pooled connection the server had closed while idle), attempt timeouts, and
+    /// the statuses 429, 502, 503 and 504.
+    ///
+    /// The SDK itself retries such failures only for queries and `GET`s; a mutation only when the request
+    /// certainly never left (the connection could not be opened).
     pub fn is_retryable(&self) -> bool {
         match self {
-            AuthingError::Transport(e) => e.is_connect() || e.is_timeout(),
+            AuthingError::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request() || e.is_body(),
             AuthingError::Timeout { kind, .. } => *kind != TimeoutKind::Operation,
             AuthingError::Api(_) | AuthingError::Graphql { .. } | AuthingError::Decode { .. } => {
                 self.http_status().is_some_and(is_retryable_status)
             }
             AuthingError::Config { .. }
             | AuthingError::Request { .. }
+            | AuthingError::ResponseTooLarge { .. }
             | AuthingError::Encryption(_)
             | AuthingError::NotLoggedIn => false,
         }
@@ -254,7 +271,11 @@ impl AuthingError {
     }
 
     pub(crate) fn decode(status: u16, body: &[u8], source: impl Into<BoxError>) -> Self {
-        AuthingError::Decode { status, body_start: body_start(body), source: source.into() }
+        let source = match source.into().downcast::<serde_json::Error>() {
+            Ok(json) => Box::new(JsonError::from(*json)) as BoxError,
+            Err(other) => other,
+        };
+        AuthingError::Decode { status, body_start: body_start(body), source }
     }
 }
 
@@ -322,8 +343,41 @@ const BODY_START_CHARS: usize = 160;
 /// Runs of token characters at least this long are taken for a token or a key and redacted.
 const TOKEN_RUN: usize = 24;
 
-/// The first characters of a body, safe to show: a long run of base64/JWT characters becomes `[redacted]`.
+/// A JSON decoding error without serde_json's message, which quotes the offending value (a token in a field of
+/// an unexpected type, for instance): only the kind of error and where it is.
+#[derive(Debug)]
+struct JsonError {
+    category: serde_json::error::Category,
+    line: usize,
+    column: usize,
+}
+
+impl From<serde_json::Error> for JsonError {
+    fn from(error: serde_json::Error) -> Self {
+        Self { category: error.classify(), line: error.line(), column: error.column() }
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.category {
+            serde_json::error::Category::Io => "the body could not be read",
+            serde_json::error::Category::Syntax => "the body is not valid JSON",
+            serde_json::error::Category::Data => "a value does not have the type or shape expected",
+            serde_json::error::Category::Eof => "the body ends too early",
+        };
+        write!(f, "{what} (line {}, column {})", self.line, self.column)
+    }
+}
+
+impl StdError for JsonError {}
+
+/// What a body was, safe to show: a JSON body by its length only; any other body by its first characters, where a
+/// long run of base64/JWT characters becomes `[redacted]`.
 fn body_start(body: &[u8]) -> String {
+    if matches!(body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'[')) {
+        return format!("[a JSON body of {} bytes]", body.len());
+    }
     let text = String::from_utf8_lossy(body);
     let head: String = text.chars().take(BODY_START_CHARS).collect();
     let mut out = String::with_capacity(head.len());
@@ -357,16 +411,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn body_start_redacts_token_like_runs_and_truncates() {
-        let body = br#"{"data":{"accessToken":{"accessToken":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig"#;
-        let start = body_start(body);
-        assert!(!start.contains("eyJ"), "{start}");
-        assert!(start.contains("[redacted]"));
+    fn body_start_shows_no_json_and_redacts_token_like_runs_of_other_text() {
+        let body = br#" {"data":{"accessToken":{"accessToken":"short-secret"#;
+        assert_eq!(body_start(body), format!("[a JSON body of {} bytes]", body.len()));
+        let start = body_start(b"Bad Gateway: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig");
+        assert_eq!(start, "Bad Gateway: [redacted]");
         let html = "<html>".to_string() + &"x ".repeat(200);
         let start = body_start(html.as_bytes());
         assert!(start.starts_with("<html>"));
         assert!(start.ends_with('…'));
         assert!(start.chars().count() <= BODY_START_CHARS + 1);
+    }
+
+    #[test]
+    fn json_errors_keep_their_kind_and_place_but_not_the_text_they_quote() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Tokens {
+            exp: u64,
+        }
+        let body = br#"{"exp":"secret-in-the-wrong-field"}"#;
+        let serde_error = serde_json::from_slice::<Tokens>(body).unwrap_err();
+        assert!(serde_error.to_string().contains("secret-in-the-wrong-field"), "serde_json quotes it");
+        let err = AuthingError::decode(200, body, serde_error);
+        let source = StdError::source(&err).unwrap();
+        for text in [format!("{err} {err:?}"), format!("{source} {source:?}")] {
+            assert!(!text.contains("secret-in-the-wrong-field"), "{text}");
+        }
+        assert_eq!(source.to_string(), "a value does not have the type or shape expected (line 1, column 34)");
     }
 
     #[test]

@@ -66,11 +66,18 @@
 //! | one attempt (send + read the whole response) | 10 s |
 //! | whole operation, retries included | 30 s |
 //! | attempts | 3, exponential back-off from 100 ms (max 5 s) with full jitter |
+//! | largest response body, after decompression | 8 MiB ([`OptionsBuilder::max_response_bytes`]) |
+//! | idle pooled connections kept | 30 s (below the 60 s of common load balancers) |
 //!
-//! Only operations that change nothing are retried: GraphQL queries and REST `GET`s, on connection errors,
-//! timeouts and HTTP 429, 502, 503 and 504, waiting as `Retry-After` says (at most 20 s). A mutation, a login or
-//! a registration is sent again only when it failed to connect. A management call refused because the token
-//! expired or was revoked (code 2020) renews the token and is sent once more.
+//! Only operations that change nothing are retried: GraphQL queries and REST `GET`s, on connection errors
+//! (refused, or reset or closed before the whole answer came, as on a pooled connection the server closed while
+//! idle), timeouts and HTTP 429, 502, 503 and 504, waiting as `Retry-After` says (at most 20 s). A mutation, a
+//! login or a registration is sent again only when the connection could not be opened, so it certainly never
+//! reached the server.
+//!
+//! One exception, for queries and mutations alike: a management call refused with code 2020 (the management
+//! token expired or was revoked) renews the token and is sent once more. That is safe because Authing checks the
+//! token before anything else and a call it refuses so has changed nothing.
 //!
 //! ## Features
 //!
@@ -112,7 +119,7 @@ mod secret;
 mod transport;
 
 pub use authentication::AuthenticationClient;
-pub use config::{DEFAULT_HOST, Lang, Options, OptionsBuilder, RetryConfig, Timeouts};
+pub use config::{DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES, Lang, Options, OptionsBuilder, RetryConfig, Timeouts};
 pub use error::{ApiError, AuthingError, Result, TimeoutKind, codes};
 pub use management::ManagementClient;
 pub use page::Page;

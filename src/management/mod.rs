@@ -48,7 +48,8 @@ use crate::secret::{AccessToken, Password, Secret};
 use crate::transport::{Endpoint, ManagementToken, Operation, RestCall, RestPath, RootField, TokenCache, Transport};
 
 /// Authing's code for "not logged in / token invalid or expired": a management call refused with it gets a new
-/// token and is sent once more.
+/// token and is sent once more, mutations included. The server checks the token before anything else, so a call
+/// refused with this code has changed nothing and sending it again cannot apply it twice.
 const TOKEN_REFUSED: i64 = crate::codes::NOT_LOGGED_IN;
 
 /// Manages a user pool as its administrator.

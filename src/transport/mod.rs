@@ -24,6 +24,10 @@ pub(crate) use rest::{PageQuery, RestCall, RestPath};
 pub use token::ManagementToken;
 pub(crate) use token::TokenCache;
 
+/// How long an idle pooled connection is kept: below the 60 s after which common load balancers close idle
+/// connections, so that a request is rarely written to a connection the other side has already closed.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
 const SDK_VERSION: &str = concat!("rust:", env!("CARGO_PKG_VERSION"));
 const USER_AGENT: &str = concat!("authing-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -32,6 +36,7 @@ pub(crate) struct Transport {
     lang: Option<Lang>,
     timeouts: Timeouts,
     retry: RetryConfig,
+    max_response_bytes: usize,
     pub(crate) keys: PublicKeys,
 }
 
@@ -137,6 +142,7 @@ impl Transport {
             lang: settings.lang,
             timeouts: settings.timeouts,
             retry: settings.retry,
+            max_response_bytes: settings.max_response_bytes,
             keys: PublicKeys::new(settings.public_key, settings.key_host),
         })
     }
@@ -156,21 +162,38 @@ impl Transport {
             builder = builder.header(header::CONTENT_TYPE, "application/json").body(body.clone());
         }
         let exchange = async {
-            let response = builder.send().await?;
+            let response = builder.send().await.map_err(|e| self.reqwest_error(e))?;
             let status = response.status();
             let retry_after = retry::retry_after(response.headers());
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>(RawResponse { status, retry_after, body })
+            let body = self.read_body(response).await?;
+            Ok(RawResponse { status, retry_after, body })
         };
         match tokio::time::timeout(self.timeouts.attempt(), exchange).await {
-            Ok(Ok(raw)) => Ok(raw),
-            Ok(Err(e)) => Err(self.reqwest_error(e)),
+            Ok(result) => result,
             Err(elapsed) => Err(AuthingError::Timeout {
                 kind: TimeoutKind::Attempt,
                 after: self.timeouts.attempt(),
                 source: Some(Box::new(elapsed)),
             }),
         }
+    }
+
+    /// Reads the whole (decompressed) body, failing as soon as it grows past the configured limit.
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes> {
+        let limit = self.max_response_bytes;
+        let too_large = |status: StatusCode| AuthingError::ResponseTooLarge { limit, status: status.as_u16() };
+        let status = response.status();
+        if response.content_length().is_some_and(|length| length > limit as u64) {
+            return Err(too_large(status));
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.reqwest_error(e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large(status));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 
     fn reqwest_error(&self, error: reqwest::Error) -> AuthingError {
@@ -200,7 +223,7 @@ fn default_http_client(timeouts: &Timeouts) -> Result<reqwest::Client> {
         .user_agent(USER_AGENT)
         .connect_timeout(timeouts.connect())
         .redirect(reqwest::redirect::Policy::none())
-        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
         .tcp_nodelay(true)
         .build()
         .map_err(|e| AuthingError::config_source("http_client", "could not be created", e))
