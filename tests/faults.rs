@@ -835,3 +835,72 @@ async fn matrix_a_secret_in_a_wrong_typed_field_is_never_quoted() {
         assert!(!said.contains(SECRET) && !said.contains("abc123"), "{call} quotes the secret: {said}");
     }
 }
+
+/// A REST call of the management client: a `GET` (retried like a query) or a `POST` (like a mutation).
+async fn rest_call(kind: Kind, management: &ManagementClient) -> Result<serde_json::Value, AuthingError> {
+    match kind {
+        Kind::Query => management.rest_get("users/u1").await,
+        Kind::Mutation => management.rest_post("users/u1", &json!({ "nickname": "ada" })).await,
+    }
+}
+
+#[tokio::test]
+async fn matrix_rest_calls_time_out_each_attempt_a_get_three_times_a_post_once() {
+    let outcomes = futures::future::join_all(KINDS.map(|kind| async move {
+        let server = FaultServer::start(|seen| match answer_to(seen) {
+            "token" => vec![Step::Write(json_response(TOKEN_BODY))],
+            _ => vec![Step::Hang],
+        })
+        .await;
+        let started = Instant::now();
+        let error = rest_call(kind, &management(&server.uri())).await.unwrap_err();
+        let elapsed = started.elapsed();
+        (kind, error, token_or_call(&server), server.connections(), elapsed)
+    }))
+    .await;
+    for (kind, error, requests, connections, elapsed) in outcomes {
+        assert!(matches!(error, AuthingError::Timeout { kind: TimeoutKind::Attempt, .. }), "{kind:?}: {error:?}");
+        assert!(error.is_retryable(), "{kind:?}");
+        let calls = requests.iter().filter(|r| **r == "call").count();
+        assert_eq!((requests[0], calls), ("token", kind.attempts_once_sent()), "{kind:?}: {requests:?}");
+        // The token's connection may or may not be back in the pool when the call starts; a connection that timed
+        // out is never used again.
+        assert!((calls..=calls + 1).contains(&connections), "{kind:?}: {connections} connections for {calls} calls");
+        assert!(elapsed < OPERATION + MARGIN, "{kind:?}: {elapsed:?}");
+    }
+}
+
+#[tokio::test]
+async fn matrix_a_stale_pooled_connection_under_a_rest_get_is_retried_and_under_a_post_is_not() {
+    for kind in KINDS {
+        // The token comes on the first connection, which is kept alive; the call arriving on it finds it closed.
+        let server = FaultServer::start(|seen| match (answer_to(seen), seen.connection, seen.on_connection) {
+            ("token", ..) => vec![Step::Write(json_response(TOKEN_BODY))],
+            (_, 0, 1) => vec![Step::Close],
+            _ => vec![Step::Write(json_response(r#"{"code":200,"message":"","data":{"id":"u1"}}"#))],
+        })
+        .await;
+        let management = management(&server.uri());
+        management.get_management_token().await.unwrap();
+        // Let the connection go back to the pool and idle there.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let result = rest_call(kind, &management).await;
+        let requests = server.requests();
+        assert_eq!((requests[1].connection, requests[1].on_connection), (0, 1), "{kind:?}: reused the connection");
+        match kind {
+            Kind::Query => {
+                assert_eq!(result.unwrap()["id"], "u1");
+                assert_eq!(
+                    (requests.len(), server.connections()),
+                    (3, 2),
+                    "the GET was sent again, on a new connection"
+                );
+            }
+            Kind::Mutation => {
+                let error = result.unwrap_err();
+                assert!(matches!(error, AuthingError::Transport(_)), "{error:?}");
+                assert_eq!((requests.len(), server.connections()), (2, 1), "the POST was sent exactly once");
+            }
+        }
+    }
+}
