@@ -39,6 +39,8 @@ impl Seen {
 pub enum Step {
     /// Writes these bytes.
     Write(Vec<u8>),
+    /// Waits this long.
+    Sleep(Duration),
     /// Writes these bytes one at a time, waiting this long before each.
     Trickle(Vec<u8>, Duration),
     /// Writes these bytes again and again until the client goes away.
@@ -135,6 +137,7 @@ async fn serve(state: Arc<State>, mut stream: TcpStream, connection: usize) {
                         return;
                     }
                 }
+                Step::Sleep(wait) => tokio::time::sleep(wait).await,
                 Step::Trickle(bytes, every) => {
                     for byte in bytes {
                         tokio::time::sleep(every).await;
