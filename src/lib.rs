@@ -71,8 +71,8 @@
 //!
 //! Only operations that change nothing are retried: GraphQL queries and REST `GET`s, on connection errors
 //! (refused, or reset or closed before the whole answer came, as on a pooled connection the server closed while
-//! idle), timeouts and HTTP 429, 502, 503 and 504, waiting as `Retry-After` says (at most 20 s; a wait that would outlast the operation's budget is not started, and the
-//! server's answer is returned instead). A mutation, a
+//! idle), timeouts and HTTP 429, 502, 503 and 504, waiting as `Retry-After` says (at most 20 s; a wait that would
+//! outlast the operation's budget is not started, and the server's answer is returned instead). A mutation, a
 //! login or a registration is sent again only when the connection could not be opened, so it certainly never
 //! reached the server.
 //!
