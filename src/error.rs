@@ -240,7 +240,9 @@ impl AuthingError {
     /// certainly never left (the connection could not be opened).
     pub fn is_retryable(&self) -> bool {
         match self {
-            AuthingError::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request() || e.is_body(),
+            AuthingError::Transport(e) => {
+                e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() || body_broken_off(e)
+            }
             AuthingError::Timeout { kind, .. } => *kind != TimeoutKind::Operation,
             AuthingError::Api(_) | AuthingError::Graphql { .. } | AuthingError::Decode { .. } => {
                 self.http_status().is_some_and(is_retryable_status)
@@ -283,6 +285,29 @@ impl From<ApiError> for AuthingError {
     fn from(api: ApiError) -> Self {
         AuthingError::Api(api)
     }
+}
+
+/// Whether reading a response body failed because the connection broke (reset, or closed before the body's end),
+/// not because the data was bad. reqwest reports both as decode errors when it decompresses; a broken connection
+/// shows as an HTTP-layer or I/O error in the chain, bad data as invalid data.
+fn body_broken_off(error: &reqwest::Error) -> bool {
+    if !error.is_decode() {
+        return false;
+    }
+    let mut source = StdError::source(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+            if matches!(io.kind(), UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe) {
+                return true;
+            }
+        }
+        if cause.downcast_ref::<hyper::Error>().is_some() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Authing's error codes that callers commonly match on with [`AuthingError::code`] or [`ApiError::code`].

@@ -64,14 +64,15 @@
 //! |---|---|
 //! | connect timeout | 5 s |
 //! | one attempt (send + read the whole response) | 10 s |
-//! | whole operation, retries included | 30 s |
+//! | whole operation, retries included (for a management call, its token fetches and renewal too) | 30 s |
 //! | attempts | 3, exponential back-off from 100 ms (max 5 s) with full jitter |
 //! | largest response body, after decompression | 8 MiB ([`OptionsBuilder::max_response_bytes`]) |
 //! | idle pooled connections kept | 30 s (below the 60 s of common load balancers) |
 //!
 //! Only operations that change nothing are retried: GraphQL queries and REST `GET`s, on connection errors
 //! (refused, or reset or closed before the whole answer came, as on a pooled connection the server closed while
-//! idle), timeouts and HTTP 429, 502, 503 and 504, waiting as `Retry-After` says (at most 20 s). A mutation, a
+//! idle), timeouts and HTTP 429, 502, 503 and 504, waiting as `Retry-After` says (at most 20 s; a wait that would
+//! outlast the operation's budget is not started, and the server's answer is returned instead). A mutation, a
 //! login or a registration is sent again only when the connection could not be opened, so it certainly never
 //! reached the server.
 //!

@@ -262,6 +262,14 @@ impl ManagementClient {
         F: Fn(AccessToken) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        self.transport.within_operation(self.renewing_token_once(send)).await
+    }
+
+    async fn renewing_token_once<T, F, Fut>(&self, send: F) -> Result<T>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
         let token = self.get_management_token().await?.access_token;
         match send(token.clone()).await {
             Err(e) if e.code() == Some(TOKEN_REFUSED) => {

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use rand::Rng;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use tracing::{Instrument, field};
@@ -35,16 +37,9 @@ impl Transport {
             authing_code = field::Empty,
             attempts = field::Empty,
         );
-        let operation = self.timeouts.operation();
-        let run = self.retry_loop(info.idempotent, &request, &decode, &span);
-        let result = match tokio::time::timeout(operation, run).instrument(span.clone()).await {
-            Ok(result) => result,
-            Err(elapsed) => Err(AuthingError::Timeout {
-                kind: TimeoutKind::Operation,
-                after: operation,
-                source: Some(Box::new(elapsed)),
-            }),
-        };
+        let deadline = Instant::now() + self.timeouts.operation();
+        let run = self.retry_loop(info.idempotent, &request, &decode, deadline, &span);
+        let result = self.within_operation(run).instrument(span.clone()).await;
         if let Err(e) = &result {
             if let Some(code) = e.code() {
                 span.record("authing_code", code);
@@ -54,11 +49,26 @@ impl Transport {
         result
     }
 
+    /// Runs `operation` within the operation timeout; a management call runs its token fetches, the call and its
+    /// one renewal all within one.
+    pub(crate) async fn within_operation<T>(&self, operation: impl Future<Output = Result<T>>) -> Result<T> {
+        let limit = self.timeouts.operation();
+        match tokio::time::timeout(limit, operation).await {
+            Ok(result) => result,
+            Err(elapsed) => Err(AuthingError::Timeout {
+                kind: TimeoutKind::Operation,
+                after: limit,
+                source: Some(Box::new(elapsed)),
+            }),
+        }
+    }
+
     async fn retry_loop<T>(
         &self,
         idempotent: bool,
         request: &Request<'_>,
         decode: &impl Fn(&RawResponse) -> Result<T>,
+        deadline: Instant,
         span: &tracing::Span,
     ) -> Result<T> {
         let mut attempt = 1;
@@ -83,6 +93,10 @@ impl Transport {
                 return Err(error);
             }
             let wait = delay(&self.retry, attempt, retry_after);
+            if Instant::now() + wait >= deadline {
+                // The wait would outlast the operation's budget: the server's answer is more use than a timeout.
+                return Err(error);
+            }
             tracing::debug!(parent: span, attempt, ?wait, error = %error, "retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
