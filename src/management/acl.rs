@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ManagementClient;
 use super::paging::WirePage;
-use super::roles::strings;
+use super::paging::strings;
 use crate::error::Result;
 use crate::models::{
     ApplicationAccessPolicy, AuthorizedResource, AuthorizedTarget, CommonMessage, DefaultStrategy, GrantResources,

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::ManagementClient;
+use super::paging::strings;
 use super::paging::{PageLimit, WirePage, first_page, page_setters, paged_vars};
-use super::roles::{WithResources, strings};
+use super::roles::WithResources;
 use crate::error::Result;
 use crate::models::{AuthorizedResource, CommonMessage, Group, ResourceType, SortBy, User};
 use crate::page::Page;

@@ -89,3 +89,12 @@ macro_rules! page_setters {
     };
 }
 pub(super) use page_setters;
+
+/// Collects ids or codes given as anything string-like.
+pub(super) fn strings<I, S>(values: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    values.into_iter().map(Into::into).collect()
+}

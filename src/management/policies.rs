@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::ManagementClient;
+use super::paging::strings;
 use super::paging::{PageLimit, first_page, page_setters, paged_vars};
-use super::roles::strings;
 use crate::error::Result;
 use crate::models::{CommonMessage, Policy, PolicyAssignment, PolicyAssignmentTargetType, PolicyStatement};
 use crate::page::Page;

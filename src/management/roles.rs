@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::ManagementClient;
+use super::paging::strings;
 use super::paging::{PageLimit, WirePage, first_page, page_setters, paged_vars};
 use super::policies::{ADD_POLICY_ASSIGNMENTS, ListAssignmentsBuilder, REMOVE_POLICY_ASSIGNMENTS};
 use crate::error::Result;
@@ -75,14 +76,6 @@ pub(super) struct RoleMembers<'v> {
     pub(super) namespace: Option<&'v str>,
     pub(super) role_codes: Vec<String>,
     pub(super) user_ids: Vec<String>,
-}
-
-pub(super) fn strings<I, S>(values: I) -> Vec<String>
-where
-    I: IntoIterator<Item = S>,
-    S: Into<String>,
-{
-    values.into_iter().map(Into::into).collect()
 }
 
 impl<'a> Roles<'a> {

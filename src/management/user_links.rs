@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::ManagementClient;
 use super::groups::{ADD_USER_TO_GROUP, Members, REMOVE_USER_FROM_GROUP};
 use super::paging::WirePage;
+use super::paging::strings;
 use super::policies::{ADD_POLICY_ASSIGNMENTS, ListAssignmentsBuilder, REMOVE_POLICY_ASSIGNMENTS};
-use super::roles::{ASSIGN_ROLE, REVOKE_ROLE, RoleMembers, strings};
+use super::roles::{ASSIGN_ROLE, REVOKE_ROLE, RoleMembers};
 use super::users::Users;
 use crate::error::Result;
 use crate::models::{
