@@ -707,18 +707,23 @@ fn token_or_call(server: &FaultServer) -> Vec<&'static str> {
     server.requests().iter().map(|r| if answer_to(r) == "token" { "token" } else { "call" }).collect()
 }
 
+/// A management server's answer: the token to a token query, 2020 to the first call, success to later ones.
+fn refused_once_then_answered(seen: &Seen) -> &'static str {
+    if answer_to(seen) == "token" {
+        TOKEN_BODY
+    } else if seen.index == 1 {
+        NOT_LOGGED_IN
+    } else {
+        r#"{"data":{"isUserExists":false,"deleteUser":{"code":200,"message":"ok"}}}"#
+    }
+}
+
 #[tokio::test]
 async fn matrix_a_refused_management_token_is_renewed_once_for_a_query_and_a_mutation() {
     for kind in KINDS {
         // The call is refused with 2020 the first time only.
         let server = FaultServer::start(|seen| {
-            let body = if answer_to(seen) == "token" {
-                TOKEN_BODY
-            } else if seen.index == 1 {
-                NOT_LOGGED_IN
-            } else {
-                r#"{"data":{"isUserExists":false,"deleteUser":{"code":200,"message":"ok"}}}"#
-            };
+            let body = refused_once_then_answered(seen);
             vec![Step::Write(json_response(body))]
         })
         .await;
@@ -929,13 +934,7 @@ async fn matrix_a_management_call_its_token_fetches_and_its_renewal_share_one_op
     let timeouts = Timeouts::default().with_attempt(Duration::from_millis(800)).with_operation(OPERATION);
     for kind in KINDS {
         let server = FaultServer::start(|seen| {
-            let body = if answer_to(seen) == "token" {
-                TOKEN_BODY
-            } else if seen.index == 1 {
-                NOT_LOGGED_IN
-            } else {
-                r#"{"data":{"isUserExists":false,"deleteUser":{"code":200,"message":"ok"}}}"#
-            };
+            let body = refused_once_then_answered(seen);
             vec![Step::Sleep(Duration::from_millis(400)), Step::Write(json_response(body))]
         })
         .await;
