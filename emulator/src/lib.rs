@@ -215,11 +215,9 @@
 //!
 //! # Keys
 //!
-//! All emulators of one process share one RSA 1024-bit key pair, generated on first use, so that starting
-//! an emulator stays fast. Passwords travel RSA-encrypted (PKCS#1 v1.5) and base64-encoded; see [`crypto`].
-//! The key is made of eight 128-bit primes rather than two: clients see an ordinary 1024-bit public key, and
-//! decrypting a password costs about a sixth as much. Such a key is weaker, which does not matter here: it protects
-//! nothing.
+//! All emulators of one process share one ordinary RSA 1024-bit key pair (two primes, made by the `rsa`
+//! crate), generated on first use, so that starting an emulator stays fast. Passwords travel RSA-encrypted
+//! (PKCS#1 v1.5) and base64-encoded; the `rsa` crate decrypts them; see [`crypto`].
 
 mod access;
 mod acl;

@@ -11,12 +11,13 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rand::RngCore as _;
+use rsa::RsaPrivateKey;
 use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
 use serde_json::{Value, json};
 
 use crate::access::AccessStore;
 use crate::activity::Action;
-use crate::crypto::{self, DecryptionKey};
+use crate::crypto;
 use crate::error::ApiError;
 use crate::sessions::SessionBook;
 use crate::udf::UdfStore;
@@ -138,10 +139,9 @@ pub(crate) fn is_iso_datetime(s: &str) -> bool {
     valid_date(date).is_some() && time.is_none_or(|t| valid_time(t).is_some())
 }
 
-/// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key (of eight primes rather than two,
-/// which clients cannot tell: see `crypto/crt.rs`).
+/// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key.
 pub(crate) struct KeyPair {
-    pub(crate) private: DecryptionKey,
+    pub(crate) private: RsaPrivateKey,
     pub(crate) public_pem: String,
 }
 
@@ -154,10 +154,10 @@ static SHARED_KEYS: OnceLock<Arc<KeyPair>> = OnceLock::new();
 pub(crate) fn shared_keys() -> Arc<KeyPair> {
     SHARED_KEYS
         .get_or_init(|| {
-            let private = crypto::generate_key();
+            let private = crypto::generate_key(1024);
             let public_pem =
                 private.to_public_key().to_public_key_pem(LineEnding::LF).expect("encoding an RSA public key as PEM");
-            Arc::new(KeyPair { private: DecryptionKey::new(private), public_pem })
+            Arc::new(KeyPair { private, public_pem })
         })
         .clone()
 }
