@@ -13,7 +13,7 @@
 //!   `/users/me/security-level` is [`password_level`], noted whenever the emulator sees a clear password.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -341,7 +341,7 @@ struct LoginData<'a> {
 }
 
 /// The claims of a valid user token (login or `refreshToken`), else 2020.
-pub(crate) fn user_claims(state: &State, token: Option<&str>) -> Result<Arc<Claims>, ApiError> {
+pub(crate) fn user_claims(state: &State, token: Option<&str>) -> Result<Claims, ApiError> {
     let token = token.ok_or(ApiError::new(Code::NotLoggedIn))?;
     match tokens::verify(state, token) {
         Ok(claims) if claims.data.kind == "user" => Ok(claims),
@@ -360,7 +360,7 @@ pub(crate) fn token_payload(state: &State, token: &str) -> Option<Value> {
 }
 
 /// The user of a valid user token, else 2020.
-pub(crate) fn token_user(state: &State, token: Option<&str>) -> Result<(Arc<Claims>, User), ApiError> {
+pub(crate) fn token_user(state: &State, token: Option<&str>) -> Result<(Claims, User), ApiError> {
     let claims = user_claims(state, token)?;
     let user = state.users_read().get(&claims.data.id).cloned().ok_or(ApiError::new(Code::NotLoggedIn))?;
     Ok((claims, user))

@@ -165,7 +165,7 @@
 //!
 //! | code | when |
 //! |---|---|
-//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of |
+//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a document past a [GraphQL limit](#graphql-limits); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of |
 //! | 404 | unknown route (HTTP 404) |
 //! | 405 | a method other than POST on `/graphql/v2` (HTTP 405) |
 //! | 413 | a body over 1 MiB (HTTP 413) |
@@ -198,6 +198,28 @@
 //! | 3011 | unknown resource (`资源不存在` / `The resource does not exist`): update, delete |
 //! | 3012 | the namespace already has a resource with this code (`资源已存在` / `The resource already exists`) |
 //! | 3021 | unknown programmatic access account (`编程访问账号不存在`): PATCH, DELETE |
+//!
+//! # GraphQL limits
+//!
+//! Every request goes through async-graphql's normal execution: parsed, validated in full, then executed, with
+//! nothing kept from one request to the next. A document is refused with code 400 (HTTP 200, Authing's error
+//! shape) when it goes past one of these limits:
+//!
+//! | limit | default |
+//! |---|---|
+//! | request body | 1 MiB (HTTP 413, code 413) |
+//! | depth of fields (async-graphql `limit_depth`) | 20 |
+//! | complexity, one per field with fragments expanded (`limit_complexity`) | 1000 |
+//! | nesting of selection sets with fragments expanded (`limit_recursive_depth`) | 32 |
+//! | directives on one field (`limit_directives`) | 8 |
+//! | nesting of `{`, `[` and `(` in the document's text, strings and comments aside | 64 |
+//! | selections (fields, fragment spreads, inline fragments) with every fragment expanded | 1000 |
+//!
+//! The last two are checked before async-graphql parses the document: its parser recurses once per level of an
+//! argument value (some hundreds of levels overflow the stack), and it walks a document with its fragments expanded
+//! before it compares complexity with the limit (fragments that each spread the next twice make that walk
+//! exponential). Variables nested deeper than 128 levels are refused by the JSON reader. The documents the SDK and
+//! the official SDKs send, and a full introspection query, stay well within every limit.
 //!
 //! # Tokens
 //!

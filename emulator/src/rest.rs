@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -34,7 +33,7 @@ fn refuse(status: StatusCode, err: &ApiError, lang: Lang) -> Response {
 }
 
 /// Requires `authorization: Bearer <management token>`, else code 2020.
-fn require_management(state: &State, headers: &HeaderMap) -> Result<Arc<Claims>, ApiError> {
+fn require_management(state: &State, headers: &HeaderMap) -> Result<Claims, ApiError> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

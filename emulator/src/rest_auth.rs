@@ -17,7 +17,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State as AxState};
@@ -75,7 +74,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The caller of a user-token route, else 2020.
-fn me_of(state: &State, headers: &HeaderMap) -> Result<(Arc<Claims>, User), ApiError> {
+fn me_of(state: &State, headers: &HeaderMap) -> Result<(Claims, User), ApiError> {
     auth::token_user(state, bearer(headers))
 }
 

@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 
 use crate::activity::Origin;
-use crate::graphql::{self, Schemas};
+use crate::graphql::{self, AppSchema};
 use crate::rest;
 use crate::state::State;
 
@@ -17,13 +17,12 @@ use crate::state::State;
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub(crate) state: Arc<State>,
-    pub(crate) schemas: Arc<Schemas>,
-    pub(crate) documents: Arc<graphql::DocumentCache>,
+    pub(crate) schema: AppSchema,
 }
 
 /// All routes of one emulator.
 pub(crate) fn router(state: Arc<State>) -> Router {
-    let app = AppState { schemas: Arc::new(Schemas::new(state.clone())), documents: Arc::default(), state };
+    let app = AppState { schema: graphql::schema(state.clone()), state };
     Router::new()
         .route("/graphql/v2", post(graphql::handler).fallback(graphql::method_not_allowed))
         .route("/api/v2/.well-known", get(rest::well_known))

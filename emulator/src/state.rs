@@ -176,8 +176,6 @@ pub(crate) struct TokenBook {
     pub(crate) management_epoch: AtomicU64,
     /// How many management tokens were issued.
     pub(crate) management_issued: AtomicU64,
-    /// Tokens whose signature was checked, with their claims.
-    pub(crate) verified: crate::tokens::VerifiedTokens,
 }
 
 /// Everything one emulator knows.

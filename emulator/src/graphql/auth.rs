@@ -10,7 +10,6 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::user_node::UserNode;
 use super::{CommonMessage, RequestMeta, enter};
 use crate::auth::{self, MAX_FAILURES, TicketKind};
 use crate::crypto;
@@ -609,7 +608,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByEmailInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         auth::check_email(&input.email)?;
         let mut user = new_user(state, "basic:email");
@@ -623,7 +622,7 @@ impl AuthMutation {
             generate_token: input.generate_token.unwrap_or(false),
             client_ip: input.client_ip,
         };
-        Ok(Some(register(state, meta, reg)?.into()))
+        Ok(Some(register(state, meta, reg)?))
     }
 
     /// Registers a user by username and (RSA-encrypted) password.
@@ -631,7 +630,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByUsernameInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         if input.username.trim().is_empty() {
             return Err(bad_request("用户名不能为空", "The username must not be empty").into());
@@ -647,7 +646,7 @@ impl AuthMutation {
             generate_token: input.generate_token.unwrap_or(false),
             client_ip: input.client_ip,
         };
-        Ok(Some(register(state, meta, reg)?.into()))
+        Ok(Some(register(state, meta, reg)?))
     }
 
     /// Registers a user by phone and the code sent to it (the password is optional). A taken phone gives
@@ -656,7 +655,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByPhoneCodeInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         let phone = input.phone.trim().to_owned();
         let password = input.password.as_deref().map(|p| decrypt(state, p)).transpose()?;
@@ -678,16 +677,12 @@ impl AuthMutation {
             generate_token: input.generate_token.unwrap_or(false),
             client_ip: input.client_ip,
         };
-        Ok(Some(register(state, meta, reg)?.into()))
+        Ok(Some(register(state, meta, reg)?))
     }
 
     /// Logs in by e-mail and password. Unknown e-mail: 2004, or a new user with `autoRegister`; wrong
     /// password: 2333; after 5 of them in a row: 2000 until a correct login with `captchaCode`.
-    async fn login_by_email(
-        &self,
-        ctx: &Context<'_>,
-        input: LoginByEmailInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    async fn login_by_email(&self, ctx: &Context<'_>, input: LoginByEmailInput) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         auth::check_email(&input.email)?;
         let login = PasswordLogin {
@@ -699,7 +694,7 @@ impl AuthMutation {
             client_ip: input.client_ip,
             params: input.params,
         };
-        Ok(Some(password_login(state, meta, login)?.into()))
+        Ok(Some(password_login(state, meta, login)?))
     }
 
     /// Logs in by username and password (see `loginByEmail`).
@@ -707,7 +702,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByUsernameInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         let login = PasswordLogin {
             by: By::Username,
@@ -718,7 +713,7 @@ impl AuthMutation {
             client_ip: input.client_ip,
             params: input.params,
         };
-        Ok(Some(password_login(state, meta, login)?.into()))
+        Ok(Some(password_login(state, meta, login)?))
     }
 
     /// Logs in by phone and password (see `loginByEmail`).
@@ -726,7 +721,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByPhonePasswordInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         let login = PasswordLogin {
             by: By::Phone,
@@ -737,7 +732,7 @@ impl AuthMutation {
             client_ip: input.client_ip,
             params: input.params,
         };
-        Ok(Some(password_login(state, meta, login)?.into()))
+        Ok(Some(password_login(state, meta, login)?))
     }
 
     /// Logs in by phone and the code sent to it; an unknown phone gives 2004, or a new user with
@@ -746,7 +741,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByPhoneCodeInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         let app_id = login_app(state, meta)?;
         let phone = input.phone.trim().to_owned();
@@ -771,7 +766,7 @@ impl AuthMutation {
             };
             let mut created = register(state, meta, reg)?;
             created.newly_created = Some(true);
-            return Ok(Some(created.into()));
+            return Ok(Some(created));
         };
         if user.blocked == Some(true) {
             return Err(ApiError::new(Code::UserLocked).into());
@@ -785,7 +780,7 @@ impl AuthMutation {
         }
         let mut user = sign_in(state, meta, &user, &app_id, input.client_ip, true)?;
         user.newly_created = Some(false);
-        Ok(Some(user.into()))
+        Ok(Some(user))
     }
 
     /// Sub-accounts do not exist in the emulator: every account is unknown (2004).
@@ -796,7 +791,7 @@ impl AuthMutation {
         password: String,
         captcha_code: Option<String>,
         client_ip: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<User> {
         let (state, _) = enter(ctx);
         let _ = (account, captcha_code, client_ip);
         decrypt(state, &password)?;
@@ -889,7 +884,7 @@ impl AuthMutation {
         ctx: &Context<'_>,
         new_password: String,
         old_password: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         let clear = decrypt(state, &new_password)?;
@@ -902,7 +897,7 @@ impl AuthMutation {
         user.password_hash = Some(crypto::hash_password(&clear));
         let user = save(state, user)?;
         state.auth.note_password(&user.id, &clear);
-        Ok(user.into())
+        Ok(user)
     }
 
     /// Binds a phone to the caller, with the code sent to it. The caller must not have a phone yet (400); a
@@ -913,7 +908,7 @@ impl AuthMutation {
         phone: String,
         phone_code: String,
         phone_country_code: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.phone.is_some() {
@@ -927,17 +922,12 @@ impl AuthMutation {
         if phone_country_code.is_some() {
             user.phone_country_code = phone_country_code;
         }
-        Ok(save(state, user)?.into())
+        Ok(save(state, user)?)
     }
 
     /// Binds an e-mail to the caller, with the code sent to it. The caller must not have an e-mail yet (400);
     /// an e-mail of another user gives 2026.
-    async fn bind_email(
-        &self,
-        ctx: &Context<'_>,
-        email: String,
-        email_code: String,
-    ) -> async_graphql::Result<UserNode> {
+    async fn bind_email(&self, ctx: &Context<'_>, email: String, email_code: String) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.email.is_some() {
@@ -949,11 +939,11 @@ impl AuthMutation {
         state.auth.consume_code(&email, &email_code)?;
         user.email = Some(email);
         user.email_verified = Some(true);
-        Ok(save(state, user)?.into())
+        Ok(save(state, user)?)
     }
 
     /// Removes the caller's phone; 400 when there is none or when the user would have no way left to log in.
-    async fn unbind_phone(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+    async fn unbind_phone(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.phone.is_none() {
@@ -965,11 +955,11 @@ impl AuthMutation {
         if !auth::can_log_in(&user) {
             return Err(last_login_method().into());
         }
-        Ok(save(state, user)?.into())
+        Ok(save(state, user)?)
     }
 
     /// Removes the caller's e-mail; 400 when there is none or when the user would have no way left to log in.
-    async fn unbind_email(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+    async fn unbind_email(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.email.is_none() {
@@ -980,7 +970,7 @@ impl AuthMutation {
         if !auth::can_log_in(&user) {
             return Err(last_login_method().into());
         }
-        Ok(save(state, user)?.into())
+        Ok(save(state, user)?)
     }
 
     /// Replaces the caller's phone, with the code sent to the new one; with `oldPhone`, it must be the current
@@ -995,7 +985,7 @@ impl AuthMutation {
         old_phone_code: Option<String>,
         phone_country_code: Option<String>,
         old_phone_country_code: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         let _ = old_phone_country_code;
         let mut user = caller(state, meta)?;
@@ -1015,7 +1005,7 @@ impl AuthMutation {
         if phone_country_code.is_some() {
             user.phone_country_code = phone_country_code;
         }
-        Ok(save(state, user)?.into())
+        Ok(save(state, user)?)
     }
 
     /// Replaces the caller's e-mail, with the code sent to the new one; with `oldEmail`, it must be the
@@ -1027,7 +1017,7 @@ impl AuthMutation {
         email_code: String,
         old_email: Option<String>,
         old_email_code: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         auth::check_email(&email)?;
@@ -1044,7 +1034,7 @@ impl AuthMutation {
         state.auth.consume_code(&email, &email_code)?;
         user.email = Some(email);
         user.email_verified = Some(true);
-        Ok(save(state, user)?.into())
+        Ok(save(state, user)?)
     }
 }
 

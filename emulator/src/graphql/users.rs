@@ -10,7 +10,6 @@ use serde_json::Value;
 
 use super::groups::PaginatedGroups;
 use super::roles::{PaginatedAuthorizedResources, PaginatedRoles};
-use super::user_node::{UserNode, UserNodes};
 use super::{CommonMessage, RequestMeta, enter, require_management};
 use crate::access::Target;
 use crate::activity::Action;
@@ -26,7 +25,7 @@ use crate::users::{Identity, Memberships, SortBy, User, paginate, search_matches
 #[graphql(name = "PaginatedUsers")]
 pub(crate) struct PaginatedUsers {
     total_count: i32,
-    list: UserNodes,
+    list: Vec<Arc<User>>,
 }
 
 /// `UserCustomData` of the official schema.
@@ -319,7 +318,7 @@ pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize,
 pub(crate) fn page_of(users: &[&User], page: usize, limit: usize) -> PaginatedUsers {
     PaginatedUsers {
         total_count: i32::try_from(users.len()).unwrap_or(i32::MAX),
-        list: UserNodes(paginate(users, page, limit).into_iter().map(|user| Arc::new(user.clone())).collect()),
+        list: paginate(users, page, limit).into_iter().map(|user| Arc::new(user.clone())).collect(),
     }
 }
 
@@ -398,7 +397,7 @@ fn flatten<T>(list: &Option<Vec<Option<T>>>) -> Vec<&T> {
 }
 
 /// The user that `refreshToken` without `id` refreshes: the one of the request's user token.
-fn token_user(state: &State, meta: &RequestMeta) -> Result<Arc<Claims>, ApiError> {
+fn token_user(state: &State, meta: &RequestMeta) -> Result<Claims, ApiError> {
     let token = meta.token.as_deref().ok_or(ApiError::new(Code::NotLoggedIn))?;
     match tokens::verify(state, token) {
         Ok(claims) if claims.data.kind == "user" => Ok(claims),
@@ -450,8 +449,8 @@ impl UserQuery {
         // The store keeps the users in creation order: sorting by creation needs no sort, and one page costs
         // only its own users even in a pool of a hundred thousand.
         let list = match sort_by.unwrap_or_default() {
-            SortBy::CreatedatDesc => UserNodes(all.iter().rev().skip(start).take(limit).cloned().collect()),
-            SortBy::CreatedatAsc => UserNodes(all.iter().skip(start).take(limit).cloned().collect()),
+            SortBy::CreatedatDesc => all.iter().rev().skip(start).take(limit).cloned().collect(),
+            SortBy::CreatedatAsc => all.iter().skip(start).take(limit).cloned().collect(),
             sort => {
                 let mut users: Vec<&User> = all.iter().map(|u| &**u).collect();
                 sort_users(&mut users, sort);
@@ -478,10 +477,10 @@ impl UserQuery {
     }
 
     /// One user by id; null when unknown. A user token may ask only for its own user (without `id` too).
-    async fn user(&self, ctx: &Context<'_>, id: Option<String>) -> async_graphql::Result<Option<UserNode>> {
+    async fn user(&self, ctx: &Context<'_>, id: Option<String>) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         let id = super::auth::self_or_management(state, meta, id)?;
-        Ok(id.and_then(|id| state.users_read().get(&id).cloned().map(UserNode)))
+        Ok(id.and_then(|id| state.users_read().get(&id).cloned()))
     }
 
     /// A user by any of the identifiers, or by an identity; null when none matches.
@@ -493,7 +492,7 @@ impl UserQuery {
         username: Option<String>,
         external_id: Option<String>,
         identity: Option<FindUserByIdentityInput>,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<User>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let store = state.users_read();
@@ -508,7 +507,7 @@ impl UserQuery {
                 )
             })
         });
-        Ok(found.cloned().map(UserNode))
+        Ok(found.cloned())
     }
 
     /// Users whose name fields contain `query` (case-insensitive), filtered by membership.
@@ -550,7 +549,7 @@ impl UserQuery {
         ctx: &Context<'_>,
         ids: Vec<String>,
         #[graphql(name = "type")] kind: Option<String>,
-    ) -> async_graphql::Result<UserNodes> {
+    ) -> async_graphql::Result<Vec<User>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let kind = kind.unwrap_or_else(|| "id".to_owned());
@@ -563,7 +562,7 @@ impl UserQuery {
             .into());
         }
         let store = state.users_read();
-        Ok(UserNodes(ids.iter().filter_map(|v| store.find_by(&kind, v).map(|user| Arc::new(user.clone()))).collect()))
+        Ok(ids.iter().filter_map(|v| store.find_by(&kind, v).cloned()).collect())
     }
 }
 
@@ -582,7 +581,7 @@ impl UserMutation {
         reset_password_on_first_login: Option<bool>,
         params: Option<String>,
         identity: Option<CreateUserIdentityInput>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let mut input = user_info;
@@ -631,7 +630,7 @@ impl UserMutation {
             created
         };
         state.record(Action::new("createUser", &created, None, meta.origin()));
-        Ok(created.into())
+        Ok(created)
     }
 
     /// Changes a user's fields; a password arrives RSA-encrypted.
@@ -642,7 +641,7 @@ impl UserMutation {
         input: UpdateUserInput,
         email_token: Option<String>,
         phone_token: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<User> {
         let (state, meta) = enter(ctx);
         let restricted = input.email.is_some()
             || input.phone.is_some()
@@ -686,7 +685,7 @@ impl UserMutation {
             store.replace(user)?
         };
         state.record(Action::new("updateUser", &updated, None, meta.origin()));
-        Ok(updated.into())
+        Ok(updated)
     }
 
     /// Deletes a user: it moves to the archive, its identifiers become free and its tokens stop working.
