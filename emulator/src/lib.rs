@@ -241,23 +241,12 @@
 //! crate), generated on first use, so that starting an emulator stays fast. Passwords travel RSA-encrypted
 //! (PKCS#1 v1.5) and base64-encoded; the `rsa` crate decrypts them; see [`crypto`].
 
-mod access;
-mod acl;
-mod activity;
-mod auth;
 pub mod crypto;
-mod error;
 mod graphql;
-mod outbox;
+mod http;
 mod rest;
-mod rest_acl;
-mod rest_auth;
 mod server;
-mod sessions;
-mod state;
-mod tokens;
-mod udf;
-mod users;
+mod store;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -267,7 +256,8 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::state::{Credentials, State, new_id, random_hex};
+use crate::store::state::{Credentials, State, new_id, random_hex};
+use crate::store::{access, auth, error, tokens};
 
 /// The GraphQL schema the emulator serves, as SDL.
 ///

@@ -1,13 +1,13 @@
 //! Access control over GraphQL: the queries `isActionAllowed`, `authorizedResources`, `authorizedTargets`
-//! and the mutations `allow`, `authorizeResource`. The rules are in [`crate::acl`].
+//! and the mutations `allow`, `authorizeResource`. The rules are in [`crate::store::acl`].
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 
-use super::roles::{PaginatedAuthorizedResources, count};
+use super::pages::{PaginatedAuthorizedResources, count};
 use super::{CommonMessage, enter, require_management};
-use crate::access::{ResourceType, TargetKind};
-use crate::acl::{acl_namespace, action_covers, grant_target, is_allowed, resource_arg};
-use crate::error::{ApiError, Code};
+use crate::store::access::{ResourceType, TargetKind};
+use crate::store::acl::{acl_namespace, action_covers, grant_target, is_allowed, resource_arg};
+use crate::store::error::{ApiError, Code};
 
 /// `Operator` of the official schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]

@@ -11,13 +11,13 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{CommonMessage, RequestMeta, enter};
-use crate::auth::{self, MAX_FAILURES, TicketKind};
 use crate::crypto;
-use crate::error::{ApiError, Code, Lang};
-use crate::state::{State, new_id, now_iso};
-use crate::tokens;
-use crate::udf::TargetType;
-use crate::users::User;
+use crate::store::auth::{self, MAX_FAILURES, TicketKind};
+use crate::store::error::{ApiError, Code, Lang};
+use crate::store::state::{State, new_id, now_iso};
+use crate::store::tokens;
+use crate::store::udf::TargetType;
+use crate::store::users::User;
 
 /// `UserDdfInput` of the official schema: a custom data value given at registration (JSON-encoded, like a
 /// `setUdv` value).

@@ -1,33 +1,19 @@
 //! Groups: the queries `group`, `groups`, the mutations `createGroup`, `updateGroup`, `deleteGroups`,
 //! `addUserToGroup`, `removeUserFromGroup`, and the computed fields of `Group`. The records and their
-//! rules are in [`crate::access`].
+//! rules are in [`crate::store::access`].
 
 use std::sync::Arc;
 
-use async_graphql::{ComplexObject, Context, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Object};
 
-use super::roles::{PaginatedAuthorizedResources, count, distinct};
-use super::users::{PaginatedUsers, members_page, page_args};
+use super::pages::{
+    PaginatedAuthorizedResources, PaginatedGroups, PaginatedUsers, count, distinct, members_page, page_args,
+};
 use super::{CommonMessage, enter, require_management};
-use crate::access::{Group, Target, code_arg};
-use crate::error::{ApiError, Code};
-use crate::state::{State, now_iso};
-use crate::users::{SortBy, paginate};
-
-/// `PaginatedGroups` of the official schema.
-#[derive(SimpleObject)]
-#[graphql(name = "PaginatedGroups")]
-pub(crate) struct PaginatedGroups {
-    total_count: i32,
-    list: Vec<Group>,
-}
-
-impl PaginatedGroups {
-    /// Every group of `list`, unpaginated.
-    pub(crate) fn all(list: Vec<Group>) -> Self {
-        PaginatedGroups { total_count: count(list.len()), list }
-    }
-}
+use crate::store::access::{Group, Target, code_arg};
+use crate::store::error::{ApiError, Code};
+use crate::store::state::{State, now_iso};
+use crate::store::users::{SortBy, paginate};
 
 #[ComplexObject]
 impl Group {

@@ -9,6 +9,7 @@ mod acl;
 mod auth;
 mod groups;
 mod limits;
+mod pages;
 mod policies;
 mod roles;
 mod token;
@@ -19,18 +20,20 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, ServerError, SimpleObject};
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 
-use crate::activity::Origin;
-use crate::error::{ApiError, Code, Lang};
-use crate::server::{AppState, origin};
-use crate::state::State;
-use crate::tokens::{self, Claims};
+use crate::http::origin;
+use crate::store::activity::Origin;
+use crate::store::error::{ApiError, Code, Lang};
+use crate::store::state::State;
+use crate::store::tokens::{self, Claims};
 
 /// The largest request body accepted, in bytes.
 pub(crate) const MAX_BODY: usize = 1 << 20;
@@ -79,6 +82,11 @@ pub(crate) fn schema(state: Arc<State>) -> AppSchema {
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)
         .finish()
+}
+
+/// The GraphQL route, `/graphql/v2`, over one emulator's state.
+pub(crate) fn routes(state: Arc<State>) -> Router {
+    Router::new().route("/graphql/v2", post(handler).fallback(method_not_allowed)).with_state(schema(state))
 }
 
 /// The schema as SDL, without any state.
@@ -209,13 +217,13 @@ async fn read_body(mut body: Body) -> Result<Vec<u8>, Code> {
 }
 
 /// `POST /graphql/v2`.
-pub(crate) async fn handler(
-    AxState(app): AxState<AppState>,
+async fn handler(
+    AxState(schema): AxState<AppSchema>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let too_long = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
@@ -250,7 +258,7 @@ pub(crate) async fn handler(
     let app_id = auth::app_id_header(&headers);
     let meta = RequestMeta { token, lang, app_id, headers, peer, origin: OnceLock::new() };
     let response = match limits::check(request) {
-        Ok(request) => app.schema.execute(request.data(meta)).await,
+        Ok(request) => schema.execute(request.data(meta)).await,
         Err(refusal) => async_graphql::Response::from_errors(vec![refusal]),
     };
     if !response.errors.is_empty() {
@@ -270,6 +278,6 @@ struct Answer<'a> {
 }
 
 /// Any other method on `/graphql/v2`.
-pub(crate) async fn method_not_allowed(headers: HeaderMap) -> Response {
-    error_response(StatusCode::METHOD_NOT_ALLOWED, &ApiError::new(Code::MethodNotAllowed), Lang::from_headers(&headers))
+async fn method_not_allowed(headers: HeaderMap) -> Response {
+    error_response(StatusCode::METHOD_NOT_ALLOWED, &ApiError::new(Code::MethodNotAllowed), crate::http::lang(&headers))
 }

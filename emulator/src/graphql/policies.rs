@@ -1,22 +1,21 @@
 //! Policies: the queries `policies`, `policy`, `policyAssignments`, the mutations `createPolicy`,
 //! `updatePolicy`, `deletePolicy`, `deletePolicies`, `addPolicyAssignments`, `removePolicyAssignments`,
 //! `enablePolicyAssignment`, `disbalePolicyAssignment` (sic), and the computed fields of `Policy`. The
-//! records and their rules are in [`crate::access`].
+//! records and their rules are in [`crate::store::access`].
 
 use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
 
-use super::roles::{count, distinct};
-use super::users::page_args;
+use super::pages::{count, distinct, page_args};
 use super::{CommonMessage, enter, require_management};
-use crate::access::{
+use crate::store::access::{
     AssignmentFilter, ObjectValue, Policy, PolicyAssignment, PolicyEffect, PolicyStatement, PolicyStatementCondition,
     TargetKind, code_arg,
 };
-use crate::error::ApiError;
-use crate::state::{State, now_iso};
-use crate::users::paginate;
+use crate::store::error::ApiError;
+use crate::store::state::{State, now_iso};
+use crate::store::users::paginate;
 
 /// `PaginatedPolicies` of the official schema.
 #[derive(SimpleObject)]
@@ -90,7 +89,7 @@ impl Policy {
     ) -> async_graphql::Result<Vec<PolicyAssignment>> {
         let state = ctx.data_unchecked::<Arc<State>>();
         let (page, limit) = page_args(page, limit)?;
-        if namespace.is_some_and(|ns| crate::access::namespace(Some(&ns)) != self.namespace) {
+        if namespace.is_some_and(|ns| crate::store::access::namespace(Some(&ns)) != self.namespace) {
             return Ok(Vec::new());
         }
         let list = state.access_read().assignments(&self.filter());
@@ -126,7 +125,7 @@ impl PolicyQuery {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let list = state.access_read().policies(&ns, exclude_default.unwrap_or(false));
         Ok(PaginatedPolicies { total_count: count(list.len()), list: paginate(&list, page, limit) })
     }
@@ -140,7 +139,7 @@ impl PolicyQuery {
     ) -> async_graphql::Result<Option<Policy>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         Ok(state.access_read().policy(&ns, code.trim()).cloned())
     }
 
@@ -161,7 +160,7 @@ impl PolicyQuery {
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
         let filter = AssignmentFilter {
-            namespace: Some(crate::access::namespace(namespace.as_deref())),
+            namespace: Some(crate::store::access::namespace(namespace.as_deref())),
             policy: code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
             target_type,
             target_identifier: target_identifier.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
@@ -197,7 +196,7 @@ impl PolicyMutation {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let code = code_arg("策略", &code)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let statements = self::statements(statements);
         Ok(state.access_write().create_policy(&ns, &code, description, statements, &now_iso())?)
     }
@@ -215,7 +214,7 @@ impl PolicyMutation {
     ) -> async_graphql::Result<Policy> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let new_code = match new_code {
             Some(c) => Some(code_arg("策略", &c)?),
             None => None,
@@ -241,7 +240,7 @@ impl PolicyMutation {
     ) -> async_graphql::Result<CommonMessage> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let code = code.trim().to_owned();
         let mut access = state.access_write();
         access.existing_policy(&ns, &code)?;
@@ -259,7 +258,7 @@ impl PolicyMutation {
     ) -> async_graphql::Result<CommonMessage> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         state.access_write().delete_policies(&ns, &distinct(code_list))?;
         Ok(CommonMessage::ok(meta.lang, "删除成功", "Deleted"))
     }
@@ -280,7 +279,7 @@ impl PolicyMutation {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let _ = inherit_by_children;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let policies = distinct(policies);
         let identifiers = distinct(target_identifiers.unwrap_or_default());
         let store = state.users_read();
@@ -307,7 +306,7 @@ impl PolicyMutation {
     ) -> async_graphql::Result<CommonMessage> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let policies = distinct(policies);
         known_policies(state, &ns, &policies)?;
         let identifiers = distinct(target_identifiers.unwrap_or_default());
@@ -351,7 +350,7 @@ fn switch(
 ) -> async_graphql::Result<CommonMessage> {
     let (state, meta) = enter(ctx);
     require_management(state, meta)?;
-    let ns = crate::access::namespace(namespace.as_deref());
+    let ns = crate::store::access::namespace(namespace.as_deref());
     let policy = policy.trim().to_owned();
     let mut access = state.access_write();
     access.existing_policy(&ns, &policy)?;

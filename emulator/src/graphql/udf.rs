@@ -1,13 +1,13 @@
 //! Custom data: the queries `udf`, `udv`, `udfValueBatch` and the mutations `setUdf`, `removeUdf`,
 //! `setUdv`, `setUdvBatch`, `removeUdv`, `setUdfValueBatch`. The rules for values are in
-//! [`crate::udf`].
+//! [`crate::store::udf`].
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
 use super::{CommonMessage, enter, require_management};
-use crate::error::{ApiError, Code};
-use crate::state::State;
-use crate::udf::{DataType, Entry, Field, TargetType};
+use crate::store::error::{ApiError, Code};
+use crate::store::state::State;
+use crate::store::udf::{DataType, Entry, Field, TargetType};
 
 /// `UserDefinedField` of the official schema.
 #[derive(SimpleObject)]

@@ -8,25 +8,16 @@ use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::groups::PaginatedGroups;
-use super::roles::{PaginatedAuthorizedResources, PaginatedRoles};
+use super::pages::{PaginatedAuthorizedResources, PaginatedGroups, PaginatedRoles, PaginatedUsers, page_args, page_of};
 use super::{CommonMessage, RequestMeta, enter, require_management};
-use crate::access::Target;
-use crate::activity::Action;
 use crate::crypto;
-use crate::error::{ApiError, Code};
-use crate::state::{State, is_iso_datetime, new_id, now_iso};
-use crate::tokens::{self, Claims};
-use crate::udf::{DataType, TargetType};
-use crate::users::{Identity, Memberships, SortBy, User, paginate, search_matches, sort_users};
-
-/// `PaginatedUsers` of the official schema.
-#[derive(SimpleObject)]
-#[graphql(name = "PaginatedUsers")]
-pub(crate) struct PaginatedUsers {
-    total_count: i32,
-    list: Vec<Arc<User>>,
-}
+use crate::store::access::Target;
+use crate::store::activity::Action;
+use crate::store::error::{ApiError, Code};
+use crate::store::state::{State, is_iso_datetime, new_id, now_iso};
+use crate::store::tokens::{self, Claims};
+use crate::store::udf::{DataType, TargetType};
+use crate::store::users::{Identity, Memberships, SortBy, User, search_matches, sort_users};
 
 /// `UserCustomData` of the official schema.
 #[derive(SimpleObject)]
@@ -109,7 +100,7 @@ impl User {
     /// namespace when `namespace` is null.
     async fn roles(&self, ctx: &Context<'_>, namespace: Option<String>) -> Option<PaginatedRoles> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let ns = namespace.map(|ns| crate::access::namespace(Some(&ns)));
+        let ns = namespace.map(|ns| crate::store::access::namespace(Some(&ns)));
         Some(PaginatedRoles::all(state.access_read().user_roles(&self.id, ns.as_deref())))
     }
 
@@ -298,36 +289,6 @@ macro_rules! apply {
 /// Unix seconds as a GraphQL `Int` (saturating in 2038).
 fn int(secs: u64) -> i32 {
     i32::try_from(secs).unwrap_or(i32::MAX)
-}
-
-/// `page` and `limit` with their defaults (1 and 10); values below 1 are refused with 400.
-pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize, usize), ApiError> {
-    let page = page.unwrap_or(1);
-    let limit = limit.unwrap_or(10);
-    if page < 1 || limit < 1 {
-        return Err(ApiError::with_message(
-            Code::BadRequest,
-            "page 和 limit 必须大于 0",
-            "page and limit must be positive",
-        ));
-    }
-    Ok((page as usize, limit as usize))
-}
-
-/// One page of users, with the total count.
-pub(crate) fn page_of(users: &[&User], page: usize, limit: usize) -> PaginatedUsers {
-    PaginatedUsers {
-        total_count: i32::try_from(users.len()).unwrap_or(i32::MAX),
-        list: paginate(users, page, limit).into_iter().map(|user| Arc::new(user.clone())).collect(),
-    }
-}
-
-/// One page of the users among `ids` (unknown ids skipped), newest first.
-pub(crate) fn members_page(state: &State, ids: &[String], page: usize, limit: usize) -> PaginatedUsers {
-    let store = state.users_read();
-    let mut users: Vec<&User> = ids.iter().filter_map(|id| store.get(id)).collect();
-    sort_users(&mut users, SortBy::CreatedatDesc);
-    page_of(&users, page, limit)
 }
 
 /// Refuses a caller-given date that is not ISO-8601 (a numeric string included) with 400.

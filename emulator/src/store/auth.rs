@@ -20,11 +20,11 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{ApiError, Code};
-use crate::outbox::Outbox;
-use crate::state::{State, random_hex, unix_now};
-use crate::tokens::{self, Claims, Issued};
-use crate::users::User;
+use crate::store::error::{ApiError, Code};
+use crate::store::outbox::Outbox;
+use crate::store::state::{State, random_hex, unix_now};
+use crate::store::tokens::{self, Claims, Issued};
+use crate::store::users::User;
 
 /// Wrong passwords in a row after which a captcha is required.
 pub(crate) const MAX_FAILURES: u32 = 5;
@@ -391,7 +391,7 @@ mod tests {
     #[test]
     fn a_login_token_carries_the_users_oidc_claims_and_authings_own() {
         use base64::Engine as _;
-        let credentials = crate::state::Credentials { id: "pool".into(), secret: "s".into() };
+        let credentials = crate::store::state::Credentials { id: "pool".into(), secret: "s".into() };
         let state = State::new(credentials.clone(), credentials, Duration::from_secs(60));
         let mut user = User::new("pool", "u1".to_owned(), "2024-05-01T00:00:00.000Z".to_owned());
         (user.username, user.email, user.phone) = (Some("ada".into()), Some("a@b.io".into()), None);

@@ -36,10 +36,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::access::{AccessStore, AuthorizedResource, DEFAULT_NAMESPACE, ResourceType, Target, TargetKind, namespace};
-use crate::error::{ApiError, Code};
-use crate::state::{State, new_id, random_hex};
-use crate::users::{SortBy, UserStore};
+use crate::store::access::{
+    AccessStore, AuthorizedResource, DEFAULT_NAMESPACE, ResourceType, Target, TargetKind, namespace,
+};
+use crate::store::error::{ApiError, Code};
+use crate::store::state::{State, new_id, random_hex};
+use crate::store::users::{SortBy, UserStore};
 
 /// The numeric id of the `default` namespace.
 const DEFAULT_NAMESPACE_ID: i64 = 1;

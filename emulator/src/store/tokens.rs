@@ -34,8 +34,8 @@ use std::sync::atomic::Ordering;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::state::{State, random_hex, unix_now};
-use crate::users::User;
+use crate::store::state::{State, random_hex, unix_now};
+use crate::store::users::User;
 
 /// How long user tokens live: 15 days, Authing's default `tokenExpiresAfter`.
 pub(crate) const USER_TOKEN_TTL: u64 = 15 * 24 * 3600;
@@ -216,7 +216,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::state::Credentials;
+    use crate::store::state::Credentials;
 
     fn state(ttl: u64) -> State {
         let c = Credentials { id: "pool".into(), secret: "s".into() };

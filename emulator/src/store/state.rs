@@ -15,13 +15,13 @@ use rsa::RsaPrivateKey;
 use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
 use serde_json::{Value, json};
 
-use crate::access::AccessStore;
-use crate::activity::Action;
 use crate::crypto;
-use crate::error::ApiError;
-use crate::sessions::SessionBook;
-use crate::udf::UdfStore;
-use crate::users::{User, UserStore};
+use crate::store::access::AccessStore;
+use crate::store::activity::Action;
+use crate::store::error::ApiError;
+use crate::store::sessions::SessionBook;
+use crate::store::udf::UdfStore;
+use crate::store::users::{User, UserStore};
 
 /// An id in the style of Authing's: 24 lower-case hex digits, like a MongoDB ObjectId.
 pub(crate) fn new_id() -> String {
@@ -202,7 +202,7 @@ pub(crate) struct State {
     pub(crate) sessions: Mutex<SessionBook>,
     pub(crate) actions: Mutex<Vec<Action>>,
     /// End-user authentication: verification codes, failed logins, reset tickets (locked last).
-    pub(crate) auth: crate::auth::AuthState,
+    pub(crate) auth: crate::store::auth::AuthState,
 }
 
 impl State {
@@ -221,14 +221,14 @@ impl State {
             keys: shared_keys(),
             jwt_secret,
             management_token_ttl,
-            user_token_ttl: Duration::from_secs(crate::tokens::USER_TOKEN_TTL),
+            user_token_ttl: Duration::from_secs(crate::store::tokens::USER_TOKEN_TTL),
             tokens: TokenBook::default(),
             counters: Mutex::new(HashMap::new()),
             users: RwLock::new(UserStore::default()),
             udf: RwLock::new(UdfStore::default()),
             sessions: Mutex::new(SessionBook::default()),
             actions: Mutex::new(Vec::new()),
-            auth: crate::auth::AuthState::default(),
+            auth: crate::store::auth::AuthState::default(),
         }
     }
 
@@ -287,7 +287,7 @@ impl State {
     }
 
     /// The groups and roles of a user (departments do not exist yet).
-    pub(crate) fn memberships(&self, user_id: &str) -> crate::users::Memberships {
+    pub(crate) fn memberships(&self, user_id: &str) -> crate::store::users::Memberships {
         self.access_read().memberships(user_id)
     }
 
@@ -366,7 +366,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Code;
+    use crate::store::error::Code;
 
     #[test]
     fn iso_dates_look_right() {

@@ -16,9 +16,9 @@ use std::cmp::Reverse;
 
 use async_graphql::{Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject};
 
-use crate::error::{ApiError, Code};
-use crate::state::new_id;
-use crate::users::{Memberships, SortBy};
+use crate::store::error::{ApiError, Code};
+use crate::store::state::new_id;
+use crate::store::users::{Memberships, SortBy};
 
 /// The namespace of calls that give none.
 pub(crate) const DEFAULT_NAMESPACE: &str = "default";
@@ -263,7 +263,7 @@ pub(crate) struct AccessStore {
     group_users: Vec<(String, String)>,
     seq: u64,
     /// Resource namespaces, resources, grants, access accounts and application access policies.
-    pub(crate) acl: crate::acl::AclStore,
+    pub(crate) acl: crate::store::acl::AclStore,
 }
 
 /// Sorts records by their creation or update order.
@@ -288,7 +288,7 @@ impl AccessStore {
             role_groups: Vec::new(),
             group_users: Vec::new(),
             seq: 0,
-            acl: crate::acl::AclStore::new(now),
+            acl: crate::store::acl::AclStore::new(now),
         };
         let created_seq = store.next_seq();
         store.policies.push(Policy {
@@ -834,18 +834,18 @@ impl AccessStore {
 
     /// The resources a target may act on in a namespace (`None`: every namespace), of one type when
     /// given; a user's include those of its roles and groups. Every `authorizedResources` field reads
-    /// through it; the grants are in [`crate::acl`].
+    /// through it; the grants are in [`crate::store::acl`].
     pub(crate) fn authorized_resources(
         &self,
         target: &Target,
         ns: Option<&str>,
         resource_type: Option<&str>,
     ) -> Vec<AuthorizedResource> {
-        crate::acl::authorized_resources(self, target, ns, resource_type)
+        crate::store::acl::authorized_resources(self, target, ns, resource_type)
     }
 
     /// Moves the roles, policies and assignments of namespace `old` to the code `new` (for a renamed
-    /// resource namespace; the ACL data moves in [`crate::acl::AclStore::rename_namespace`]).
+    /// resource namespace; the ACL data moves in [`crate::store::acl::AclStore::rename_namespace`]).
     pub(crate) fn rename_namespace(&mut self, old: &str, new: &str) {
         for r in self.roles.iter_mut().filter(|r| r.namespace == old) {
             r.namespace = new.to_owned();
