@@ -256,7 +256,8 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::store::state::{Credentials, State, new_id, random_hex};
+use crate::store::common::{new_id, random_hex};
+use crate::store::state::{Credentials, State};
 use crate::store::{access, auth, error, tokens};
 
 /// The GraphQL schema the emulator serves, as SDL.

@@ -6,7 +6,8 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use super::pages::{PaginatedAuthorizedResources, count};
 use super::{CommonMessage, enter, require_management};
 use crate::store::access::{ResourceType, TargetKind};
-use crate::store::acl::{acl_namespace, action_covers, grant_target, is_allowed, resource_arg};
+use crate::store::acl::action_covers;
+use crate::store::authz::{self, acl_namespace, grant_target, is_allowed, resource_arg};
 use crate::store::error::{ApiError, Code};
 
 /// `Operator` of the official schema.
@@ -89,7 +90,7 @@ impl AclQuery {
         let kind = target_type.unwrap_or(TargetKind::User);
         let identifier = target_identifier.unwrap_or_default();
         let list = match access.target(&ns, kind, identifier.trim(), |id| users.get(id).is_some()) {
-            Ok(target) => access.authorized_resources(&target, Some(&ns), resource_type.as_deref()),
+            Ok(target) => authz::authorized_resources(&access, &target, Some(&ns), resource_type.as_deref()),
             Err(_) => Vec::new(),
         };
         Ok(Some(PaginatedAuthorizedResources::all(list)))
@@ -132,7 +133,7 @@ impl AclQuery {
             .map(|(who, held)| {
                 Some(ResourcePermissionAssignment {
                     target_type: Some(who.kind()),
-                    target_identifier: Some(who.identifier(&access)),
+                    target_identifier: Some(authz::identifier(&who, &access)),
                     actions: Some(held),
                 })
             })

@@ -13,8 +13,9 @@ use serde_json::Value;
 use super::{CommonMessage, RequestMeta, enter};
 use crate::crypto;
 use crate::store::auth::{self, MAX_FAILURES, TicketKind};
+use crate::store::common::{new_id, now_iso};
 use crate::store::error::{ApiError, Code, Lang};
-use crate::store::state::{State, new_id, now_iso};
+use crate::store::state::State;
 use crate::store::tokens;
 use crate::store::udf::TargetType;
 use crate::store::users::User;
@@ -355,7 +356,7 @@ fn sign_in(
     client_ip: Option<String>,
     count: bool,
 ) -> Result<User, ApiError> {
-    let issued = auth::issue_login_token(state, user, app_id);
+    let issued = tokens::issue_login_token(state, user, app_id);
     let mut store = state.users_write();
     let mut user = store.get(&user.id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
     if count {
@@ -364,7 +365,7 @@ fn sign_in(
         user.last_ip = Some(client_ip.unwrap_or_else(|| meta.origin().ip.clone()));
     }
     user.token = Some(issued.token);
-    user.token_expired_at = Some(auth::iso_from_unix(issued.exp));
+    user.token_expired_at = Some(crate::store::common::iso_from_unix(issued.exp));
     store.replace(user)
 }
 
@@ -473,7 +474,7 @@ fn password_login(state: &State, meta: &RequestMeta, login: PasswordLogin) -> Re
 
 /// The logged-in caller (a valid user token), else 2020.
 fn caller(state: &State, meta: &RequestMeta) -> Result<User, ApiError> {
-    Ok(auth::token_user(state, meta.token.as_deref())?.1)
+    Ok(tokens::token_user(state, meta.token.as_deref())?.1)
 }
 
 /// Stores a changed user (uniqueness checked again).
@@ -868,7 +869,7 @@ impl AuthMutation {
         let user_id = state
             .auth
             .ticket_user(&token, &[TicketKind::FirstLogin, TicketKind::ForceReset])
-            .or_else(|| auth::user_claims(state, Some(&token)).ok().map(|c| c.data.id.clone()))
+            .or_else(|| tokens::user_claims(state, Some(&token)).ok().map(|c| c.data.id.clone()))
             .ok_or_else(bad_ticket)?;
         let user = state.users_read().get(&user_id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
         if !user.check_password(&old) {

@@ -11,8 +11,9 @@ use super::pages::{
 };
 use super::{CommonMessage, enter, require_management};
 use crate::store::access::{Group, Target, code_arg};
+use crate::store::common::now_iso;
 use crate::store::error::{ApiError, Code};
-use crate::store::state::{State, now_iso};
+use crate::store::state::State;
 use crate::store::users::{SortBy, paginate};
 
 #[ComplexObject]
@@ -38,7 +39,8 @@ impl Group {
         resource_type: Option<String>,
     ) -> Option<PaginatedAuthorizedResources> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let list = state.access_read().authorized_resources(
+        let list = crate::store::authz::authorized_resources(
+            &state.access_read(),
             &Target::Group(self.id.clone()),
             namespace.as_deref(),
             resource_type.as_deref(),

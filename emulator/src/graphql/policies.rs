@@ -13,8 +13,9 @@ use crate::store::access::{
     AssignmentFilter, ObjectValue, Policy, PolicyAssignment, PolicyEffect, PolicyStatement, PolicyStatementCondition,
     TargetKind, code_arg,
 };
+use crate::store::common::now_iso;
 use crate::store::error::ApiError;
-use crate::store::state::{State, now_iso};
+use crate::store::state::State;
 use crate::store::users::paginate;
 
 /// `PaginatedPolicies` of the official schema.

@@ -11,8 +11,9 @@ use super::pages::{
 };
 use super::{CommonMessage, enter, require_management};
 use crate::store::access::{AccessStore, Role, Target, code_arg, namespace};
+use crate::store::common::now_iso;
 use crate::store::error::{ApiError, Code};
-use crate::store::state::{State, now_iso};
+use crate::store::state::State;
 use crate::store::udf::TargetType;
 use crate::store::users::{SortBy, UserStore, paginate};
 
@@ -38,7 +39,8 @@ impl Role {
         resource_type: Option<String>,
     ) -> Option<PaginatedAuthorizedResources> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let list = state.access_read().authorized_resources(
+        let list = crate::store::authz::authorized_resources(
+            &state.access_read(),
             &Target::Role(self.id.clone()),
             Some(&self.namespace),
             resource_type.as_deref(),

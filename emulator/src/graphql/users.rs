@@ -13,8 +13,9 @@ use super::{CommonMessage, RequestMeta, enter, require_management};
 use crate::crypto;
 use crate::store::access::Target;
 use crate::store::activity::Action;
+use crate::store::common::{is_iso_datetime, new_id, now_iso};
 use crate::store::error::{ApiError, Code};
-use crate::store::state::{State, is_iso_datetime, new_id, now_iso};
+use crate::store::state::State;
 use crate::store::tokens::{self, Claims};
 use crate::store::udf::{DataType, TargetType};
 use crate::store::users::{Identity, Memberships, SortBy, User, search_matches, sort_users};
@@ -118,7 +119,8 @@ impl User {
         resource_type: Option<String>,
     ) -> Option<PaginatedAuthorizedResources> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let list = state.access_read().authorized_resources(
+        let list = crate::store::authz::authorized_resources(
+            &state.access_read(),
             &Target::User(self.id.clone()),
             namespace.as_deref(),
             resource_type.as_deref(),

@@ -17,12 +17,11 @@ use serde_json::{Value, json};
 
 use super::RestState;
 use crate::store::access::{AccessStore, AuthorizedResource, TargetKind, namespace};
-use crate::store::acl::{
-    AppPolicyChange, Effect, ResourceAction, Who, acl_namespace, grant_target, is_allowed, parse_type, resource_arg,
-    type_name, user_targets,
-};
+use crate::store::acl::{AppPolicyChange, Effect, ResourceAction, Who, parse_type, type_name};
+use crate::store::authz::{self, acl_namespace, grant_target, is_allowed, resource_arg, user_targets};
+use crate::store::common::now_iso;
 use crate::store::error::{ApiError, Code, Lang};
-use crate::store::state::{State, now_iso};
+use crate::store::state::State;
 use crate::store::tokens;
 use crate::store::udf::TargetType;
 use crate::store::users::{SortBy, UserStore, paginate};
@@ -571,7 +570,7 @@ async fn list_authorized_batch(AxState(app): AxState<RestState>, headers: Header
         for t in &b.targets {
             let kind = target_kind(&t.target_type)?;
             let list = match access.target(&ns, kind, t.target_identifier.trim(), |id| users.get(id).is_some()) {
-                Ok(target) => access.authorized_resources(&target, Some(&ns), b.resource_type.as_deref()),
+                Ok(target) => authz::authorized_resources(&access, &target, Some(&ns), b.resource_type.as_deref()),
                 Err(_) => Vec::new(),
             };
             let items: Vec<Value> = list.iter().map(authorized_json).collect();
@@ -813,7 +812,7 @@ async fn app_policy_records(
         check_app(state, &app_id)?;
         let (page, limit) = page_limit(&query)?;
         let access = state.access_read();
-        let all = access.acl.app_policy_records(&access, &app_id);
+        let all = authz::app_policy_records(&access, &app_id);
         Ok(json!({ "totalCount": all.len(), "list": paginate(&all, page, limit) }))
     })
 }

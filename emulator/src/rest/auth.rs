@@ -29,9 +29,9 @@ use serde_json::{Value, json};
 use super::RestState;
 use crate::http::origin;
 use crate::store::activity::Action;
-use crate::store::auth;
+use crate::store::common::now_iso;
 use crate::store::error::{ApiError, Code, Lang};
-use crate::store::state::{State, now_iso};
+use crate::store::state::State;
 use crate::store::tokens::{self, Claims};
 use crate::store::users::User;
 
@@ -76,7 +76,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// The caller of a user-token route, else 2020.
 fn me_of(state: &State, headers: &HeaderMap) -> Result<(Claims, User), ApiError> {
-    auth::token_user(state, bearer(headers))
+    tokens::token_user(state, bearer(headers))
 }
 
 /// The body as a JSON object, else 400.
@@ -236,8 +236,8 @@ async fn link(
 
 fn do_link(state: &State, body: &Bytes, origin: &crate::store::activity::Origin) -> Result<(), ApiError> {
     let body = body_object(body)?;
-    let (_, primary) = auth::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
-    let (_, secondary) = auth::token_user(state, Some(text_field(&body, "secondaryUserToken")?))?;
+    let (_, primary) = tokens::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
+    let (_, secondary) = tokens::token_user(state, Some(text_field(&body, "secondaryUserToken")?))?;
     if primary.id == secondary.id {
         return Err(ApiError::with_message(
             Code::BadRequest,
@@ -292,7 +292,7 @@ async fn unlink(AxState(app): AxState<RestState>, headers: HeaderMap, body: Byte
 
 fn do_unlink(state: &State, body: &Bytes) -> Result<(), ApiError> {
     let body = body_object(body)?;
-    let (_, mut user) = auth::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
+    let (_, mut user) = tokens::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
     let provider = text_field(&body, "provider")?;
     let before = user.identity_list().count();
     let kept: Vec<_> =
@@ -318,7 +318,7 @@ async fn validate_token(
 ) -> Response {
     let lang = crate::http::lang(&headers);
     let token = query.get("id_token").or_else(|| query.get("access_token")).map(|t| t.trim());
-    match token.and_then(|t| auth::token_payload(&app.state, t)) {
+    match token.and_then(|t| tokens::token_payload(&app.state, t)) {
         Some(claims) => Json(claims).into_response(),
         None => {
             let message = match lang {

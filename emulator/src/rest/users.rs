@@ -14,8 +14,9 @@ use serde_json::{Value, json};
 use super::RestState;
 use crate::http::origin;
 use crate::store::activity::Action;
+use crate::store::common::unix_now;
 use crate::store::error::{ApiError, Code, Lang};
-use crate::store::state::{State, unix_now};
+use crate::store::state::State;
 use crate::store::tokens::{self, Claims};
 use crate::store::udf::TargetType;
 

@@ -16,23 +16,15 @@ use std::cmp::Reverse;
 
 use async_graphql::{Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject};
 
+use crate::store::common::new_id;
 use crate::store::error::{ApiError, Code};
-use crate::store::state::new_id;
+pub(crate) use crate::store::model::{
+    AuthorizedResource, DEFAULT_NAMESPACE, ResourceType, Target, TargetKind, namespace,
+};
 use crate::store::users::{Memberships, SortBy};
-
-/// The namespace of calls that give none.
-pub(crate) const DEFAULT_NAMESPACE: &str = "default";
 
 /// The code of the built-in policy.
 pub(crate) const ADMIN_POLICY: &str = "AdministratorAccess";
-
-/// The namespace a call means: the one given, or `default` when it is null or blank.
-pub(crate) fn namespace(given: Option<&str>) -> String {
-    match given.map(str::trim) {
-        Some(ns) if !ns.is_empty() => ns.to_owned(),
-        _ => DEFAULT_NAMESPACE.to_owned(),
-    }
-}
 
 /// A code given by a caller: trimmed, refused with 400 when empty.
 pub(crate) fn code_arg(what: &str, code: &str) -> Result<String, ApiError> {
@@ -147,17 +139,6 @@ pub(crate) struct Policy {
     created_seq: u64,
 }
 
-/// `PolicyAssignmentTargetType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "PolicyAssignmentTargetType")]
-pub(crate) enum TargetKind {
-    User,
-    Role,
-    Group,
-    Org,
-    AkSk,
-}
-
 /// `PolicyAssignment` of the official schema.
 #[derive(Clone, Debug, SimpleObject)]
 #[graphql(name = "PolicyAssignment")]
@@ -165,69 +146,6 @@ pub(crate) struct PolicyAssignment {
     pub(crate) code: String,
     pub(crate) target_type: TargetKind,
     pub(crate) target_identifier: String,
-}
-
-/// `ResourceType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "ResourceType")]
-pub(crate) enum ResourceType {
-    Data,
-    Api,
-    Menu,
-    Ui,
-    Button,
-}
-
-/// `AuthorizedResource` of the official schema: a resource some target may act on.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "AuthorizedResource")]
-pub(crate) struct AuthorizedResource {
-    pub(crate) code: String,
-    #[graphql(name = "type")]
-    pub(crate) kind: Option<ResourceType>,
-    pub(crate) actions: Option<Vec<String>>,
-    pub(crate) api_identifier: Option<String>,
-}
-
-/// Who a policy assignment or a resource grant is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// A user, by id.
-    User(String),
-    /// A role, by its internal id.
-    Role(String),
-    /// A group, by its internal id.
-    Group(String),
-    /// An organization node, by the identifier given.
-    Org(String),
-    /// A programmatic access account, by the identifier given.
-    AkSk(String),
-}
-
-impl TargetKind {
-    /// Parses a `PolicyAssignmentTargetType` name (`USER`, `ROLE`, `GROUP`, `ORG`, `AK_SK`).
-    pub(crate) fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "USER" => Some(TargetKind::User),
-            "ROLE" => Some(TargetKind::Role),
-            "GROUP" => Some(TargetKind::Group),
-            "ORG" => Some(TargetKind::Org),
-            "AK_SK" => Some(TargetKind::AkSk),
-            _ => None,
-        }
-    }
-}
-
-impl Target {
-    fn kind(&self) -> TargetKind {
-        match self {
-            Target::User(_) => TargetKind::User,
-            Target::Role(_) => TargetKind::Role,
-            Target::Group(_) => TargetKind::Group,
-            Target::Org(_) => TargetKind::Org,
-            Target::AkSk(_) => TargetKind::AkSk,
-        }
-    }
 }
 
 /// A policy assignment as stored.
@@ -831,18 +749,6 @@ impl AccessStore {
     }
 
     // ---- resources ---------------------------------------------------------------------------------
-
-    /// The resources a target may act on in a namespace (`None`: every namespace), of one type when
-    /// given; a user's include those of its roles and groups. Every `authorizedResources` field reads
-    /// through it; the grants are in [`crate::store::acl`].
-    pub(crate) fn authorized_resources(
-        &self,
-        target: &Target,
-        ns: Option<&str>,
-        resource_type: Option<&str>,
-    ) -> Vec<AuthorizedResource> {
-        crate::store::acl::authorized_resources(self, target, ns, resource_type)
-    }
 
     /// Moves the roles, policies and assignments of namespace `old` to the code `new` (for a renamed
     /// resource namespace; the ACL data moves in [`crate::store::acl::AclStore::rename_namespace`]).

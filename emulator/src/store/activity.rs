@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::store::state::random_hex;
+use crate::store::common::{now_iso, random_hex};
 use crate::store::users::User;
 
 /// Where a request came from.
@@ -50,7 +50,7 @@ impl Action {
             photo: user.photo.clone(),
             app_id,
             origin: origin.clone(),
-            timestamp: crate::store::state::now_iso(),
+            timestamp: now_iso(),
             request_id: random_hex(16),
         }
     }

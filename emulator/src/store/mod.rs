@@ -1,5 +1,5 @@
-//! The domain: one user pool in memory, with no knowledge of HTTP or GraphQL. The GraphQL front end
-//! ([`crate::graphql`]) and the REST front end ([`crate::rest`]) both call it.
+//! The domain: one user pool in memory, with no knowledge of HTTP or GraphQL. The GraphQL front end (module
+//! `graphql`) and the REST front end (module `rest`) both call it; it calls neither.
 //!
 //! [`state::State`] holds every part of the pool; each part lives in its own module:
 //!
@@ -18,7 +18,10 @@ pub(crate) mod access;
 pub(crate) mod acl;
 pub(crate) mod activity;
 pub(crate) mod auth;
+pub(crate) mod authz;
+pub(crate) mod common;
 pub(crate) mod error;
+pub(crate) mod model;
 pub(crate) mod outbox;
 pub(crate) mod sessions;
 pub(crate) mod state;

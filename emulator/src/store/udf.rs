@@ -23,8 +23,8 @@ use async_graphql::Enum;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::store::common::is_iso_datetime;
 use crate::store::error::{ApiError, Code};
-use crate::store::state::is_iso_datetime;
 
 /// `UDFTargetType` of the official schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Enum)]
