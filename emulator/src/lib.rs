@@ -42,8 +42,8 @@
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
 //!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
 //!   `GET /api/v2/analysis/user-action`.
-//! * Access control over REST, with a management token (details and rules in the `acl` and `rest_acl`
-//!   module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
+//! * Access control over REST, with a management token (details and rules in the `store::acl` and
+//!   `rest::acl` module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
 //!   `/code/{code}`), resources (`/api/v2/resources`, `/resources/{code}`, `/resources/detail`), grants and
 //!   checks (`/api/v2/acl/revoke-resource`, `check-resource-permission-batch`,
 //!   `get-authorized-resources-of-resource-kind`, `is-allowed`, `list-authorized-resources-batch`,
@@ -72,7 +72,7 @@
 //! * Dates given by callers (`lastLogin`, `signedUp`, `tokenExpiredAt`, `expiredAt`) must be ISO-8601
 //!   and are kept as given.
 //! * `createUser(params)` is the JSON text of `[{key, value}]` with raw values; each is checked like a
-//!   `setUdv` value. The rules for custom data values are in the `udf` module docs: they are checked
+//!   `setUdv` value. The rules for custom data values are in the `store::udf` module docs: they are checked
 //!   against the field's data type and served back as text that converts to the same value.
 //! * Roles and policies live in a namespace (a permission group's code): a null namespace means `default`,
 //!   which always exists; other namespaces come into being when first used. Role and policy codes are
@@ -234,6 +234,16 @@
 //! `data: {type: "user", userPoolId, appId, arn, id, userId, _id, phone, email, username, unionid, openid,
 //! clientId}`. Kicking, logging out (per application or everywhere) and deleting the user revoke the
 //! tokens signed before.
+//!
+//! # Architecture
+//!
+//! * `store/`: the domain, one user pool in memory (users, roles, groups, policies, ACL, custom fields, tokens,
+//!   verification codes, sessions, the user-action log); it knows nothing of HTTP.
+//! * `graphql/`: the GraphQL front end (async-graphql); its resolvers call the store.
+//! * `rest/`: the REST front end (axum); its handlers call the store.
+//! * `http.rs`: what both front ends read from a request's headers; `server.rs` joins their routers.
+//!
+//! Modules depend downwards only: the front ends on the store, the server on the front ends.
 //!
 //! # Keys
 //!

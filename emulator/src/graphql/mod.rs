@@ -1,9 +1,11 @@
 //! GraphQL at `POST /graphql/v2`: the schema, the request handler and Authing's error shape.
 //!
 //! Every type served here has the name, fields and argument types of the official Authing v2 schema.
-//! Each area of the API has its own query and mutation objects (`token.rs`, `users.rs`, `udf.rs`,
-//! `roles.rs`, `groups.rs`, `policies.rs`);
-//! [`Query`] and [`Mutation`] merge them into the root types.
+//! Each area of the API has its own query and mutation objects (`token.rs`, `auth.rs`, `users.rs`, `udf.rs`,
+//! `roles.rs`, `groups.rs`, `policies.rs`, `acl.rs`), whose resolvers call the store; [`Query`] and
+//! [`Mutation`] merge them into the root types. `pages.rs` has the paginated lists they share, `limits.rs` the
+//! limits every request is held to. Requests take async-graphql's normal path: parsed, validated in full and
+//! executed by [`Schema::execute`], with nothing kept between requests.
 
 mod acl;
 mod auth;
