@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::types;
 use super::{CommonMessage, RequestMeta, enter};
 use crate::crypto;
 use crate::store::auth::{self, MAX_FAILURES, TicketKind};
@@ -609,7 +610,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByEmailInput,
-    ) -> async_graphql::Result<Option<User>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         auth::check_email(&input.email)?;
         let mut user = new_user(state, "basic:email");
@@ -623,7 +624,7 @@ impl AuthMutation {
             generate_token: input.generate_token.unwrap_or(false),
             client_ip: input.client_ip,
         };
-        Ok(Some(register(state, meta, reg)?))
+        Ok(Some(register(state, meta, reg)?.into()))
     }
 
     /// Registers a user by username and (RSA-encrypted) password.
@@ -631,7 +632,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByUsernameInput,
-    ) -> async_graphql::Result<Option<User>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         if input.username.trim().is_empty() {
             return Err(bad_request("用户名不能为空", "The username must not be empty").into());
@@ -647,7 +648,7 @@ impl AuthMutation {
             generate_token: input.generate_token.unwrap_or(false),
             client_ip: input.client_ip,
         };
-        Ok(Some(register(state, meta, reg)?))
+        Ok(Some(register(state, meta, reg)?.into()))
     }
 
     /// Registers a user by phone and the code sent to it (the password is optional). A taken phone gives
@@ -656,7 +657,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByPhoneCodeInput,
-    ) -> async_graphql::Result<Option<User>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let phone = input.phone.trim().to_owned();
         let password = input.password.as_deref().map(|p| decrypt(state, p)).transpose()?;
@@ -678,12 +679,16 @@ impl AuthMutation {
             generate_token: input.generate_token.unwrap_or(false),
             client_ip: input.client_ip,
         };
-        Ok(Some(register(state, meta, reg)?))
+        Ok(Some(register(state, meta, reg)?.into()))
     }
 
     /// Logs in by e-mail and password. Unknown e-mail: 2004, or a new user with `autoRegister`; wrong
     /// password: 2333; after 5 of them in a row: 2000 until a correct login with `captchaCode`.
-    async fn login_by_email(&self, ctx: &Context<'_>, input: LoginByEmailInput) -> async_graphql::Result<Option<User>> {
+    async fn login_by_email(
+        &self,
+        ctx: &Context<'_>,
+        input: LoginByEmailInput,
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         auth::check_email(&input.email)?;
         let login = PasswordLogin {
@@ -695,7 +700,7 @@ impl AuthMutation {
             client_ip: input.client_ip,
             params: input.params,
         };
-        Ok(Some(password_login(state, meta, login)?))
+        Ok(Some(password_login(state, meta, login)?.into()))
     }
 
     /// Logs in by username and password (see `loginByEmail`).
@@ -703,7 +708,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByUsernameInput,
-    ) -> async_graphql::Result<Option<User>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let login = PasswordLogin {
             by: By::Username,
@@ -714,7 +719,7 @@ impl AuthMutation {
             client_ip: input.client_ip,
             params: input.params,
         };
-        Ok(Some(password_login(state, meta, login)?))
+        Ok(Some(password_login(state, meta, login)?.into()))
     }
 
     /// Logs in by phone and password (see `loginByEmail`).
@@ -722,7 +727,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByPhonePasswordInput,
-    ) -> async_graphql::Result<Option<User>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let login = PasswordLogin {
             by: By::Phone,
@@ -733,7 +738,7 @@ impl AuthMutation {
             client_ip: input.client_ip,
             params: input.params,
         };
-        Ok(Some(password_login(state, meta, login)?))
+        Ok(Some(password_login(state, meta, login)?.into()))
     }
 
     /// Logs in by phone and the code sent to it; an unknown phone gives 2004, or a new user with
@@ -742,7 +747,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByPhoneCodeInput,
-    ) -> async_graphql::Result<Option<User>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let app_id = login_app(state, meta)?;
         let phone = input.phone.trim().to_owned();
@@ -767,7 +772,7 @@ impl AuthMutation {
             };
             let mut created = register(state, meta, reg)?;
             created.newly_created = Some(true);
-            return Ok(Some(created));
+            return Ok(Some(created.into()));
         };
         if user.blocked == Some(true) {
             return Err(ApiError::new(Code::UserLocked).into());
@@ -781,7 +786,7 @@ impl AuthMutation {
         }
         let mut user = sign_in(state, meta, &user, &app_id, input.client_ip, true)?;
         user.newly_created = Some(false);
-        Ok(Some(user))
+        Ok(Some(user.into()))
     }
 
     /// Sub-accounts do not exist in the emulator: every account is unknown (2004).
@@ -792,7 +797,7 @@ impl AuthMutation {
         password: String,
         captcha_code: Option<String>,
         client_ip: Option<String>,
-    ) -> async_graphql::Result<User> {
+    ) -> async_graphql::Result<types::User> {
         let (state, _) = enter(ctx);
         let _ = (account, captcha_code, client_ip);
         decrypt(state, &password)?;
@@ -885,7 +890,7 @@ impl AuthMutation {
         ctx: &Context<'_>,
         new_password: String,
         old_password: Option<String>,
-    ) -> async_graphql::Result<User> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         let clear = decrypt(state, &new_password)?;
@@ -898,7 +903,7 @@ impl AuthMutation {
         user.password_hash = Some(crypto::hash_password(&clear));
         let user = save(state, user)?;
         state.auth.note_password(&user.id, &clear);
-        Ok(user)
+        Ok(user.into())
     }
 
     /// Binds a phone to the caller, with the code sent to it. The caller must not have a phone yet (400); a
@@ -909,7 +914,7 @@ impl AuthMutation {
         phone: String,
         phone_code: String,
         phone_country_code: Option<String>,
-    ) -> async_graphql::Result<User> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.phone.is_some() {
@@ -923,12 +928,17 @@ impl AuthMutation {
         if phone_country_code.is_some() {
             user.phone_country_code = phone_country_code;
         }
-        Ok(save(state, user)?)
+        Ok(save(state, user)?.into())
     }
 
     /// Binds an e-mail to the caller, with the code sent to it. The caller must not have an e-mail yet (400);
     /// an e-mail of another user gives 2026.
-    async fn bind_email(&self, ctx: &Context<'_>, email: String, email_code: String) -> async_graphql::Result<User> {
+    async fn bind_email(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        email_code: String,
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.email.is_some() {
@@ -940,11 +950,11 @@ impl AuthMutation {
         state.auth.consume_code(&email, &email_code)?;
         user.email = Some(email);
         user.email_verified = Some(true);
-        Ok(save(state, user)?)
+        Ok(save(state, user)?.into())
     }
 
     /// Removes the caller's phone; 400 when there is none or when the user would have no way left to log in.
-    async fn unbind_phone(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+    async fn unbind_phone(&self, ctx: &Context<'_>) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.phone.is_none() {
@@ -956,11 +966,11 @@ impl AuthMutation {
         if !auth::can_log_in(&user) {
             return Err(last_login_method().into());
         }
-        Ok(save(state, user)?)
+        Ok(save(state, user)?.into())
     }
 
     /// Removes the caller's e-mail; 400 when there is none or when the user would have no way left to log in.
-    async fn unbind_email(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+    async fn unbind_email(&self, ctx: &Context<'_>) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.email.is_none() {
@@ -971,7 +981,7 @@ impl AuthMutation {
         if !auth::can_log_in(&user) {
             return Err(last_login_method().into());
         }
-        Ok(save(state, user)?)
+        Ok(save(state, user)?.into())
     }
 
     /// Replaces the caller's phone, with the code sent to the new one; with `oldPhone`, it must be the current
@@ -986,7 +996,7 @@ impl AuthMutation {
         old_phone_code: Option<String>,
         phone_country_code: Option<String>,
         old_phone_country_code: Option<String>,
-    ) -> async_graphql::Result<User> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let _ = old_phone_country_code;
         let mut user = caller(state, meta)?;
@@ -1006,7 +1016,7 @@ impl AuthMutation {
         if phone_country_code.is_some() {
             user.phone_country_code = phone_country_code;
         }
-        Ok(save(state, user)?)
+        Ok(save(state, user)?.into())
     }
 
     /// Replaces the caller's e-mail, with the code sent to the new one; with `oldEmail`, it must be the
@@ -1018,7 +1028,7 @@ impl AuthMutation {
         email_code: String,
         old_email: Option<String>,
         old_email_code: Option<String>,
-    ) -> async_graphql::Result<User> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         auth::check_email(&email)?;
@@ -1035,7 +1045,7 @@ impl AuthMutation {
         state.auth.consume_code(&email, &email_code)?;
         user.email = Some(email);
         user.email_verified = Some(true);
-        Ok(save(state, user)?)
+        Ok(save(state, user)?.into())
     }
 }
 

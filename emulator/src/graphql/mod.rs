@@ -15,6 +15,7 @@ mod pages;
 mod policies;
 mod roles;
 mod token;
+mod types;
 mod udf;
 mod users;
 

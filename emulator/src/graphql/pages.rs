@@ -1,21 +1,19 @@
 //! The paginated lists of the official schema (`PaginatedUsers`, `PaginatedRoles`, `PaginatedGroups`,
 //! `PaginatedAuthorizedResources`) and the helpers for list arguments, shared by the areas of the API.
 
-use std::sync::Arc;
-
 use async_graphql::SimpleObject;
 
-use crate::store::access::{AuthorizedResource, Group, Role};
+use super::types::{self, AuthorizedResource, Group, Role, User};
 use crate::store::error::{ApiError, Code};
 use crate::store::state::State;
-use crate::store::users::{SortBy, User, paginate, sort_users};
+use crate::store::{access, model, users};
 
 /// `PaginatedUsers` of the official schema.
 #[derive(SimpleObject)]
 #[graphql(name = "PaginatedUsers")]
 pub(crate) struct PaginatedUsers {
     pub(crate) total_count: i32,
-    pub(crate) list: Vec<Arc<User>>,
+    pub(crate) list: Vec<User>,
 }
 
 /// `PaginatedRoles` of the official schema.
@@ -28,8 +26,8 @@ pub(crate) struct PaginatedRoles {
 
 impl PaginatedRoles {
     /// Every role of `list`, unpaginated.
-    pub(crate) fn all(list: Vec<Role>) -> Self {
-        PaginatedRoles { total_count: count(list.len()), list }
+    pub(crate) fn all(list: Vec<access::Role>) -> Self {
+        PaginatedRoles { total_count: count(list.len()), list: types::list(list) }
     }
 }
 
@@ -42,8 +40,8 @@ pub(crate) struct PaginatedAuthorizedResources {
 }
 
 impl PaginatedAuthorizedResources {
-    pub(crate) fn all(list: Vec<AuthorizedResource>) -> Self {
-        PaginatedAuthorizedResources { total_count: count(list.len()), list }
+    pub(crate) fn all(list: Vec<model::AuthorizedResource>) -> Self {
+        PaginatedAuthorizedResources { total_count: count(list.len()), list: types::list(list) }
     }
 }
 
@@ -62,8 +60,8 @@ pub(crate) struct PaginatedGroups {
 
 impl PaginatedGroups {
     /// Every group of `list`, unpaginated.
-    pub(crate) fn all(list: Vec<Group>) -> Self {
-        PaginatedGroups { total_count: count(list.len()), list }
+    pub(crate) fn all(list: Vec<access::Group>) -> Self {
+        PaginatedGroups { total_count: count(list.len()), list: types::list(list) }
     }
 }
 
@@ -82,19 +80,16 @@ pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize,
 }
 
 /// One page of users, with the total count.
-pub(crate) fn page_of(users: &[&User], page: usize, limit: usize) -> PaginatedUsers {
-    PaginatedUsers {
-        total_count: i32::try_from(users.len()).unwrap_or(i32::MAX),
-        list: paginate(users, page, limit).into_iter().map(|user| Arc::new(user.clone())).collect(),
-    }
+pub(crate) fn page_of(all: &[&users::User], page: usize, limit: usize) -> PaginatedUsers {
+    PaginatedUsers { total_count: count(all.len()), list: types::list(users::paginate(all, page, limit)) }
 }
 
 /// One page of the users among `ids` (unknown ids skipped), newest first.
 pub(crate) fn members_page(state: &State, ids: &[String], page: usize, limit: usize) -> PaginatedUsers {
     let store = state.users_read();
-    let mut users: Vec<&User> = ids.iter().filter_map(|id| store.get(id)).collect();
-    sort_users(&mut users, SortBy::CreatedatDesc);
-    page_of(&users, page, limit)
+    let mut members: Vec<&users::User> = ids.iter().filter_map(|id| store.get(id)).collect();
+    users::sort_users(&mut members, users::SortBy::CreatedatDesc);
+    page_of(&members, page, limit)
 }
 
 /// The non-empty, trimmed, distinct strings of a list argument.

@@ -9,6 +9,7 @@ use async_graphql::{ComplexObject, Context, Object};
 use super::pages::{
     PaginatedAuthorizedResources, PaginatedRoles, PaginatedUsers, count, distinct, members_page, page_args,
 };
+use super::types;
 use super::{CommonMessage, enter, require_management};
 use crate::store::access::{AccessStore, Role, Target, code_arg, namespace};
 use crate::store::common::now_iso;
@@ -18,7 +19,7 @@ use crate::store::udf::TargetType;
 use crate::store::users::{SortBy, UserStore, paginate};
 
 #[ComplexObject]
-impl Role {
+impl types::Role {
     /// The users that hold the role, newest first.
     async fn users(
         &self,
@@ -49,10 +50,10 @@ impl Role {
     }
 
     /// The parent role, if any (null once the parent is deleted).
-    async fn parent(&self, ctx: &Context<'_>) -> Option<Role> {
+    async fn parent(&self, ctx: &Context<'_>) -> Option<types::Role> {
         let state = ctx.data_unchecked::<Arc<State>>();
         let parent_id = self.parent_id.as_deref()?;
-        state.access_read().role_by_id(parent_id).cloned()
+        state.access_read().role_by_id(parent_id).map(Into::into)
     }
 }
 
@@ -116,14 +117,15 @@ impl RoleQuery {
         namespace: Option<String>,
         page: Option<i32>,
         limit: Option<i32>,
-        sort_by: Option<SortBy>,
+        sort_by: Option<types::SortBy>,
     ) -> async_graphql::Result<PaginatedRoles> {
+        let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
         let ns = crate::store::access::namespace(namespace.as_deref());
         let roles = state.access_read().roles(&ns, sort_by.unwrap_or_default());
-        Ok(PaginatedRoles { total_count: count(roles.len()), list: paginate(&roles, page, limit) })
+        Ok(PaginatedRoles { total_count: count(roles.len()), list: types::list(paginate(&roles, page, limit)) })
     }
 
     /// One role by code; null when the namespace has no such role.
@@ -132,11 +134,11 @@ impl RoleQuery {
         ctx: &Context<'_>,
         code: String,
         namespace: Option<String>,
-    ) -> async_graphql::Result<Option<Role>> {
+    ) -> async_graphql::Result<Option<types::Role>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let ns = crate::store::access::namespace(namespace.as_deref());
-        Ok(state.access_read().role(&ns, code.trim()).cloned())
+        Ok(state.access_read().role(&ns, code.trim()).map(Into::into))
     }
 }
 
@@ -153,14 +155,14 @@ impl RoleMutation {
         code: String,
         description: Option<String>,
         parent: Option<String>,
-    ) -> async_graphql::Result<Role> {
+    ) -> async_graphql::Result<types::Role> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let code = code_arg("角色", &code)?;
         let ns = crate::store::access::namespace(namespace.as_deref());
         let role =
             state.access_write().create_role(&state.pool.id, &ns, &code, description, parent.as_deref(), &now_iso())?;
-        Ok(role)
+        Ok(role.into())
     }
 
     /// Changes a role's description and, with `newCode`, renames it (memberships and assignments follow).
@@ -171,7 +173,7 @@ impl RoleMutation {
         description: Option<String>,
         new_code: Option<String>,
         namespace: Option<String>,
-    ) -> async_graphql::Result<Role> {
+    ) -> async_graphql::Result<types::Role> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let ns = crate::store::access::namespace(namespace.as_deref());
@@ -180,7 +182,7 @@ impl RoleMutation {
             None => None,
         };
         let role = state.access_write().update_role(&ns, code.trim(), description, new_code.as_deref(), &now_iso())?;
-        Ok(role)
+        Ok(role.into())
     }
 
     /// Deletes a role with its memberships, policy assignments and custom data; 2101 when unknown.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::pages::{PaginatedAuthorizedResources, PaginatedGroups, PaginatedRoles, PaginatedUsers, page_args, page_of};
+use super::types;
 use super::{CommonMessage, RequestMeta, enter, require_management};
 use crate::crypto;
 use crate::store::access::Target;
@@ -17,7 +18,7 @@ use crate::store::common::{is_iso_datetime, new_id, now_iso};
 use crate::store::error::{ApiError, Code};
 use crate::store::state::State;
 use crate::store::tokens::{self, Claims};
-use crate::store::udf::{DataType, TargetType};
+use crate::store::udf::TargetType;
 use crate::store::users::{Identity, Memberships, SortBy, User, search_matches, sort_users};
 
 /// `UserCustomData` of the official schema.
@@ -27,7 +28,7 @@ pub(crate) struct UserCustomData {
     key: String,
     value: Option<String>,
     label: Option<String>,
-    data_type: DataType,
+    data_type: types::DataType,
 }
 
 /// `Node` of the official schema (its scalar fields): a department.
@@ -82,7 +83,7 @@ pub(crate) struct RefreshToken {
 }
 
 #[ComplexObject]
-impl User {
+impl types::User {
     /// The user's custom data, with the field definitions.
     async fn custom_data(&self, ctx: &Context<'_>) -> Option<Vec<Option<UserCustomData>>> {
         let state = ctx.data_unchecked::<Arc<State>>();
@@ -91,7 +92,12 @@ impl User {
             entries
                 .into_iter()
                 .map(|e| {
-                    Some(UserCustomData { key: e.key, value: Some(e.value), label: e.label, data_type: e.data_type })
+                    Some(UserCustomData {
+                        key: e.key,
+                        value: Some(e.value),
+                        label: e.label,
+                        data_type: e.data_type.into(),
+                    })
                 })
                 .collect(),
         )
@@ -398,9 +404,10 @@ impl UserQuery {
         ctx: &Context<'_>,
         page: Option<i32>,
         limit: Option<i32>,
-        sort_by: Option<SortBy>,
+        sort_by: Option<types::SortBy>,
         exclude_users_in_org: Option<bool>,
     ) -> async_graphql::Result<PaginatedUsers> {
+        let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
@@ -412,8 +419,8 @@ impl UserQuery {
         // The store keeps the users in creation order: sorting by creation needs no sort, and one page costs
         // only its own users even in a pool of a hundred thousand.
         let list = match sort_by.unwrap_or_default() {
-            SortBy::CreatedatDesc => all.iter().rev().skip(start).take(limit).cloned().collect(),
-            SortBy::CreatedatAsc => all.iter().skip(start).take(limit).cloned().collect(),
+            SortBy::CreatedatDesc => all.iter().rev().skip(start).take(limit).map(|user| (&**user).into()).collect(),
+            SortBy::CreatedatAsc => all.iter().skip(start).take(limit).map(|user| (&**user).into()).collect(),
             sort => {
                 let mut users: Vec<&User> = all.iter().map(|u| &**u).collect();
                 sort_users(&mut users, sort);
@@ -440,10 +447,10 @@ impl UserQuery {
     }
 
     /// One user by id; null when unknown. A user token may ask only for its own user (without `id` too).
-    async fn user(&self, ctx: &Context<'_>, id: Option<String>) -> async_graphql::Result<Option<User>> {
+    async fn user(&self, ctx: &Context<'_>, id: Option<String>) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let id = super::auth::self_or_management(state, meta, id)?;
-        Ok(id.and_then(|id| state.users_read().get(&id).cloned()))
+        Ok(id.and_then(|id| state.users_read().get(&id).map(Into::into)))
     }
 
     /// A user by any of the identifiers, or by an identity; null when none matches.
@@ -455,7 +462,7 @@ impl UserQuery {
         username: Option<String>,
         external_id: Option<String>,
         identity: Option<FindUserByIdentityInput>,
-    ) -> async_graphql::Result<Option<User>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let store = state.users_read();
@@ -470,7 +477,7 @@ impl UserQuery {
                 )
             })
         });
-        Ok(found.cloned())
+        Ok(found.map(Into::into))
     }
 
     /// Users whose name fields contain `query` (case-insensitive), filtered by membership.
@@ -512,7 +519,7 @@ impl UserQuery {
         ctx: &Context<'_>,
         ids: Vec<String>,
         #[graphql(name = "type")] kind: Option<String>,
-    ) -> async_graphql::Result<Vec<User>> {
+    ) -> async_graphql::Result<Vec<types::User>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let kind = kind.unwrap_or_else(|| "id".to_owned());
@@ -525,7 +532,7 @@ impl UserQuery {
             .into());
         }
         let store = state.users_read();
-        Ok(ids.iter().filter_map(|v| store.find_by(&kind, v).cloned()).collect())
+        Ok(ids.iter().filter_map(|v| store.find_by(&kind, v)).map(Into::into).collect())
     }
 }
 
@@ -544,7 +551,7 @@ impl UserMutation {
         reset_password_on_first_login: Option<bool>,
         params: Option<String>,
         identity: Option<CreateUserIdentityInput>,
-    ) -> async_graphql::Result<User> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let mut input = user_info;
@@ -593,7 +600,7 @@ impl UserMutation {
             created
         };
         state.record(Action::new("createUser", &created, None, meta.origin()));
-        Ok(created)
+        Ok(created.into())
     }
 
     /// Changes a user's fields; a password arrives RSA-encrypted.
@@ -604,7 +611,7 @@ impl UserMutation {
         input: UpdateUserInput,
         email_token: Option<String>,
         phone_token: Option<String>,
-    ) -> async_graphql::Result<User> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let restricted = input.email.is_some()
             || input.phone.is_some()
@@ -648,7 +655,7 @@ impl UserMutation {
             store.replace(user)?
         };
         state.record(Action::new("updateUser", &updated, None, meta.origin()));
-        Ok(updated)
+        Ok(updated.into())
     }
 
     /// Deletes a user: it moves to the archive, its identifiers become free and its tokens stop working.

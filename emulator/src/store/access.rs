@@ -1,4 +1,4 @@
-//! Roles, groups, policies and who holds them: the stored records (which are also the GraphQL `Role`,
+//! Roles, groups, policies and who holds them: the stored records (served by the GraphQL front end as `Role`,
 //! `Group` and `Policy` objects), memberships and policy assignments.
 //!
 //! * Roles live in a namespace (a permission group's code); `default` always exists, other namespaces come
@@ -13,8 +13,6 @@
 //!   the user's memberships and USER assignments ([`AccessStore::forget_user`]).
 
 use std::cmp::Reverse;
-
-use async_graphql::{Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject};
 
 use crate::store::common::new_id;
 use crate::store::error::{ApiError, Code};
@@ -41,8 +39,7 @@ pub(crate) fn code_arg(what: &str, code: &str) -> Result<String, ApiError> {
 
 /// `Role` of the official schema (its scalar fields; `users`, `authorizedResources` and `parent` are
 /// resolved in `graphql::roles`).
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "Role", complex)]
+#[derive(Clone, Debug)]
 pub(crate) struct Role {
     pub(crate) id: String,
     pub(crate) namespace: String,
@@ -53,18 +50,14 @@ pub(crate) struct Role {
     pub(crate) created_at: Option<String>,
     pub(crate) updated_at: Option<String>,
     /// The id of the parent role, if any.
-    #[graphql(skip)]
     pub(crate) parent_id: Option<String>,
-    #[graphql(skip)]
     created_seq: u64,
-    #[graphql(skip)]
     updated_seq: u64,
 }
 
 /// `Group` of the official schema (its scalar fields; `users` and `authorizedResources` are resolved in
 /// `graphql::groups`).
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "Group", complex)]
+#[derive(Clone, Debug)]
 pub(crate) struct Group {
     pub(crate) code: String,
     pub(crate) name: String,
@@ -72,40 +65,24 @@ pub(crate) struct Group {
     pub(crate) created_at: Option<String>,
     pub(crate) updated_at: Option<String>,
     /// Internal id: memberships keep it across renames.
-    #[graphql(skip)]
     pub(crate) id: String,
-    #[graphql(skip)]
     created_seq: u64,
-    #[graphql(skip)]
     updated_seq: u64,
 }
 
 /// `PolicyEffect` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "PolicyEffect")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PolicyEffect {
     Allow,
     Deny,
 }
 
-/// The `Object` scalar of the official schema: any JSON value, kept and served as given.
+/// The value of a policy statement condition: any JSON value, kept and served as given.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ObjectValue(pub(crate) serde_json::Value);
 
-#[Scalar(name = "Object")]
-impl ScalarType for ObjectValue {
-    fn parse(value: async_graphql::Value) -> InputValueResult<Self> {
-        value.into_json().map(ObjectValue).map_err(InputValueError::custom)
-    }
-
-    fn to_value(&self) -> async_graphql::Value {
-        async_graphql::Value::from_json(self.0.clone()).unwrap_or(async_graphql::Value::Null)
-    }
-}
-
 /// `PolicyStatementCondition` of the official schema.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "PolicyStatementCondition")]
+#[derive(Clone, Debug)]
 pub(crate) struct PolicyStatementCondition {
     pub(crate) param: String,
     pub(crate) operator: String,
@@ -113,8 +90,7 @@ pub(crate) struct PolicyStatementCondition {
 }
 
 /// `PolicyStatement` of the official schema.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "PolicyStatement")]
+#[derive(Clone, Debug)]
 pub(crate) struct PolicyStatement {
     pub(crate) resource: String,
     pub(crate) actions: Vec<String>,
@@ -125,8 +101,7 @@ pub(crate) struct PolicyStatement {
 
 /// `Policy` of the official schema (its scalar fields; `assignmentsCount` and `assignments` are resolved
 /// in `graphql::policies`).
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "Policy", complex)]
+#[derive(Clone, Debug)]
 pub(crate) struct Policy {
     pub(crate) namespace: String,
     pub(crate) code: String,
@@ -135,13 +110,11 @@ pub(crate) struct Policy {
     pub(crate) statements: Vec<PolicyStatement>,
     pub(crate) created_at: Option<String>,
     pub(crate) updated_at: Option<String>,
-    #[graphql(skip)]
     created_seq: u64,
 }
 
 /// `PolicyAssignment` of the official schema.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "PolicyAssignment")]
+#[derive(Clone, Debug)]
 pub(crate) struct PolicyAssignment {
     pub(crate) code: String,
     pub(crate) target_type: TargetKind,

@@ -1,8 +1,6 @@
 //! Names shared by the roles and policies (module `access`) and the grants (module `acl`): namespaces, the
 //! kinds of target, resource types, and the resources a target may act on.
 
-use async_graphql::{Enum, SimpleObject};
-
 /// The namespace of calls that give none.
 pub(crate) const DEFAULT_NAMESPACE: &str = "default";
 
@@ -15,8 +13,7 @@ pub(crate) fn namespace(given: Option<&str>) -> String {
 }
 
 /// `PolicyAssignmentTargetType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "PolicyAssignmentTargetType")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TargetKind {
     User,
     Role,
@@ -26,8 +23,7 @@ pub(crate) enum TargetKind {
 }
 
 /// `ResourceType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "ResourceType")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ResourceType {
     Data,
     Api,
@@ -37,11 +33,9 @@ pub(crate) enum ResourceType {
 }
 
 /// `AuthorizedResource` of the official schema: a resource some target may act on.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "AuthorizedResource")]
+#[derive(Clone, Debug)]
 pub(crate) struct AuthorizedResource {
     pub(crate) code: String,
-    #[graphql(name = "type")]
     pub(crate) kind: Option<ResourceType>,
     pub(crate) actions: Option<Vec<String>>,
     pub(crate) api_identifier: Option<String>,
