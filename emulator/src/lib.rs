@@ -42,8 +42,8 @@
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
 //!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
 //!   `GET /api/v2/analysis/user-action`.
-//! * Access control over REST, with a management token (details and rules in the `acl` and `rest_acl`
-//!   module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
+//! * Access control over REST, with a management token (details and rules in the `store::acl` and
+//!   `rest::acl` module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
 //!   `/code/{code}`), resources (`/api/v2/resources`, `/resources/{code}`, `/resources/detail`), grants and
 //!   checks (`/api/v2/acl/revoke-resource`, `check-resource-permission-batch`,
 //!   `get-authorized-resources-of-resource-kind`, `is-allowed`, `list-authorized-resources-batch`,
@@ -72,7 +72,7 @@
 //! * Dates given by callers (`lastLogin`, `signedUp`, `tokenExpiredAt`, `expiredAt`) must be ISO-8601
 //!   and are kept as given.
 //! * `createUser(params)` is the JSON text of `[{key, value}]` with raw values; each is checked like a
-//!   `setUdv` value. The rules for custom data values are in the `udf` module docs: they are checked
+//!   `setUdv` value. The rules for custom data values are in the `store::udf` module docs: they are checked
 //!   against the field's data type and served back as text that converts to the same value.
 //! * Roles and policies live in a namespace (a permission group's code): a null namespace means `default`,
 //!   which always exists; other namespaces come into being when first used. Role and policy codes are
@@ -165,7 +165,7 @@
 //!
 //! | code | when |
 //! |---|---|
-//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of |
+//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a document past a [GraphQL limit](#graphql-limits); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of |
 //! | 404 | unknown route (HTTP 404) |
 //! | 405 | a method other than POST on `/graphql/v2` (HTTP 405) |
 //! | 413 | a body over 1 MiB (HTTP 413) |
@@ -199,6 +199,28 @@
 //! | 3012 | the namespace already has a resource with this code (`资源已存在` / `The resource already exists`) |
 //! | 3021 | unknown programmatic access account (`编程访问账号不存在`): PATCH, DELETE |
 //!
+//! # GraphQL limits
+//!
+//! Every request goes through async-graphql's normal execution: parsed, validated in full, then executed, with
+//! nothing kept from one request to the next. A document is refused with code 400 (HTTP 200, Authing's error
+//! shape) when it goes past one of these limits:
+//!
+//! | limit | default |
+//! |---|---|
+//! | request body | 1 MiB (HTTP 413, code 413) |
+//! | depth of fields (async-graphql `limit_depth`) | 20 |
+//! | complexity, one per field with fragments expanded (`limit_complexity`) | 1000 |
+//! | nesting of selection sets with fragments expanded (`limit_recursive_depth`) | 32 |
+//! | directives on one field (`limit_directives`) | 8 |
+//! | nesting of `{`, `[` and `(` in the document's text, strings and comments aside | 64 |
+//! | selections (fields, fragment spreads, inline fragments) with every fragment expanded | 1000 |
+//!
+//! The last two are checked before async-graphql parses the document: its parser recurses once per level of an
+//! argument value (some hundreds of levels overflow the stack), and it walks a document with its fragments expanded
+//! before it compares complexity with the limit (fragments that each spread the next twice make that walk
+//! exponential). Variables nested deeper than 128 levels are refused by the JSON reader. The documents the SDK and
+//! the official SDKs send, and a full introspection query, stay well within every limit.
+//!
 //! # Tokens
 //!
 //! Management tokens are HS256 JWTs signed with a random secret of each emulator; their claims are
@@ -213,31 +235,28 @@
 //! clientId}`. Kicking, logging out (per application or everywhere) and deleting the user revoke the
 //! tokens signed before.
 //!
+//! # Architecture
+//!
+//! * `store/`: the domain, one user pool in memory (users, roles, groups, policies, ACL, custom fields, tokens,
+//!   verification codes, sessions, the user-action log); it knows nothing of HTTP.
+//! * `graphql/`: the GraphQL front end (async-graphql); its resolvers call the store.
+//! * `rest/`: the REST front end (axum); its handlers call the store.
+//! * `http.rs`: what both front ends read from a request's headers; `server.rs` joins their routers.
+//!
+//! Modules depend downwards only: the front ends on the store, the server on the front ends.
+//!
 //! # Keys
 //!
-//! All emulators of one process share one RSA 1024-bit key pair, generated on first use, so that starting
-//! an emulator stays fast. Passwords travel RSA-encrypted (PKCS#1 v1.5) and base64-encoded; see [`crypto`].
-//! The key is made of eight 128-bit primes rather than two: clients see an ordinary 1024-bit public key, and
-//! decrypting a password costs about a sixth as much. Such a key is weaker, which does not matter here: it protects
-//! nothing.
+//! All emulators of one process share one ordinary RSA 1024-bit key pair (two primes, made by the `rsa`
+//! crate), generated on first use, so that starting an emulator stays fast. Passwords travel RSA-encrypted
+//! (PKCS#1 v1.5) and base64-encoded; the `rsa` crate decrypts them; see [`crypto`].
 
-mod access;
-mod acl;
-mod activity;
-mod auth;
 pub mod crypto;
-mod error;
 mod graphql;
-mod outbox;
+mod http;
 mod rest;
-mod rest_acl;
-mod rest_auth;
 mod server;
-mod sessions;
-mod state;
-mod tokens;
-mod udf;
-mod users;
+mod store;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -247,7 +266,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::state::{Credentials, State, new_id, random_hex};
+use crate::store::common::{new_id, random_hex};
+use crate::store::state::{Credentials, State};
+use crate::store::{access, auth, error, tokens};
 
 /// The GraphQL schema the emulator serves, as SDL.
 ///

@@ -259,6 +259,110 @@ async fn oversized_bodies_are_refused_and_the_server_goes_on() {
     assert_eq!(res["data"]["__typename"], "Query", "{res}");
 }
 
+/// Asserts an answer of one or more errors in Authing's shape, all of code 400, with null data.
+fn assert_refused(what: &str, status: u16, res: &Value) {
+    assert_eq!(status, 200, "{what}: {res}");
+    let errors = res["errors"].as_array().unwrap_or_else(|| panic!("{what}: {res}"));
+    assert!(!errors.is_empty(), "{what}");
+    for e in errors {
+        assert_eq!(e["message"]["code"], 400, "{what}: {res}");
+        assert!(e["message"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {res}");
+        assert_eq!(e["extensions"]["code"], 400, "{what}: {res}");
+    }
+    assert_eq!(res["data"], Value::Null, "{what}: {res}");
+}
+
+#[tokio::test]
+async fn deeply_nested_argument_values_are_refused_without_crashing() {
+    let emu = Emulator::start().await.unwrap();
+    let depth = 1500;
+    let lists = format!("{}\"x\"{}", "[".repeat(depth), "]".repeat(depth));
+    let objects = format!("{}\"x\"{}", "{a: ".repeat(depth), "}".repeat(depth));
+    let cases = [
+        ("nested lists", format!("{{ isUserExists(username: {lists}) }}")),
+        ("nested objects", format!("{{ isUserExists(username: {objects}) }}")),
+        (
+            "nested lists in a mutation",
+            format!("mutation {{ removeUdv(targetType: USER, targetId: {lists}, key: \"k\") {{ key }} }}"),
+        ),
+    ];
+    for (what, query) in cases {
+        let (status, res) = gql_raw(&emu, json!({ "query": query }).to_string(), None).await;
+        assert_refused(what, status, &res);
+        assert!(res["errors"][0]["message"]["message"].as_str().unwrap().contains("64"), "{what}: {res}");
+        assert_still_serving(&emu).await;
+    }
+    // Brackets inside strings and comments do not count.
+    let mt = management_token(&emu).await;
+    let text = "[".repeat(depth);
+    let query = format!("# {text}\n{{ isUserExists(username: \"{text}\") }}");
+    let res = gql(&emu, &query, json!({}), Some(&mt)).await;
+    assert_eq!(res["data"]["isUserExists"], false, "{res}");
+    // Variables nested as deep are refused by the JSON reader.
+    let variables = format!("{}\"x\"{}", "[".repeat(depth), "]".repeat(depth));
+    let body = format!(r#"{{"query": "{{ __typename }}", "variables": {{"v": {variables}}}}}"#);
+    let (status, res) = gql_raw(&emu, body, None).await;
+    assert_refused("nested variables", status, &res);
+    assert_still_serving(&emu).await;
+}
+
+#[tokio::test]
+async fn fragments_that_multiply_are_refused_quickly() {
+    let emu = Emulator::start().await.unwrap();
+    for count in 17..=24 {
+        let mut query = String::from("query { ...F0 }");
+        for i in 0..count {
+            query.push_str(&format!(" fragment F{i} on Query {{ ...F{next} ...F{next} }}", next = i + 1));
+        }
+        query.push_str(&format!(" fragment F{count} on Query {{ __typename }}"));
+        let started = std::time::Instant::now();
+        let (status, res) = gql_raw(&emu, json!({ "query": query }).to_string(), None).await;
+        let what = format!("{count} fragments");
+        assert_refused(&what, status, &res);
+        assert_eq!(res["errors"][0]["message"]["message"], "Query is too complex.", "{what}: {res}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{what}: {:?}", started.elapsed());
+    }
+    // A fragment spread within itself is refused too.
+    let query = "query { ...F } fragment F on Query { ...F ...F __typename }";
+    let (status, res) = gql_raw(&emu, json!({ "query": query }).to_string(), None).await;
+    assert_refused("a cycle", status, &res);
+    // So is a long chain of fragments, past the recursion limit.
+    let mut query = String::from("query { ...F0 }");
+    for i in 0..40 {
+        query.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+    }
+    query.push_str(" fragment F40 on Query { __typename }");
+    let (status, res) = gql_raw(&emu, json!({ "query": query }).to_string(), None).await;
+    assert_refused("a chain of 40 fragments", status, &res);
+    assert_still_serving(&emu).await;
+}
+
+#[tokio::test]
+async fn limits_refuse_deep_and_wide_documents() {
+    let emu = Emulator::start().await.unwrap();
+    // 21 levels of fields: past the depth limit of 20.
+    let deep = format!("{{ __schema {{ types {{ {}name{} }} }} }}", "ofType { ".repeat(19), " }".repeat(19));
+    let (status, res) = gql_raw(&emu, json!({ "query": deep }).to_string(), None).await;
+    assert_refused("21 levels", status, &res);
+    assert_eq!(res["errors"][0]["message"]["message"], "Query is nested too deep.", "{res}");
+    // 1001 fields: past the complexity limit of 1000.
+    let wide = format!("{{ {} }}", (0..1001).map(|i| format!("f{i}: __typename")).collect::<Vec<_>>().join(" "));
+    let (status, res) = gql_raw(&emu, json!({ "query": wide }).to_string(), None).await;
+    assert_refused("1001 fields", status, &res);
+    assert_eq!(res["errors"][0]["message"]["message"], "Query is too complex.", "{res}");
+    // 9 directives on one field: past the limit of 8.
+    let directives = format!("{{ __typename {} }}", "@skip(if: false) ".repeat(9));
+    let (status, res) = gql_raw(&emu, json!({ "query": directives }).to_string(), None).await;
+    assert_refused("9 directives", status, &res);
+    // Just inside every limit: 20 levels, 1000 fields.
+    let deep = format!("{{ __schema {{ types {{ {}name{} }} }} }}", "ofType { ".repeat(17), " }".repeat(17));
+    let (_, res) = gql_raw(&emu, json!({ "query": deep }).to_string(), None).await;
+    assert!(res.get("errors").is_none(), "{res}");
+    let wide = format!("{{ {} }}", (0..1000).map(|i| format!("f{i}: __typename")).collect::<Vec<_>>().join(" "));
+    let (_, res) = gql_raw(&emu, json!({ "query": wide }).to_string(), None).await;
+    assert!(res.get("errors").is_none(), "{res}");
+}
+
 #[tokio::test]
 async fn other_methods_get_an_authing_error() {
     let emu = Emulator::start().await.unwrap();

@@ -1,13 +1,15 @@
 //! Access control over GraphQL: the queries `isActionAllowed`, `authorizedResources`, `authorizedTargets`
-//! and the mutations `allow`, `authorizeResource`. The rules are in [`crate::acl`].
+//! and the mutations `allow`, `authorizeResource`. The rules are in [`crate::store::acl`].
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 
-use super::roles::{PaginatedAuthorizedResources, count};
+use super::pages::{PaginatedAuthorizedResources, count};
+use super::types;
 use super::{CommonMessage, enter, require_management};
-use crate::access::{ResourceType, TargetKind};
-use crate::acl::{acl_namespace, action_covers, grant_target, is_allowed, resource_arg};
-use crate::error::{ApiError, Code};
+use crate::store::access::{ResourceType, TargetKind};
+use crate::store::acl::action_covers;
+use crate::store::authz::{self, acl_namespace, grant_target, is_allowed, resource_arg};
+use crate::store::error::{ApiError, Code};
 
 /// `Operator` of the official schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
@@ -21,7 +23,7 @@ pub(crate) enum Operator {
 #[derive(Clone, Debug, InputObject)]
 #[graphql(name = "AuthorizeResourceOpt")]
 pub(crate) struct AuthorizeResourceOpt {
-    target_type: TargetKind,
+    target_type: types::TargetKind,
     target_identifier: String,
     actions: Option<Vec<String>>,
 }
@@ -38,7 +40,7 @@ pub(crate) struct AuthorizedTargetsActionsInput {
 #[derive(Clone, Debug, SimpleObject)]
 #[graphql(name = "ResourcePermissionAssignment")]
 pub(crate) struct ResourcePermissionAssignment {
-    target_type: Option<TargetKind>,
+    target_type: Option<types::TargetKind>,
     target_identifier: Option<String>,
     actions: Option<Vec<String>>,
 }
@@ -76,11 +78,12 @@ impl AclQuery {
     async fn authorized_resources(
         &self,
         ctx: &Context<'_>,
-        target_type: Option<TargetKind>,
+        target_type: Option<types::TargetKind>,
         target_identifier: Option<String>,
         namespace: Option<String>,
         resource_type: Option<String>,
     ) -> async_graphql::Result<Option<PaginatedAuthorizedResources>> {
+        let target_type = target_type.map(TargetKind::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let users = state.users_read();
@@ -89,7 +92,7 @@ impl AclQuery {
         let kind = target_type.unwrap_or(TargetKind::User);
         let identifier = target_identifier.unwrap_or_default();
         let list = match access.target(&ns, kind, identifier.trim(), |id| users.get(id).is_some()) {
-            Ok(target) => access.authorized_resources(&target, Some(&ns), resource_type.as_deref()),
+            Ok(target) => authz::authorized_resources(&access, &target, Some(&ns), resource_type.as_deref()),
             Err(_) => Vec::new(),
         };
         Ok(Some(PaginatedAuthorizedResources::all(list)))
@@ -101,11 +104,13 @@ impl AclQuery {
         &self,
         ctx: &Context<'_>,
         namespace: String,
-        resource_type: ResourceType,
+        resource_type: types::ResourceType,
         resource: String,
-        target_type: Option<TargetKind>,
+        target_type: Option<types::TargetKind>,
         actions: Option<AuthorizedTargetsActionsInput>,
     ) -> async_graphql::Result<Option<PaginatedAuthorizedTargets>> {
+        let resource_type = ResourceType::from(resource_type);
+        let target_type = target_type.map(TargetKind::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let access = state.access_read();
@@ -131,8 +136,8 @@ impl AclQuery {
             })
             .map(|(who, held)| {
                 Some(ResourcePermissionAssignment {
-                    target_type: Some(who.kind()),
-                    target_identifier: Some(who.identifier(&access)),
+                    target_type: Some(who.kind().into()),
+                    target_identifier: Some(authz::identifier(&who, &access)),
                     actions: Some(held),
                 })
             })
@@ -206,10 +211,11 @@ impl AclMutation {
         &self,
         ctx: &Context<'_>,
         namespace: Option<String>,
-        resource_type: Option<ResourceType>,
+        resource_type: Option<types::ResourceType>,
         resource: Option<String>,
         opts: Option<Vec<Option<AuthorizeResourceOpt>>>,
     ) -> async_graphql::Result<CommonMessage> {
+        let resource_type = resource_type.map(ResourceType::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let resource = resource_arg(resource.as_deref().unwrap_or_default())?;
@@ -220,7 +226,7 @@ impl AclMutation {
         let grants = opts
             .iter()
             .map(|o| {
-                let who = grant_target(&users, &access, &ns, o.target_type, &o.target_identifier)?;
+                let who = grant_target(&users, &access, &ns, o.target_type.into(), &o.target_identifier)?;
                 let actions: Vec<String> =
                     o.actions.iter().flatten().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect();
                 Ok((who, actions))

@@ -10,15 +10,16 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::user_node::UserNode;
+use super::types;
 use super::{CommonMessage, RequestMeta, enter};
-use crate::auth::{self, MAX_FAILURES, TicketKind};
 use crate::crypto;
-use crate::error::{ApiError, Code, Lang};
-use crate::state::{State, new_id, now_iso};
-use crate::tokens;
-use crate::udf::TargetType;
-use crate::users::User;
+use crate::store::auth::{self, MAX_FAILURES, TicketKind};
+use crate::store::common::{new_id, now_iso};
+use crate::store::error::{ApiError, Code, Lang};
+use crate::store::state::State;
+use crate::store::tokens;
+use crate::store::udf::TargetType;
+use crate::store::users::User;
 
 /// `UserDdfInput` of the official schema: a custom data value given at registration (JSON-encoded, like a
 /// `setUdv` value).
@@ -356,7 +357,7 @@ fn sign_in(
     client_ip: Option<String>,
     count: bool,
 ) -> Result<User, ApiError> {
-    let issued = auth::issue_login_token(state, user, app_id);
+    let issued = tokens::issue_login_token(state, user, app_id);
     let mut store = state.users_write();
     let mut user = store.get(&user.id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
     if count {
@@ -365,7 +366,7 @@ fn sign_in(
         user.last_ip = Some(client_ip.unwrap_or_else(|| meta.origin().ip.clone()));
     }
     user.token = Some(issued.token);
-    user.token_expired_at = Some(auth::iso_from_unix(issued.exp));
+    user.token_expired_at = Some(crate::store::common::iso_from_unix(issued.exp));
     store.replace(user)
 }
 
@@ -474,7 +475,7 @@ fn password_login(state: &State, meta: &RequestMeta, login: PasswordLogin) -> Re
 
 /// The logged-in caller (a valid user token), else 2020.
 fn caller(state: &State, meta: &RequestMeta) -> Result<User, ApiError> {
-    Ok(auth::token_user(state, meta.token.as_deref())?.1)
+    Ok(tokens::token_user(state, meta.token.as_deref())?.1)
 }
 
 /// Stores a changed user (uniqueness checked again).
@@ -609,7 +610,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByEmailInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         auth::check_email(&input.email)?;
         let mut user = new_user(state, "basic:email");
@@ -631,7 +632,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByUsernameInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         if input.username.trim().is_empty() {
             return Err(bad_request("用户名不能为空", "The username must not be empty").into());
@@ -656,7 +657,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: RegisterByPhoneCodeInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let phone = input.phone.trim().to_owned();
         let password = input.password.as_deref().map(|p| decrypt(state, p)).transpose()?;
@@ -687,7 +688,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByEmailInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         auth::check_email(&input.email)?;
         let login = PasswordLogin {
@@ -707,7 +708,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByUsernameInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let login = PasswordLogin {
             by: By::Username,
@@ -726,7 +727,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByPhonePasswordInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let login = PasswordLogin {
             by: By::Phone,
@@ -746,7 +747,7 @@ impl AuthMutation {
         &self,
         ctx: &Context<'_>,
         input: LoginByPhoneCodeInput,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let app_id = login_app(state, meta)?;
         let phone = input.phone.trim().to_owned();
@@ -796,7 +797,7 @@ impl AuthMutation {
         password: String,
         captcha_code: Option<String>,
         client_ip: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<types::User> {
         let (state, _) = enter(ctx);
         let _ = (account, captcha_code, client_ip);
         decrypt(state, &password)?;
@@ -873,7 +874,7 @@ impl AuthMutation {
         let user_id = state
             .auth
             .ticket_user(&token, &[TicketKind::FirstLogin, TicketKind::ForceReset])
-            .or_else(|| auth::user_claims(state, Some(&token)).ok().map(|c| c.data.id.clone()))
+            .or_else(|| tokens::user_claims(state, Some(&token)).ok().map(|c| c.data.id.clone()))
             .ok_or_else(bad_ticket)?;
         let user = state.users_read().get(&user_id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
         if !user.check_password(&old) {
@@ -889,7 +890,7 @@ impl AuthMutation {
         ctx: &Context<'_>,
         new_password: String,
         old_password: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         let clear = decrypt(state, &new_password)?;
@@ -913,7 +914,7 @@ impl AuthMutation {
         phone: String,
         phone_code: String,
         phone_country_code: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.phone.is_some() {
@@ -937,7 +938,7 @@ impl AuthMutation {
         ctx: &Context<'_>,
         email: String,
         email_code: String,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.email.is_some() {
@@ -953,7 +954,7 @@ impl AuthMutation {
     }
 
     /// Removes the caller's phone; 400 when there is none or when the user would have no way left to log in.
-    async fn unbind_phone(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+    async fn unbind_phone(&self, ctx: &Context<'_>) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.phone.is_none() {
@@ -969,7 +970,7 @@ impl AuthMutation {
     }
 
     /// Removes the caller's e-mail; 400 when there is none or when the user would have no way left to log in.
-    async fn unbind_email(&self, ctx: &Context<'_>) -> async_graphql::Result<UserNode> {
+    async fn unbind_email(&self, ctx: &Context<'_>) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         if user.email.is_none() {
@@ -995,7 +996,7 @@ impl AuthMutation {
         old_phone_code: Option<String>,
         phone_country_code: Option<String>,
         old_phone_country_code: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let _ = old_phone_country_code;
         let mut user = caller(state, meta)?;
@@ -1027,7 +1028,7 @@ impl AuthMutation {
         email_code: String,
         old_email: Option<String>,
         old_email_code: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let mut user = caller(state, meta)?;
         auth::check_email(&email)?;

@@ -1,36 +1,24 @@
 //! Groups: the queries `group`, `groups`, the mutations `createGroup`, `updateGroup`, `deleteGroups`,
 //! `addUserToGroup`, `removeUserFromGroup`, and the computed fields of `Group`. The records and their
-//! rules are in [`crate::access`].
+//! rules are in [`crate::store::access`].
 
 use std::sync::Arc;
 
-use async_graphql::{ComplexObject, Context, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Object};
 
-use super::roles::{PaginatedAuthorizedResources, count, distinct};
-use super::users::{PaginatedUsers, members_page, page_args};
+use super::pages::{
+    PaginatedAuthorizedResources, PaginatedGroups, PaginatedUsers, count, distinct, members_page, page_args,
+};
+use super::types;
 use super::{CommonMessage, enter, require_management};
-use crate::access::{Group, Target, code_arg};
-use crate::error::{ApiError, Code};
-use crate::state::{State, now_iso};
-use crate::users::{SortBy, paginate};
-
-/// `PaginatedGroups` of the official schema.
-#[derive(SimpleObject)]
-#[graphql(name = "PaginatedGroups")]
-pub(crate) struct PaginatedGroups {
-    total_count: i32,
-    list: Vec<Group>,
-}
-
-impl PaginatedGroups {
-    /// Every group of `list`, unpaginated.
-    pub(crate) fn all(list: Vec<Group>) -> Self {
-        PaginatedGroups { total_count: count(list.len()), list }
-    }
-}
+use crate::store::access::{Target, code_arg};
+use crate::store::common::now_iso;
+use crate::store::error::{ApiError, Code};
+use crate::store::state::State;
+use crate::store::users::{SortBy, paginate};
 
 #[ComplexObject]
-impl Group {
+impl types::Group {
     /// The group's users, newest first.
     async fn users(
         &self,
@@ -52,7 +40,8 @@ impl Group {
         resource_type: Option<String>,
     ) -> Option<PaginatedAuthorizedResources> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let list = state.access_read().authorized_resources(
+        let list = crate::store::authz::authorized_resources(
+            &state.access_read(),
             &Target::Group(self.id.clone()),
             namespace.as_deref(),
             resource_type.as_deref(),
@@ -72,10 +61,10 @@ pub(crate) struct GroupQuery;
 #[Object]
 impl GroupQuery {
     /// One group by code; null when unknown.
-    async fn group(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Group>> {
+    async fn group(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<types::Group>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        Ok(state.access_read().group(code.trim()).cloned())
+        Ok(state.access_read().group(code.trim()).map(Into::into))
     }
 
     /// The groups of the pool, or with `userId` those of one user (2004 for an unknown user); one page,
@@ -86,8 +75,9 @@ impl GroupQuery {
         user_id: Option<String>,
         page: Option<i32>,
         limit: Option<i32>,
-        sort_by: Option<SortBy>,
+        sort_by: Option<types::SortBy>,
     ) -> async_graphql::Result<PaginatedGroups> {
+        let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
@@ -98,7 +88,7 @@ impl GroupQuery {
             return Err(ApiError::new(Code::UserNotFound).into());
         }
         let groups = state.access_read().groups(user_id.as_deref(), sort_by.unwrap_or_default());
-        Ok(PaginatedGroups { total_count: count(groups.len()), list: paginate(&groups, page, limit) })
+        Ok(PaginatedGroups { total_count: count(groups.len()), list: types::list(paginate(&groups, page, limit)) })
     }
 }
 
@@ -114,11 +104,11 @@ impl GroupMutation {
         code: String,
         name: String,
         description: Option<String>,
-    ) -> async_graphql::Result<Group> {
+    ) -> async_graphql::Result<types::Group> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let code = code_arg("分组", &code)?;
-        Ok(state.access_write().create_group(&code, name, description, &now_iso())?)
+        Ok(state.access_write().create_group(&code, name, description, &now_iso())?.into())
     }
 
     /// Changes a group's name and description and, with `newCode`, renames it (members follow).
@@ -129,14 +119,14 @@ impl GroupMutation {
         name: Option<String>,
         description: Option<String>,
         new_code: Option<String>,
-    ) -> async_graphql::Result<Group> {
+    ) -> async_graphql::Result<types::Group> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let new_code = match new_code {
             Some(c) => Some(code_arg("分组", &c)?),
             None => None,
         };
-        Ok(state.access_write().update_group(code.trim(), name, description, new_code.as_deref(), &now_iso())?)
+        Ok(state.access_write().update_group(code.trim(), name, description, new_code.as_deref(), &now_iso())?.into())
     }
 
     /// Deletes groups with their memberships and assignments; unknown codes are skipped.

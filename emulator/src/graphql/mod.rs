@@ -1,39 +1,42 @@
 //! GraphQL at `POST /graphql/v2`: the schema, the request handler and Authing's error shape.
 //!
 //! Every type served here has the name, fields and argument types of the official Authing v2 schema.
-//! Each area of the API has its own query and mutation objects (`token.rs`, `users.rs`, `udf.rs`,
-//! `roles.rs`, `groups.rs`, `policies.rs`);
-//! [`Query`] and [`Mutation`] merge them into the root types.
+//! Each area of the API has its own query and mutation objects (`token.rs`, `auth.rs`, `users.rs`, `udf.rs`,
+//! `roles.rs`, `groups.rs`, `policies.rs`, `acl.rs`), whose resolvers call the store; [`Query`] and
+//! [`Mutation`] merge them into the root types. `pages.rs` has the paginated lists they share, `limits.rs` the
+//! limits every request is held to. Requests take async-graphql's normal path: parsed, validated in full and
+//! executed by [`Schema::execute`], with nothing kept between requests.
 
 mod acl;
 mod auth;
 mod groups;
-mod json;
+mod limits;
+mod pages;
 mod policies;
 mod roles;
 mod token;
+mod types;
 mod udf;
-mod user_node;
 mod users;
-mod validation;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
-use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, ServerError, SimpleObject};
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 
-use crate::activity::Origin;
-use crate::error::{ApiError, Code, Lang};
-use crate::server::{AppState, origin};
-use crate::state::State;
-use crate::tokens::{self, Claims};
+use crate::http::origin;
+use crate::store::activity::Origin;
+use crate::store::error::{ApiError, Code, Lang};
+use crate::store::state::State;
+use crate::store::tokens::{self, Claims};
 
 /// The largest request body accepted, in bytes.
 pub(crate) const MAX_BODY: usize = 1 << 20;
@@ -71,7 +74,23 @@ pub(crate) struct Mutation(
 /// The executable schema.
 pub(crate) type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-pub(crate) use validation::Schemas;
+use limits::{MAX_COMPLEXITY, MAX_DEPTH, MAX_DIRECTIVES, MAX_RECURSIVE_DEPTH};
+
+/// The schema over one emulator's state, with the limits every request is held to (see [`limits`]).
+pub(crate) fn schema(state: Arc<State>) -> AppSchema {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .data(state)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
+        .limit_directives(MAX_DIRECTIVES)
+        .finish()
+}
+
+/// The GraphQL route, `/graphql/v2`, over one emulator's state.
+pub(crate) fn routes(state: Arc<State>) -> Router {
+    Router::new().route("/graphql/v2", post(handler).fallback(method_not_allowed)).with_state(schema(state))
+}
 
 /// The schema as SDL, without any state.
 pub fn sdl() -> String {
@@ -132,7 +151,7 @@ pub(crate) fn enter<'a>(ctx: &Context<'a>) -> (&'a State, &'a RequestMeta) {
 }
 
 /// Requires a valid management token, else Authing code 2020.
-pub(crate) fn require_management(state: &State, meta: &RequestMeta) -> Result<Arc<Claims>, ApiError> {
+pub(crate) fn require_management(state: &State, meta: &RequestMeta) -> Result<Claims, ApiError> {
     let token = meta.token.as_deref().ok_or(ApiError::new(Code::NotLoggedIn))?;
     tokens::verify_management(state, token).map_err(|_| ApiError::new(Code::NotLoggedIn))
 }
@@ -201,13 +220,13 @@ async fn read_body(mut body: Body) -> Result<Vec<u8>, Code> {
 }
 
 /// `POST /graphql/v2`.
-pub(crate) async fn handler(
-    AxState(app): AxState<AppState>,
+async fn handler(
+    AxState(schema): AxState<AppSchema>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let too_long = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
@@ -237,83 +256,31 @@ pub(crate) async fn handler(
             return error_response(StatusCode::OK, &err, lang);
         }
     };
-    let mut request = request;
-    let known_valid = app
-        .documents
-        .prepare(&mut request)
-        .is_some_and(|(document, passed)| passed && app.schemas.variables_fit(&document, &request.variables));
-    let schema = if known_valid { &app.schemas.known_valid } else { &app.schemas.full };
-    // Validated in full: the text is kept to record a pass.
-    let validated_text = (!known_valid).then(|| request.query.clone());
     let token =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer).map(str::to_owned);
     let app_id = auth::app_id_header(&headers);
     let meta = RequestMeta { token, lang, app_id, headers, peer, origin: OnceLock::new() };
-    let response = schema.execute(request.data(meta)).await;
-    // Only refusals from resolvers (Authing codes) say that the request got past validation.
-    if let Some(text) = validated_text
-        && response.errors.iter().all(|e| e.source::<ApiError>().is_some())
-    {
-        app.documents.record_pass(&text);
-    }
+    let response = match limits::check(request) {
+        Ok(request) => schema.execute(request.data(meta)).await,
+        Err(refusal) => async_graphql::Response::from_errors(vec![refusal]),
+    };
     if !response.errors.is_empty() {
         tracing::debug!(errors = response.errors.len(), "GraphQL errors");
     }
-    let errors: Vec<Value> = response.errors.iter().map(|e| authing_error(e, lang)).collect();
-    // Written straight from async-graphql's value, which cannot fail (its object keys are strings).
-    let body = json::answer(&response.data, &errors).unwrap_or_else(|_| br#"{"data":null}"#.to_vec());
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    let answer =
+        Answer { data: &response.data, errors: response.errors.iter().map(|e| authing_error(e, lang)).collect() };
+    (StatusCode::OK, axum::Json(answer)).into_response()
 }
 
-/// Parsed GraphQL documents by their text, so that a document seen before is not parsed again (clients send
-/// the same few documents over and over; parsing is a large share of a small call), each with whether it has
-/// passed full validation (see [`Schemas`]). Holds at most [`DocumentCache::CAPACITY`] documents and starts over
-/// when full.
-#[derive(Default)]
-pub(crate) struct DocumentCache {
-    documents: std::sync::Mutex<std::collections::HashMap<String, CachedDocument>>,
-}
-
-#[derive(Clone)]
-struct CachedDocument {
-    document: Arc<ExecutableDocument>,
-    passed: bool,
-}
-
-impl DocumentCache {
-    const CAPACITY: usize = 1024;
-
-    /// Gives `request` its parsed document: the cached one, or a fresh parse that is then cached. Returns the
-    /// document and whether it passed full validation before; `None` for a document that does not parse, which is
-    /// left to the executor to report.
-    fn prepare(&self, request: &mut async_graphql::Request) -> Option<(Arc<ExecutableDocument>, bool)> {
-        let cached = self.lock().get(&request.query).cloned();
-        if let Some(CachedDocument { document, passed }) = cached {
-            request.set_parsed_query((*document).clone());
-            return Some((document, passed));
-        }
-        let document = Arc::new(request.parsed_query().ok()?.clone());
-        let mut documents = self.lock();
-        if documents.len() >= Self::CAPACITY {
-            documents.clear();
-        }
-        documents.insert(request.query.clone(), CachedDocument { document: document.clone(), passed: false });
-        Some((document, false))
-    }
-
-    /// Records that the document `text` passed full validation.
-    fn record_pass(&self, text: &str) {
-        if let Some(cached) = self.lock().get_mut(text) {
-            cached.passed = true;
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, CachedDocument>> {
-        self.documents.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
+/// The body of a GraphQL answer: `data`, then `errors` unless there are none.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    data: &'a async_graphql::Value,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<Value>,
 }
 
 /// Any other method on `/graphql/v2`.
-pub(crate) async fn method_not_allowed(headers: HeaderMap) -> Response {
-    error_response(StatusCode::METHOD_NOT_ALLOWED, &ApiError::new(Code::MethodNotAllowed), Lang::from_headers(&headers))
+async fn method_not_allowed(headers: HeaderMap) -> Response {
+    error_response(StatusCode::METHOD_NOT_ALLOWED, &ApiError::new(Code::MethodNotAllowed), crate::http::lang(&headers))
 }

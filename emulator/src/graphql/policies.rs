@@ -1,29 +1,27 @@
 //! Policies: the queries `policies`, `policy`, `policyAssignments`, the mutations `createPolicy`,
 //! `updatePolicy`, `deletePolicy`, `deletePolicies`, `addPolicyAssignments`, `removePolicyAssignments`,
 //! `enablePolicyAssignment`, `disbalePolicyAssignment` (sic), and the computed fields of `Policy`. The
-//! records and their rules are in [`crate::access`].
+//! records and their rules are in [`crate::store::access`].
 
 use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
 
-use super::roles::{count, distinct};
-use super::users::page_args;
+use super::pages::{count, distinct, page_args};
+use super::types;
 use super::{CommonMessage, enter, require_management};
-use crate::access::{
-    AssignmentFilter, ObjectValue, Policy, PolicyAssignment, PolicyEffect, PolicyStatement, PolicyStatementCondition,
-    TargetKind, code_arg,
-};
-use crate::error::ApiError;
-use crate::state::{State, now_iso};
-use crate::users::paginate;
+use crate::store::access::{AssignmentFilter, PolicyStatement, PolicyStatementCondition, TargetKind, code_arg};
+use crate::store::common::now_iso;
+use crate::store::error::ApiError;
+use crate::store::state::State;
+use crate::store::users::paginate;
 
 /// `PaginatedPolicies` of the official schema.
 #[derive(SimpleObject)]
 #[graphql(name = "PaginatedPolicies")]
 pub(crate) struct PaginatedPolicies {
     total_count: i32,
-    list: Vec<Policy>,
+    list: Vec<types::Policy>,
 }
 
 /// `PaginatedPolicyAssignments` of the official schema.
@@ -31,7 +29,7 @@ pub(crate) struct PaginatedPolicies {
 #[graphql(name = "PaginatedPolicyAssignments")]
 pub(crate) struct PaginatedPolicyAssignments {
     total_count: i32,
-    list: Vec<PolicyAssignment>,
+    list: Vec<types::PolicyAssignment>,
 }
 
 /// `PolicyStatementConditionInput` of the official schema.
@@ -40,7 +38,7 @@ pub(crate) struct PaginatedPolicyAssignments {
 pub(crate) struct PolicyStatementConditionInput {
     param: String,
     operator: String,
-    value: ObjectValue,
+    value: types::ObjectValue,
 }
 
 /// `PolicyStatementInput` of the official schema.
@@ -49,7 +47,7 @@ pub(crate) struct PolicyStatementConditionInput {
 pub(crate) struct PolicyStatementInput {
     resource: String,
     actions: Vec<String>,
-    effect: Option<PolicyEffect>,
+    effect: Option<types::PolicyEffect>,
     condition: Option<Vec<PolicyStatementConditionInput>>,
 }
 
@@ -58,10 +56,10 @@ impl From<PolicyStatementInput> for PolicyStatement {
         PolicyStatement {
             resource: s.resource,
             actions: s.actions,
-            effect: s.effect,
+            effect: s.effect.map(Into::into),
             condition: s.condition.map(|list| {
                 list.into_iter()
-                    .map(|c| PolicyStatementCondition { param: c.param, operator: c.operator, value: c.value })
+                    .map(|c| PolicyStatementCondition { param: c.param, operator: c.operator, value: c.value.into() })
                     .collect()
             }),
         }
@@ -73,7 +71,7 @@ fn statements(list: Vec<PolicyStatementInput>) -> Vec<PolicyStatement> {
 }
 
 #[ComplexObject]
-impl Policy {
+impl types::Policy {
     /// How many targets the policy is assigned to.
     async fn assignments_count(&self, ctx: &Context<'_>) -> i32 {
         let state = ctx.data_unchecked::<Arc<State>>();
@@ -87,18 +85,18 @@ impl Policy {
         page: Option<i32>,
         limit: Option<i32>,
         namespace: Option<String>,
-    ) -> async_graphql::Result<Vec<PolicyAssignment>> {
+    ) -> async_graphql::Result<Vec<types::PolicyAssignment>> {
         let state = ctx.data_unchecked::<Arc<State>>();
         let (page, limit) = page_args(page, limit)?;
-        if namespace.is_some_and(|ns| crate::access::namespace(Some(&ns)) != self.namespace) {
+        if namespace.is_some_and(|ns| crate::store::access::namespace(Some(&ns)) != self.namespace) {
             return Ok(Vec::new());
         }
         let list = state.access_read().assignments(&self.filter());
-        Ok(paginate(&list, page, limit))
+        Ok(types::list(paginate(&list, page, limit)))
     }
 }
 
-impl Policy {
+impl types::Policy {
     fn filter(&self) -> AssignmentFilter {
         AssignmentFilter {
             namespace: Some(self.namespace.clone()),
@@ -126,9 +124,9 @@ impl PolicyQuery {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let list = state.access_read().policies(&ns, exclude_default.unwrap_or(false));
-        Ok(PaginatedPolicies { total_count: count(list.len()), list: paginate(&list, page, limit) })
+        Ok(PaginatedPolicies { total_count: count(list.len()), list: types::list(paginate(&list, page, limit)) })
     }
 
     /// One policy by code; null when the namespace has no such policy.
@@ -137,11 +135,11 @@ impl PolicyQuery {
         ctx: &Context<'_>,
         code: String,
         namespace: Option<String>,
-    ) -> async_graphql::Result<Option<Policy>> {
+    ) -> async_graphql::Result<Option<types::Policy>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
-        Ok(state.access_read().policy(&ns, code.trim()).cloned())
+        let ns = crate::store::access::namespace(namespace.as_deref());
+        Ok(state.access_read().policy(&ns, code.trim()).map(Into::into))
     }
 
     /// The policy assignments of a namespace (`default` when null), oldest first, narrowed by any
@@ -152,22 +150,26 @@ impl PolicyQuery {
         ctx: &Context<'_>,
         namespace: Option<String>,
         code: Option<String>,
-        target_type: Option<TargetKind>,
+        target_type: Option<types::TargetKind>,
         target_identifier: Option<String>,
         page: Option<i32>,
         limit: Option<i32>,
     ) -> async_graphql::Result<PaginatedPolicyAssignments> {
+        let target_type = target_type.map(TargetKind::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
         let filter = AssignmentFilter {
-            namespace: Some(crate::access::namespace(namespace.as_deref())),
+            namespace: Some(crate::store::access::namespace(namespace.as_deref())),
             policy: code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
             target_type,
             target_identifier: target_identifier.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
         };
         let list = state.access_read().assignments(&filter);
-        Ok(PaginatedPolicyAssignments { total_count: count(list.len()), list: paginate(&list, page, limit) })
+        Ok(PaginatedPolicyAssignments {
+            total_count: count(list.len()),
+            list: types::list(paginate(&list, page, limit)),
+        })
     }
 }
 
@@ -193,13 +195,13 @@ impl PolicyMutation {
         code: String,
         description: Option<String>,
         statements: Vec<PolicyStatementInput>,
-    ) -> async_graphql::Result<Policy> {
+    ) -> async_graphql::Result<types::Policy> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let code = code_arg("策略", &code)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let statements = self::statements(statements);
-        Ok(state.access_write().create_policy(&ns, &code, description, statements, &now_iso())?)
+        Ok(state.access_write().create_policy(&ns, &code, description, statements, &now_iso())?.into())
     }
 
     /// Changes a policy's description and statements and, with `newCode`, renames it (assignments
@@ -212,10 +214,10 @@ impl PolicyMutation {
         description: Option<String>,
         statements: Option<Vec<PolicyStatementInput>>,
         new_code: Option<String>,
-    ) -> async_graphql::Result<Policy> {
+    ) -> async_graphql::Result<types::Policy> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let new_code = match new_code {
             Some(c) => Some(code_arg("策略", &c)?),
             None => None,
@@ -229,7 +231,7 @@ impl PolicyMutation {
             new_code.as_deref(),
             &now_iso(),
         )?;
-        Ok(policy)
+        Ok(policy.into())
     }
 
     /// Deletes a policy with its assignments: 2121 when unknown, 2123 for the built-in one.
@@ -241,7 +243,7 @@ impl PolicyMutation {
     ) -> async_graphql::Result<CommonMessage> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let code = code.trim().to_owned();
         let mut access = state.access_write();
         access.existing_policy(&ns, &code)?;
@@ -259,7 +261,7 @@ impl PolicyMutation {
     ) -> async_graphql::Result<CommonMessage> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         state.access_write().delete_policies(&ns, &distinct(code_list))?;
         Ok(CommonMessage::ok(meta.lang, "删除成功", "Deleted"))
     }
@@ -272,15 +274,16 @@ impl PolicyMutation {
         &self,
         ctx: &Context<'_>,
         policies: Vec<String>,
-        target_type: TargetKind,
+        target_type: types::TargetKind,
         target_identifiers: Option<Vec<String>>,
         inherit_by_children: Option<bool>,
         namespace: Option<String>,
     ) -> async_graphql::Result<CommonMessage> {
+        let target_type = TargetKind::from(target_type);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let _ = inherit_by_children;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let policies = distinct(policies);
         let identifiers = distinct(target_identifiers.unwrap_or_default());
         let store = state.users_read();
@@ -301,13 +304,14 @@ impl PolicyMutation {
         &self,
         ctx: &Context<'_>,
         policies: Vec<String>,
-        target_type: TargetKind,
+        target_type: types::TargetKind,
         target_identifiers: Option<Vec<String>>,
         namespace: Option<String>,
     ) -> async_graphql::Result<CommonMessage> {
+        let target_type = TargetKind::from(target_type);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let policies = distinct(policies);
         known_policies(state, &ns, &policies)?;
         let identifiers = distinct(target_identifiers.unwrap_or_default());
@@ -320,10 +324,11 @@ impl PolicyMutation {
         &self,
         ctx: &Context<'_>,
         policy: String,
-        target_type: TargetKind,
+        target_type: types::TargetKind,
         target_identifier: String,
         namespace: Option<String>,
     ) -> async_graphql::Result<CommonMessage> {
+        let target_type = TargetKind::from(target_type);
         switch(ctx, policy, target_type, target_identifier, namespace, true)
     }
 
@@ -332,10 +337,11 @@ impl PolicyMutation {
         &self,
         ctx: &Context<'_>,
         policy: String,
-        target_type: TargetKind,
+        target_type: types::TargetKind,
         target_identifier: String,
         namespace: Option<String>,
     ) -> async_graphql::Result<CommonMessage> {
+        let target_type = TargetKind::from(target_type);
         switch(ctx, policy, target_type, target_identifier, namespace, false)
     }
 }
@@ -351,7 +357,7 @@ fn switch(
 ) -> async_graphql::Result<CommonMessage> {
     let (state, meta) = enter(ctx);
     require_management(state, meta)?;
-    let ns = crate::access::namespace(namespace.as_deref());
+    let ns = crate::store::access::namespace(namespace.as_deref());
     let policy = policy.trim().to_owned();
     let mut access = state.access_write();
     access.existing_policy(&ns, &policy)?;

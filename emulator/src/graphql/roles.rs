@@ -1,55 +1,25 @@
 //! Roles: the queries `roles`, `role`, the mutations `createRole`, `updateRole`, `deleteRole`,
 //! `deleteRoles`, `assignRole`, `revokeRole`, and the computed fields of `Role`. The records and their
-//! rules are in [`crate::access`].
+//! rules are in [`crate::store::access`].
 
 use std::sync::Arc;
 
-use async_graphql::{ComplexObject, Context, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, Object};
 
-use super::users::{PaginatedUsers, members_page, page_args};
+use super::pages::{
+    PaginatedAuthorizedResources, PaginatedRoles, PaginatedUsers, count, distinct, members_page, page_args,
+};
+use super::types;
 use super::{CommonMessage, enter, require_management};
-use crate::access::{AccessStore, AuthorizedResource, Role, Target, code_arg, namespace};
-use crate::error::{ApiError, Code};
-use crate::state::{State, now_iso};
-use crate::udf::TargetType;
-use crate::users::{SortBy, UserStore, paginate};
-
-/// `PaginatedRoles` of the official schema.
-#[derive(SimpleObject)]
-#[graphql(name = "PaginatedRoles")]
-pub(crate) struct PaginatedRoles {
-    total_count: i32,
-    list: Vec<Role>,
-}
-
-impl PaginatedRoles {
-    /// Every role of `list`, unpaginated.
-    pub(crate) fn all(list: Vec<Role>) -> Self {
-        PaginatedRoles { total_count: count(list.len()), list }
-    }
-}
-
-/// `PaginatedAuthorizedResources` of the official schema.
-#[derive(SimpleObject)]
-#[graphql(name = "PaginatedAuthorizedResources")]
-pub(crate) struct PaginatedAuthorizedResources {
-    total_count: i32,
-    list: Vec<AuthorizedResource>,
-}
-
-impl PaginatedAuthorizedResources {
-    pub(crate) fn all(list: Vec<AuthorizedResource>) -> Self {
-        PaginatedAuthorizedResources { total_count: count(list.len()), list }
-    }
-}
-
-/// A length as a GraphQL `Int`.
-pub(crate) fn count(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
+use crate::store::access::{AccessStore, Role, Target, code_arg, namespace};
+use crate::store::common::now_iso;
+use crate::store::error::{ApiError, Code};
+use crate::store::state::State;
+use crate::store::udf::TargetType;
+use crate::store::users::{SortBy, UserStore, paginate};
 
 #[ComplexObject]
-impl Role {
+impl types::Role {
     /// The users that hold the role, newest first.
     async fn users(
         &self,
@@ -70,7 +40,8 @@ impl Role {
         resource_type: Option<String>,
     ) -> Option<PaginatedAuthorizedResources> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let list = state.access_read().authorized_resources(
+        let list = crate::store::authz::authorized_resources(
+            &state.access_read(),
             &Target::Role(self.id.clone()),
             Some(&self.namespace),
             resource_type.as_deref(),
@@ -79,23 +50,11 @@ impl Role {
     }
 
     /// The parent role, if any (null once the parent is deleted).
-    async fn parent(&self, ctx: &Context<'_>) -> Option<Role> {
+    async fn parent(&self, ctx: &Context<'_>) -> Option<types::Role> {
         let state = ctx.data_unchecked::<Arc<State>>();
         let parent_id = self.parent_id.as_deref()?;
-        state.access_read().role_by_id(parent_id).cloned()
+        state.access_read().role_by_id(parent_id).map(Into::into)
     }
-}
-
-/// The non-empty, trimmed, distinct strings of a list argument.
-pub(crate) fn distinct(items: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for item in items {
-        let item = item.trim();
-        if !item.is_empty() && !out.iter().any(|o| o == item) {
-            out.push(item.to_owned());
-        }
-    }
-    out
 }
 
 /// What `assignRole` and `revokeRole` act on: role ids, user ids and group ids, all checked.
@@ -158,14 +117,15 @@ impl RoleQuery {
         namespace: Option<String>,
         page: Option<i32>,
         limit: Option<i32>,
-        sort_by: Option<SortBy>,
+        sort_by: Option<types::SortBy>,
     ) -> async_graphql::Result<PaginatedRoles> {
+        let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let roles = state.access_read().roles(&ns, sort_by.unwrap_or_default());
-        Ok(PaginatedRoles { total_count: count(roles.len()), list: paginate(&roles, page, limit) })
+        Ok(PaginatedRoles { total_count: count(roles.len()), list: types::list(paginate(&roles, page, limit)) })
     }
 
     /// One role by code; null when the namespace has no such role.
@@ -174,11 +134,11 @@ impl RoleQuery {
         ctx: &Context<'_>,
         code: String,
         namespace: Option<String>,
-    ) -> async_graphql::Result<Option<Role>> {
+    ) -> async_graphql::Result<Option<types::Role>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
-        Ok(state.access_read().role(&ns, code.trim()).cloned())
+        let ns = crate::store::access::namespace(namespace.as_deref());
+        Ok(state.access_read().role(&ns, code.trim()).map(Into::into))
     }
 }
 
@@ -195,14 +155,14 @@ impl RoleMutation {
         code: String,
         description: Option<String>,
         parent: Option<String>,
-    ) -> async_graphql::Result<Role> {
+    ) -> async_graphql::Result<types::Role> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let code = code_arg("角色", &code)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let role =
             state.access_write().create_role(&state.pool.id, &ns, &code, description, parent.as_deref(), &now_iso())?;
-        Ok(role)
+        Ok(role.into())
     }
 
     /// Changes a role's description and, with `newCode`, renames it (memberships and assignments follow).
@@ -213,16 +173,16 @@ impl RoleMutation {
         description: Option<String>,
         new_code: Option<String>,
         namespace: Option<String>,
-    ) -> async_graphql::Result<Role> {
+    ) -> async_graphql::Result<types::Role> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let new_code = match new_code {
             Some(c) => Some(code_arg("角色", &c)?),
             None => None,
         };
         let role = state.access_write().update_role(&ns, code.trim(), description, new_code.as_deref(), &now_iso())?;
-        Ok(role)
+        Ok(role.into())
     }
 
     /// Deletes a role with its memberships, policy assignments and custom data; 2101 when unknown.
@@ -234,7 +194,7 @@ impl RoleMutation {
     ) -> async_graphql::Result<CommonMessage> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let role = state.access_write().delete_role(&ns, code.trim()).ok_or(ApiError::new(Code::RoleNotFound))?;
         state.udf_write().remove_target(TargetType::Role, &role.id);
         Ok(CommonMessage::ok(meta.lang, "删除成功", "Deleted"))
@@ -249,7 +209,7 @@ impl RoleMutation {
     ) -> async_graphql::Result<CommonMessage> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let ns = crate::access::namespace(namespace.as_deref());
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let deleted: Vec<Role> = {
             let mut access = state.access_write();
             distinct(code_list).iter().filter_map(|c| access.delete_role(&ns, c)).collect()

@@ -3,8 +3,8 @@
 use async_graphql::{Context, Object, SimpleObject};
 
 use super::enter;
-use crate::error::{ApiError, Code, Lang};
-use crate::tokens::{self, Refusal};
+use crate::store::error::{ApiError, Code, Lang};
+use crate::store::tokens::{self, Refusal};
 
 /// `AccessTokenRes` of the official schema.
 #[derive(SimpleObject)]

@@ -1,20 +1,21 @@
 //! Custom data: the queries `udf`, `udv`, `udfValueBatch` and the mutations `setUdf`, `removeUdf`,
 //! `setUdv`, `setUdvBatch`, `removeUdv`, `setUdfValueBatch`. The rules for values are in
-//! [`crate::udf`].
+//! [`crate::store::udf`].
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
+use super::types;
 use super::{CommonMessage, enter, require_management};
-use crate::error::{ApiError, Code};
-use crate::state::State;
-use crate::udf::{DataType, Entry, Field, TargetType};
+use crate::store::error::{ApiError, Code};
+use crate::store::state::State;
+use crate::store::udf::{DataType, Entry, Field, TargetType};
 
 /// `UserDefinedField` of the official schema.
 #[derive(SimpleObject)]
 #[graphql(name = "UserDefinedField")]
 pub(crate) struct UserDefinedField {
-    target_type: TargetType,
-    data_type: DataType,
+    target_type: types::TargetType,
+    data_type: types::DataType,
     key: String,
     label: Option<String>,
     options: Option<String>,
@@ -23,8 +24,8 @@ pub(crate) struct UserDefinedField {
 impl From<Field> for UserDefinedField {
     fn from(f: Field) -> Self {
         UserDefinedField {
-            target_type: f.target_type,
-            data_type: f.data_type,
+            target_type: f.target_type.into(),
+            data_type: f.data_type.into(),
             key: f.key,
             label: Some(f.label),
             options: f.options,
@@ -37,14 +38,14 @@ impl From<Field> for UserDefinedField {
 #[graphql(name = "UserDefinedData")]
 pub(crate) struct UserDefinedData {
     key: String,
-    data_type: DataType,
+    data_type: types::DataType,
     value: String,
     label: Option<String>,
 }
 
 impl From<Entry> for UserDefinedData {
     fn from(e: Entry) -> Self {
-        UserDefinedData { key: e.key, data_type: e.data_type, value: e.value, label: e.label }
+        UserDefinedData { key: e.key, data_type: e.data_type.into(), value: e.value, label: e.label }
     }
 }
 
@@ -95,7 +96,12 @@ pub(crate) struct UdfQuery;
 #[Object]
 impl UdfQuery {
     /// The field definitions of a target type.
-    async fn udf(&self, ctx: &Context<'_>, target_type: TargetType) -> async_graphql::Result<Vec<UserDefinedField>> {
+    async fn udf(
+        &self,
+        ctx: &Context<'_>,
+        target_type: types::TargetType,
+    ) -> async_graphql::Result<Vec<UserDefinedField>> {
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let fields = state.udf_read().fields(target_type);
@@ -106,9 +112,10 @@ impl UdfQuery {
     async fn udv(
         &self,
         ctx: &Context<'_>,
-        target_type: TargetType,
+        target_type: types::TargetType,
         target_id: String,
     ) -> async_graphql::Result<Vec<UserDefinedData>> {
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         super::auth::self_or_management_target(state, meta, target_type, &target_id)?;
         Ok(entries(state, target_type, &target_id))
@@ -118,9 +125,10 @@ impl UdfQuery {
     async fn udf_value_batch(
         &self,
         ctx: &Context<'_>,
-        target_type: TargetType,
+        target_type: types::TargetType,
         target_ids: Vec<Option<String>>,
     ) -> async_graphql::Result<Vec<UserDefinedDataMap>> {
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         Ok(target_ids
@@ -140,12 +148,14 @@ impl UdfMutation {
     async fn set_udf(
         &self,
         ctx: &Context<'_>,
-        target_type: TargetType,
+        target_type: types::TargetType,
         key: String,
-        data_type: DataType,
+        data_type: types::DataType,
         label: String,
         options: Option<String>,
     ) -> async_graphql::Result<UserDefinedField> {
+        let data_type = DataType::from(data_type);
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         if key.trim().is_empty() {
@@ -159,9 +169,10 @@ impl UdfMutation {
     async fn remove_udf(
         &self,
         ctx: &Context<'_>,
-        target_type: TargetType,
+        target_type: types::TargetType,
         key: String,
     ) -> async_graphql::Result<Option<CommonMessage>> {
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         state.udf_write().remove_field(target_type, &key);
@@ -172,11 +183,12 @@ impl UdfMutation {
     async fn set_udv(
         &self,
         ctx: &Context<'_>,
-        target_type: TargetType,
+        target_type: types::TargetType,
         target_id: String,
         key: String,
         value: String,
     ) -> async_graphql::Result<Option<Vec<UserDefinedData>>> {
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         super::auth::self_or_management_target(state, meta, target_type, &target_id)?;
         check_target(state, target_type, &target_id)?;
@@ -193,10 +205,11 @@ impl UdfMutation {
     async fn set_udv_batch(
         &self,
         ctx: &Context<'_>,
-        target_type: TargetType,
+        target_type: types::TargetType,
         target_id: String,
         udv_list: Option<Vec<UserDefinedDataInput>>,
     ) -> async_graphql::Result<Option<Vec<UserDefinedData>>> {
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         super::auth::self_or_management_target(state, meta, target_type, &target_id)?;
         check_target(state, target_type, &target_id)?;
@@ -227,10 +240,11 @@ impl UdfMutation {
     async fn remove_udv(
         &self,
         ctx: &Context<'_>,
-        target_type: TargetType,
+        target_type: types::TargetType,
         target_id: String,
         key: String,
     ) -> async_graphql::Result<Option<Vec<UserDefinedData>>> {
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         super::auth::self_or_management_target(state, meta, target_type, &target_id)?;
         state.udf_write().remove(target_type, &target_id, &key);
@@ -241,9 +255,10 @@ impl UdfMutation {
     async fn set_udf_value_batch(
         &self,
         ctx: &Context<'_>,
-        target_type: TargetType,
+        target_type: types::TargetType,
         input: Vec<SetUdfValueBatchInput>,
     ) -> async_graphql::Result<Option<CommonMessage>> {
+        let target_type = TargetType::from(target_type);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         for item in &input {

@@ -8,26 +8,18 @@ use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::groups::PaginatedGroups;
-use super::roles::{PaginatedAuthorizedResources, PaginatedRoles};
-use super::user_node::{UserNode, UserNodes};
+use super::pages::{PaginatedAuthorizedResources, PaginatedGroups, PaginatedRoles, PaginatedUsers, page_args, page_of};
+use super::types;
 use super::{CommonMessage, RequestMeta, enter, require_management};
-use crate::access::Target;
-use crate::activity::Action;
 use crate::crypto;
-use crate::error::{ApiError, Code};
-use crate::state::{State, is_iso_datetime, new_id, now_iso};
-use crate::tokens::{self, Claims};
-use crate::udf::{DataType, TargetType};
-use crate::users::{Identity, Memberships, SortBy, User, paginate, search_matches, sort_users};
-
-/// `PaginatedUsers` of the official schema.
-#[derive(SimpleObject)]
-#[graphql(name = "PaginatedUsers")]
-pub(crate) struct PaginatedUsers {
-    total_count: i32,
-    list: UserNodes,
-}
+use crate::store::access::Target;
+use crate::store::activity::Action;
+use crate::store::common::{is_iso_datetime, new_id, now_iso};
+use crate::store::error::{ApiError, Code};
+use crate::store::state::State;
+use crate::store::tokens::{self, Claims};
+use crate::store::udf::TargetType;
+use crate::store::users::{Identity, Memberships, SortBy, User, search_matches, sort_users};
 
 /// `UserCustomData` of the official schema.
 #[derive(SimpleObject)]
@@ -36,7 +28,7 @@ pub(crate) struct UserCustomData {
     key: String,
     value: Option<String>,
     label: Option<String>,
-    data_type: DataType,
+    data_type: types::DataType,
 }
 
 /// `Node` of the official schema (its scalar fields): a department.
@@ -91,7 +83,7 @@ pub(crate) struct RefreshToken {
 }
 
 #[ComplexObject]
-impl User {
+impl types::User {
     /// The user's custom data, with the field definitions.
     async fn custom_data(&self, ctx: &Context<'_>) -> Option<Vec<Option<UserCustomData>>> {
         let state = ctx.data_unchecked::<Arc<State>>();
@@ -100,7 +92,12 @@ impl User {
             entries
                 .into_iter()
                 .map(|e| {
-                    Some(UserCustomData { key: e.key, value: Some(e.value), label: e.label, data_type: e.data_type })
+                    Some(UserCustomData {
+                        key: e.key,
+                        value: Some(e.value),
+                        label: e.label,
+                        data_type: e.data_type.into(),
+                    })
                 })
                 .collect(),
         )
@@ -110,7 +107,7 @@ impl User {
     /// namespace when `namespace` is null.
     async fn roles(&self, ctx: &Context<'_>, namespace: Option<String>) -> Option<PaginatedRoles> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let ns = namespace.map(|ns| crate::access::namespace(Some(&ns)));
+        let ns = namespace.map(|ns| crate::store::access::namespace(Some(&ns)));
         Some(PaginatedRoles::all(state.access_read().user_roles(&self.id, ns.as_deref())))
     }
 
@@ -128,7 +125,8 @@ impl User {
         resource_type: Option<String>,
     ) -> Option<PaginatedAuthorizedResources> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let list = state.access_read().authorized_resources(
+        let list = crate::store::authz::authorized_resources(
+            &state.access_read(),
             &Target::User(self.id.clone()),
             namespace.as_deref(),
             resource_type.as_deref(),
@@ -301,36 +299,6 @@ fn int(secs: u64) -> i32 {
     i32::try_from(secs).unwrap_or(i32::MAX)
 }
 
-/// `page` and `limit` with their defaults (1 and 10); values below 1 are refused with 400.
-pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize, usize), ApiError> {
-    let page = page.unwrap_or(1);
-    let limit = limit.unwrap_or(10);
-    if page < 1 || limit < 1 {
-        return Err(ApiError::with_message(
-            Code::BadRequest,
-            "page 和 limit 必须大于 0",
-            "page and limit must be positive",
-        ));
-    }
-    Ok((page as usize, limit as usize))
-}
-
-/// One page of users, with the total count.
-pub(crate) fn page_of(users: &[&User], page: usize, limit: usize) -> PaginatedUsers {
-    PaginatedUsers {
-        total_count: i32::try_from(users.len()).unwrap_or(i32::MAX),
-        list: UserNodes(paginate(users, page, limit).into_iter().map(|user| Arc::new(user.clone())).collect()),
-    }
-}
-
-/// One page of the users among `ids` (unknown ids skipped), newest first.
-pub(crate) fn members_page(state: &State, ids: &[String], page: usize, limit: usize) -> PaginatedUsers {
-    let store = state.users_read();
-    let mut users: Vec<&User> = ids.iter().filter_map(|id| store.get(id)).collect();
-    sort_users(&mut users, SortBy::CreatedatDesc);
-    page_of(&users, page, limit)
-}
-
 /// Refuses a caller-given date that is not ISO-8601 (a numeric string included) with 400.
 fn check_date(name: &str, value: Option<&String>) -> Result<(), ApiError> {
     match value {
@@ -398,7 +366,7 @@ fn flatten<T>(list: &Option<Vec<Option<T>>>) -> Vec<&T> {
 }
 
 /// The user that `refreshToken` without `id` refreshes: the one of the request's user token.
-fn token_user(state: &State, meta: &RequestMeta) -> Result<Arc<Claims>, ApiError> {
+fn token_user(state: &State, meta: &RequestMeta) -> Result<Claims, ApiError> {
     let token = meta.token.as_deref().ok_or(ApiError::new(Code::NotLoggedIn))?;
     match tokens::verify(state, token) {
         Ok(claims) if claims.data.kind == "user" => Ok(claims),
@@ -436,9 +404,10 @@ impl UserQuery {
         ctx: &Context<'_>,
         page: Option<i32>,
         limit: Option<i32>,
-        sort_by: Option<SortBy>,
+        sort_by: Option<types::SortBy>,
         exclude_users_in_org: Option<bool>,
     ) -> async_graphql::Result<PaginatedUsers> {
+        let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let (page, limit) = page_args(page, limit)?;
@@ -450,8 +419,8 @@ impl UserQuery {
         // The store keeps the users in creation order: sorting by creation needs no sort, and one page costs
         // only its own users even in a pool of a hundred thousand.
         let list = match sort_by.unwrap_or_default() {
-            SortBy::CreatedatDesc => UserNodes(all.iter().rev().skip(start).take(limit).cloned().collect()),
-            SortBy::CreatedatAsc => UserNodes(all.iter().skip(start).take(limit).cloned().collect()),
+            SortBy::CreatedatDesc => all.iter().rev().skip(start).take(limit).map(|user| (&**user).into()).collect(),
+            SortBy::CreatedatAsc => all.iter().skip(start).take(limit).map(|user| (&**user).into()).collect(),
             sort => {
                 let mut users: Vec<&User> = all.iter().map(|u| &**u).collect();
                 sort_users(&mut users, sort);
@@ -478,10 +447,10 @@ impl UserQuery {
     }
 
     /// One user by id; null when unknown. A user token may ask only for its own user (without `id` too).
-    async fn user(&self, ctx: &Context<'_>, id: Option<String>) -> async_graphql::Result<Option<UserNode>> {
+    async fn user(&self, ctx: &Context<'_>, id: Option<String>) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         let id = super::auth::self_or_management(state, meta, id)?;
-        Ok(id.and_then(|id| state.users_read().get(&id).cloned().map(UserNode)))
+        Ok(id.and_then(|id| state.users_read().get(&id).map(Into::into)))
     }
 
     /// A user by any of the identifiers, or by an identity; null when none matches.
@@ -493,7 +462,7 @@ impl UserQuery {
         username: Option<String>,
         external_id: Option<String>,
         identity: Option<FindUserByIdentityInput>,
-    ) -> async_graphql::Result<Option<UserNode>> {
+    ) -> async_graphql::Result<Option<types::User>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let store = state.users_read();
@@ -508,7 +477,7 @@ impl UserQuery {
                 )
             })
         });
-        Ok(found.cloned().map(UserNode))
+        Ok(found.map(Into::into))
     }
 
     /// Users whose name fields contain `query` (case-insensitive), filtered by membership.
@@ -550,7 +519,7 @@ impl UserQuery {
         ctx: &Context<'_>,
         ids: Vec<String>,
         #[graphql(name = "type")] kind: Option<String>,
-    ) -> async_graphql::Result<UserNodes> {
+    ) -> async_graphql::Result<Vec<types::User>> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let kind = kind.unwrap_or_else(|| "id".to_owned());
@@ -563,7 +532,7 @@ impl UserQuery {
             .into());
         }
         let store = state.users_read();
-        Ok(UserNodes(ids.iter().filter_map(|v| store.find_by(&kind, v).map(|user| Arc::new(user.clone()))).collect()))
+        Ok(ids.iter().filter_map(|v| store.find_by(&kind, v)).map(Into::into).collect())
     }
 }
 
@@ -582,7 +551,7 @@ impl UserMutation {
         reset_password_on_first_login: Option<bool>,
         params: Option<String>,
         identity: Option<CreateUserIdentityInput>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let mut input = user_info;
@@ -642,7 +611,7 @@ impl UserMutation {
         input: UpdateUserInput,
         email_token: Option<String>,
         phone_token: Option<String>,
-    ) -> async_graphql::Result<UserNode> {
+    ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let restricted = input.email.is_some()
             || input.phone.is_some()

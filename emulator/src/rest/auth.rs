@@ -17,7 +17,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State as AxState};
@@ -27,16 +26,17 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::activity::Action;
-use crate::auth;
-use crate::error::{ApiError, Code, Lang};
-use crate::server::{AppState, origin};
-use crate::state::{State, now_iso};
-use crate::tokens::{self, Claims};
-use crate::users::User;
+use super::RestState;
+use crate::http::origin;
+use crate::store::activity::Action;
+use crate::store::common::now_iso;
+use crate::store::error::{ApiError, Code, Lang};
+use crate::store::state::State;
+use crate::store::tokens::{self, Claims};
+use crate::store::users::User;
 
 /// The routes of this module.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<RestState> {
     Router::new()
         .route("/api/v2/sms/send", post(send_sms))
         .route("/api/v2/users/me", get(me))
@@ -75,8 +75,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The caller of a user-token route, else 2020.
-fn me_of(state: &State, headers: &HeaderMap) -> Result<(Arc<Claims>, User), ApiError> {
-    auth::token_user(state, bearer(headers))
+fn me_of(state: &State, headers: &HeaderMap) -> Result<(Claims, User), ApiError> {
+    tokens::token_user(state, bearer(headers))
 }
 
 /// The body as a JSON object, else 400.
@@ -96,8 +96,8 @@ fn text_field<'a>(body: &'a serde_json::Map<String, Value>, name: &str) -> Resul
 }
 
 /// `POST /api/v2/sms/send` `{phone}`.
-async fn send_sms(AxState(app): AxState<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let lang = Lang::from_headers(&headers);
+async fn send_sms(AxState(app): AxState<RestState>, headers: HeaderMap, body: Bytes) -> Response {
+    let lang = crate::http::lang(&headers);
     let phone = match body_object(&body).and_then(|b| text_field(&b, "phone").map(str::to_owned)) {
         Ok(p) => p,
         Err(e) => return refuse(&e, lang),
@@ -107,8 +107,8 @@ async fn send_sms(AxState(app): AxState<AppState>, headers: HeaderMap, body: Byt
 }
 
 /// `GET /api/v2/users/me`.
-async fn me(AxState(app): AxState<AppState>, headers: HeaderMap) -> Response {
-    let lang = Lang::from_headers(&headers);
+async fn me(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
+    let lang = crate::http::lang(&headers);
     match me_of(&app.state, &headers) {
         Ok((_, user)) => {
             let mut data = user.to_json();
@@ -121,12 +121,12 @@ async fn me(AxState(app): AxState<AppState>, headers: HeaderMap) -> Response {
 
 /// `GET /api/v2/logout?app_id=`: revokes the user's tokens of the token's application and of `app_id`.
 async fn logout(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     let (claims, user) = match me_of(state, &headers) {
         Ok(found) => found,
@@ -158,11 +158,11 @@ fn number(query: &HashMap<String, String>, name: &str, default: usize) -> Result
 
 /// `GET /api/v2/users/me/applications/allowed?page=&limit=`.
 async fn allowed_applications(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     let (_, user) = match me_of(state, &headers) {
         Ok(found) => found,
@@ -179,8 +179,8 @@ async fn allowed_applications(
 }
 
 /// `GET /api/v2/users/me/orgs`.
-async fn my_orgs(AxState(app): AxState<AppState>, headers: HeaderMap) -> Response {
-    let lang = Lang::from_headers(&headers);
+async fn my_orgs(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
+    let lang = crate::http::lang(&headers);
     match me_of(&app.state, &headers) {
         Ok(_) => ok(json!([])),
         Err(e) => refuse(&e, lang),
@@ -189,8 +189,8 @@ async fn my_orgs(AxState(app): AxState<AppState>, headers: HeaderMap) -> Respons
 
 /// `GET /api/v2/users/me/security-level`: `score` is 40 for a password (plus 10 per level above 1), 20 for an
 /// e-mail, 20 for a phone, at most 100; `mfa` is always false.
-async fn security_level(AxState(app): AxState<AppState>, headers: HeaderMap) -> Response {
-    let lang = Lang::from_headers(&headers);
+async fn security_level(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     let (_, user) = match me_of(state, &headers) {
         Ok(found) => found,
@@ -222,22 +222,22 @@ async fn security_level(AxState(app): AxState<AppState>, headers: HeaderMap) -> 
 /// to the primary user; a secondary user left without any identifier is deleted. Either token invalid: 2020;
 /// the same user twice: 400.
 async fn link(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     match do_link(&app.state, &body, &origin(&headers, peer, "/api/v2/users/link")) {
         Ok(()) => ok_message(lang, "绑定成功", "Accounts linked"),
         Err(e) => refuse(&e, lang),
     }
 }
 
-fn do_link(state: &State, body: &Bytes, origin: &crate::activity::Origin) -> Result<(), ApiError> {
+fn do_link(state: &State, body: &Bytes, origin: &crate::store::activity::Origin) -> Result<(), ApiError> {
     let body = body_object(body)?;
-    let (_, primary) = auth::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
-    let (_, secondary) = auth::token_user(state, Some(text_field(&body, "secondaryUserToken")?))?;
+    let (_, primary) = tokens::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
+    let (_, secondary) = tokens::token_user(state, Some(text_field(&body, "secondaryUserToken")?))?;
     if primary.id == secondary.id {
         return Err(ApiError::with_message(
             Code::BadRequest,
@@ -282,8 +282,8 @@ fn do_link(state: &State, body: &Bytes, origin: &crate::activity::Origin) -> Res
 
 /// `POST /api/v2/users/unlink` `{primaryUserToken, provider}`: removes the user's identities of `provider`.
 /// None of them: 400; the user would have no identifier left: 400.
-async fn unlink(AxState(app): AxState<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let lang = Lang::from_headers(&headers);
+async fn unlink(AxState(app): AxState<RestState>, headers: HeaderMap, body: Bytes) -> Response {
+    let lang = crate::http::lang(&headers);
     match do_unlink(&app.state, &body) {
         Ok(()) => ok_message(lang, "解绑成功", "Identity unlinked"),
         Err(e) => refuse(&e, lang),
@@ -292,7 +292,7 @@ async fn unlink(AxState(app): AxState<AppState>, headers: HeaderMap, body: Bytes
 
 fn do_unlink(state: &State, body: &Bytes) -> Result<(), ApiError> {
     let body = body_object(body)?;
-    let (_, mut user) = auth::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
+    let (_, mut user) = tokens::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
     let provider = text_field(&body, "provider")?;
     let before = user.identity_list().count();
     let kept: Vec<_> =
@@ -312,13 +312,13 @@ fn do_unlink(state: &State, body: &Bytes) -> Result<(), ApiError> {
 
 /// `GET /api/v2/oidc/validate_token?id_token=` or `?access_token=`: plain claims, or `{code: 400, message}`.
 async fn validate_token(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let token = query.get("id_token").or_else(|| query.get("access_token")).map(|t| t.trim());
-    match token.and_then(|t| auth::token_payload(&app.state, t)) {
+    match token.and_then(|t| tokens::token_payload(&app.state, t)) {
         Some(claims) => Json(claims).into_response(),
         None => {
             let message = match lang {
@@ -332,11 +332,11 @@ async fn validate_token(
 
 /// `GET /emulator/verification-codes?to=`.
 async fn verification_codes(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let Some(to) = query.get("to").map(|t| t.trim()).filter(|t| !t.is_empty()) else {
         return refuse(&ApiError::with_message(Code::BadRequest, "缺少 to", "to is missing"), lang);
     };

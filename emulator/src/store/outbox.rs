@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng as _;
 
-use crate::error::{ApiError, Code};
+use crate::store::error::{ApiError, Code};
 
 /// One code sent to a recipient.
 #[derive(Clone, Debug)]
@@ -102,12 +102,12 @@ mod tests {
         outbox.consume("ada@x.io", &new).unwrap();
         let again = outbox.consume("ada@x.io", &new).unwrap_err();
         assert_eq!(again.code, Code::VerificationFailed);
-        assert!(again.message(crate::error::Lang::En).contains("used"));
+        assert!(again.message(crate::store::error::Lang::En).contains("used"));
         assert_eq!(outbox.latest("ada@x.io"), None);
 
         let code = outbox.send("138", Duration::ZERO);
         let expired = outbox.consume("138", &code).unwrap_err();
-        assert!(expired.message(crate::error::Lang::En).contains("expired"));
+        assert!(expired.message(crate::store::error::Lang::En).contains("expired"));
         assert!(outbox.consume("139", "000000").is_err(), "nothing was sent there");
     }
 }

@@ -1,4 +1,4 @@
-//! The users of the pool: the stored record (which is also the GraphQL `User` object and, serialized, the
+//! The users of the pool: the stored record (served by the GraphQL front end as its `User` object and, serialized, as the
 //! REST user), uniqueness of identifiers, the archive of deleted users, listing and search.
 //!
 //! Uniqueness within the pool, checked on creation and on every update:
@@ -17,16 +17,14 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::{Enum, SimpleObject};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::crypto;
-use crate::error::{ApiError, Code};
+use crate::store::error::{ApiError, Code};
 
 /// `UserStatus` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Enum)]
-#[graphql(name = "UserStatus", rename_items = "PascalCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub(crate) enum UserStatus {
     Suspended,
     Resigned,
@@ -35,9 +33,8 @@ pub(crate) enum UserStatus {
 }
 
 /// `Identity` of the official schema: an account of the user at an identity provider.
-#[derive(Clone, Debug, Default, Serialize, SimpleObject)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[graphql(name = "Identity")]
 pub(crate) struct Identity {
     pub(crate) openid: Option<String>,
     pub(crate) user_id_in_idp: Option<String>,
@@ -50,20 +47,17 @@ pub(crate) struct Identity {
     pub(crate) access_token: Option<String>,
     pub(crate) connection_id: Option<String>,
     #[serde(rename = "type")]
-    #[graphql(name = "type")]
     pub(crate) kind: Option<String>,
     pub(crate) user_info_in_idp: Option<String>,
 }
 
 /// One user of the pool, with every scalar field of the official `User` type.
 ///
-/// The struct is served as is: its public fields are the GraphQL `User` (the computed fields
-/// `customData` and `departments` are resolved in `graphql::users`) and, through serde, the REST user.
+/// The GraphQL front end serves a copy of its public fields as `User`; through serde it is the REST user.
 /// The password hash and the bookkeeping fields are neither served nor serialized; `password` is always
 /// null.
-#[derive(Clone, Debug, Default, Serialize, SimpleObject)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[graphql(name = "User", complex)]
 pub(crate) struct User {
     pub(crate) id: String,
     pub(crate) arn: String,
@@ -91,7 +85,6 @@ pub(crate) struct User {
     pub(crate) logins_count: Option<i32>,
     pub(crate) last_login: Option<String>,
     #[serde(rename = "lastIP")]
-    #[graphql(name = "lastIP")]
     pub(crate) last_ip: Option<String>,
     pub(crate) signed_up: Option<String>,
     pub(crate) blocked: Option<bool>,
@@ -131,23 +124,18 @@ pub(crate) struct User {
 
     /// A salted hash as a PHC string ([`crypto::hash_password`]); the clear text is never kept.
     #[serde(skip)]
-    #[graphql(skip)]
     pub(crate) password_hash: Option<String>,
     /// Whether the user must set a new password at the first login (`createUser(resetPasswordOnFirstLogin)`).
     #[serde(skip)]
-    #[graphql(skip)]
     pub(crate) reset_password_on_first_login: bool,
     /// Creation order; breaks ties between equal `createdAt`.
     #[serde(skip)]
-    #[graphql(skip)]
     pub(crate) created_seq: u64,
     /// Order of the last change; breaks ties between equal `updatedAt`.
     #[serde(skip)]
-    #[graphql(skip)]
     pub(crate) updated_seq: u64,
     /// Order of deletion, for archived users.
     #[serde(skip)]
-    #[graphql(skip)]
     pub(crate) deleted_seq: u64,
 }
 
@@ -241,7 +229,7 @@ pub(crate) fn search_matches(user: &User, query: &str, fields: &[String]) -> boo
 }
 
 /// The groups, roles and departments a user belongs to, for the membership filters of `searchUser`
-/// (filled by [`crate::state::State::memberships`]; departments do not exist yet, so that list is empty).
+/// (filled by `State::memberships`; departments do not exist yet, so that list is empty).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Memberships {
     /// Department ids.
@@ -253,8 +241,7 @@ pub(crate) struct Memberships {
 }
 
 /// `SortByEnum` of the official schema.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Enum)]
-#[graphql(name = "SortByEnum")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum SortBy {
     #[default]
     CreatedatDesc,

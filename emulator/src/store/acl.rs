@@ -1,8 +1,9 @@
 //! Access control (ACL): resource namespaces, resources, grants and their evaluation, programmatic access
 //! accounts and application access policies.
 //!
-//! Everything here lives in [`AclStore`], a field of [`AccessStore`], so that it sits behind the same lock
-//! as the roles and groups it refers to.
+//! Everything here lives in [`AclStore`], a field of the `AccessStore` of roles and groups, so that it sits
+//! behind the same lock as the roles and groups it refers to. What combines the two (a user's grants through its
+//! roles and groups, checks, application access) is in the module `authz`.
 //!
 //! # Namespaces
 //!
@@ -36,10 +37,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::access::{AccessStore, AuthorizedResource, DEFAULT_NAMESPACE, ResourceType, Target, TargetKind, namespace};
-use crate::error::{ApiError, Code};
-use crate::state::{State, new_id, random_hex};
-use crate::users::{SortBy, UserStore};
+use crate::store::common::{new_id, random_hex};
+use crate::store::error::{ApiError, Code};
+use crate::store::model::{DEFAULT_NAMESPACE, ResourceType, Target, TargetKind};
 
 /// The numeric id of the `default` namespace.
 const DEFAULT_NAMESPACE_ID: i64 = 1;
@@ -164,20 +164,6 @@ impl Who {
             Who::AkSk(_) => TargetKind::AkSk,
         }
     }
-
-    /// The identifier it is served with: a role's or group's current code, else the id.
-    pub(crate) fn identifier(&self, access: &AccessStore) -> String {
-        match self {
-            Who::Role(id) => access.role_by_id(id).map(|r| r.code.clone()).unwrap_or_default(),
-            Who::Group(id) => access
-                .groups(None, SortBy::CreatedatAsc)
-                .into_iter()
-                .find(|g| g.id == *id)
-                .map(|g| g.code)
-                .unwrap_or_default(),
-            Who::User(id) | Who::Org(id) | Who::AkSk(id) => id.clone(),
-        }
-    }
 }
 
 /// One grant of a target.
@@ -256,15 +242,15 @@ pub(crate) enum Effect {
 
 /// An application access policy record: one per application and target.
 #[derive(Clone, Debug)]
-struct AppPolicy {
-    app_id: String,
-    who: Who,
-    namespace: String,
-    effect: Effect,
-    enabled: bool,
-    inherit_by_children: bool,
-    assigned_at: String,
-    policy_id: String,
+pub(crate) struct AppPolicy {
+    pub(crate) app_id: String,
+    pub(crate) who: Who,
+    pub(crate) namespace: String,
+    pub(crate) effect: Effect,
+    pub(crate) enabled: bool,
+    pub(crate) inherit_by_children: bool,
+    pub(crate) assigned_at: String,
+    pub(crate) policy_id: String,
 }
 
 /// How an application access policy call changes the records of its targets.
@@ -591,7 +577,7 @@ impl AclStore {
     }
 
     /// The API identifier of the resource defining `code`, if any.
-    fn api_identifier(&self, ns: &str, code: &str) -> Option<String> {
+    pub(crate) fn api_identifier(&self, ns: &str, code: &str) -> Option<String> {
         self.resource(ns, code).or_else(|| self.resource(ns, kind_of(code))).and_then(|r| r.api_identifier.clone())
     }
 
@@ -706,7 +692,12 @@ impl AclStore {
 
     /// The grants of several targets in one namespace, merged by resource code (actions added up), in the
     /// order of each code's first grant; only resources of `kind` when given.
-    fn merged(&self, ns: &str, whos: &[Who], kind: Option<&str>) -> Vec<(String, ResourceType, Vec<String>)> {
+    pub(crate) fn merged(
+        &self,
+        ns: &str,
+        whos: &[Who],
+        kind: Option<&str>,
+    ) -> Vec<(String, ResourceType, Vec<String>)> {
         let mut found: Vec<(u64, String, ResourceType, Vec<String>)> = Vec::new();
         for who in whos {
             for g in self.grants_of(ns, who) {
@@ -877,25 +868,9 @@ impl AclStore {
         }
     }
 
-    /// The access policy records of an application, newest first, as served.
-    pub(crate) fn app_policy_records(&self, access: &AccessStore, app_id: &str) -> Vec<Value> {
-        self.app_policies
-            .iter()
-            .rev()
-            .filter(|p| p.app_id == app_id)
-            .map(|p| {
-                json!({
-                    "targetType": kind_name(p.who.kind()),
-                    "targetIdentifier": p.who.identifier(access),
-                    "code": match p.effect { Effect::Allow => "allow", Effect::Deny => "deny" },
-                    "namespace": p.namespace,
-                    "enabled": p.enabled,
-                    "inheritByChildren": p.inherit_by_children,
-                    "assignedAt": p.assigned_at,
-                    "policyId": p.policy_id,
-                })
-            })
-            .collect()
+    /// Every application access policy record, oldest first.
+    pub(crate) fn app_policies(&self) -> &[AppPolicy] {
+        &self.app_policies
     }
 
     /// Sets the default strategy of the application: deny everybody no policy allows, or allow all.
@@ -917,117 +892,6 @@ impl AclStore {
             .map(|p| p.effect)
             .collect();
         if effects.contains(&Effect::Deny) { false } else { effects.contains(&Effect::Allow) || !self.deny_all }
-    }
-}
-
-/// The targets whose grants a user holds in namespace `ns`: itself, its roles of `ns`, its groups.
-pub(crate) fn user_targets(access: &AccessStore, user_id: &str, ns: &str) -> Vec<Who> {
-    let mut whos = vec![Who::User(user_id.to_owned())];
-    whos.extend(access.user_roles(user_id, Some(ns)).into_iter().map(|r| Who::Role(r.id)));
-    whos.extend(access.groups(Some(user_id), SortBy::CreatedatAsc).into_iter().map(|g| Who::Group(g.id)));
-    whos
-}
-
-/// What every `authorizedResources` reads: the resources a target holds grants on, in one namespace or
-/// (with `None`) in all, of one type when given. A user's list adds those of its roles and groups.
-pub(crate) fn authorized_resources(
-    access: &AccessStore,
-    target: &Target,
-    ns: Option<&str>,
-    resource_type: Option<&str>,
-) -> Vec<AuthorizedResource> {
-    let acl = &access.acl;
-    let namespaces: Vec<String> = match ns {
-        Some(ns) => vec![ns.to_owned()],
-        None => acl.namespaces.iter().map(|n| n.code.clone()).collect(),
-    };
-    let mut out = Vec::new();
-    for ns in namespaces {
-        let whos = match target {
-            Target::User(id) => user_targets(access, id, &ns),
-            other => vec![Who::from(other)],
-        };
-        let resource_type = resource_type.filter(|t| !t.trim().is_empty());
-        for (code, kind, actions) in acl.merged(&ns, &whos, resource_type) {
-            out.push(AuthorizedResource {
-                api_identifier: acl.api_identifier(&ns, &code),
-                code,
-                kind: Some(kind),
-                actions: Some(actions),
-            });
-        }
-    }
-    out
-}
-
-/// A namespace argument of an ACL call: `default` when null, 3003 when nobody created it.
-pub(crate) fn acl_namespace(access: &AccessStore, given: Option<&str>) -> Result<String, ApiError> {
-    let ns = namespace(given);
-    access.acl.require_namespace(&ns)?;
-    Ok(ns)
-}
-
-/// A user that must exist (2004 otherwise).
-fn existing_user(users: &UserStore, id: &str) -> Result<(), ApiError> {
-    users.get(id.trim()).map(drop).ok_or(ApiError::new(Code::UserNotFound))
-}
-
-/// Resolves a named grant target: a user id that exists (2004), a role code of `ns` (2101), a group code
-/// (2111), an ORG or AK_SK identifier as given.
-pub(crate) fn grant_target(
-    users: &UserStore,
-    access: &AccessStore,
-    ns: &str,
-    kind: TargetKind,
-    identifier: &str,
-) -> Result<Who, ApiError> {
-    let identifier = identifier.trim();
-    Ok(Who::from(&access.target(ns, kind, identifier, |id| users.get(id).is_some())?))
-}
-
-/// A resource code argument: trimmed, 400 when empty.
-pub(crate) fn resource_arg(resource: &str) -> Result<String, ApiError> {
-    let resource = resource.trim();
-    if resource.is_empty() {
-        return Err(ApiError::with_message(Code::BadRequest, "resource 不能为空", "resource must not be empty"));
-    }
-    Ok(resource.to_owned())
-}
-
-/// Whether a user may take an action on a resource (2004 unknown user, 3003 unknown namespace).
-pub(crate) fn is_allowed(
-    state: &State,
-    user_id: &str,
-    ns: Option<&str>,
-    resource: &str,
-    action: &str,
-) -> Result<bool, ApiError> {
-    let users = state.users_read();
-    let access = state.access_read();
-    let ns = acl_namespace(&access, ns)?;
-    existing_user(&users, user_id)?;
-    let whos = user_targets(&access, user_id.trim(), &ns);
-    Ok(access.acl.allowed(&ns, &whos, resource.trim(), action.trim()))
-}
-
-impl State {
-    /// Whether the user `user_id` may use the application `app_id`.
-    ///
-    /// Only the emulator's application can be used. Its access policies (see
-    /// `POST /api/v2/applications/{appId}/authorization/*`) are read for the user, its roles (of every
-    /// namespace) and its groups: an enabled deny record of any of them refuses, else an enabled allow
-    /// record admits, else the default strategy decides (`ALLOW_ALL` at start, changed by
-    /// `POST /api/v2/applications/{appId}` with `permissionStrategy.defaultStrategy`). An unknown user may
-    /// not use anything.
-    pub(crate) fn may_use_application(&self, user_id: &str, app_id: &str) -> bool {
-        if app_id != self.app.id || self.users_read().get(user_id).is_none() {
-            return false;
-        }
-        let access = self.access_read();
-        let mut whos = vec![Who::User(user_id.to_owned())];
-        whos.extend(access.user_roles(user_id, None).into_iter().map(|r| Who::Role(r.id)));
-        whos.extend(access.groups(Some(user_id), SortBy::CreatedatAsc).into_iter().map(|g| Who::Group(g.id)));
-        access.acl.may_use(app_id, &whos)
     }
 }
 

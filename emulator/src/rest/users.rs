@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -12,12 +11,14 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::activity::Action;
-use crate::error::{ApiError, Code, Lang};
-use crate::server::{AppState, origin};
-use crate::state::{State, unix_now};
-use crate::tokens::{self, Claims};
-use crate::udf::TargetType;
+use super::RestState;
+use crate::http::origin;
+use crate::store::activity::Action;
+use crate::store::common::unix_now;
+use crate::store::error::{ApiError, Code, Lang};
+use crate::store::state::State;
+use crate::store::tokens::{self, Claims};
+use crate::store::udf::TargetType;
 
 /// `{code: 200, message: "", data}`.
 fn ok(data: Value) -> Response {
@@ -34,7 +35,7 @@ fn refuse(status: StatusCode, err: &ApiError, lang: Lang) -> Response {
 }
 
 /// Requires `authorization: Bearer <management token>`, else code 2020.
-fn require_management(state: &State, headers: &HeaderMap) -> Result<Arc<Claims>, ApiError> {
+fn require_management(state: &State, headers: &HeaderMap) -> Result<Claims, ApiError> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -57,19 +58,19 @@ fn flag(query: &HashMap<String, String>, name: &str) -> Result<bool, ApiError> {
 }
 
 /// `GET /api/v2/.well-known`: the RSA public key clients encrypt passwords with. No authorization.
-pub(crate) async fn well_known(AxState(app): AxState<AppState>) -> Response {
+pub(crate) async fn well_known(AxState(app): AxState<RestState>) -> Response {
     ok(json!({ "publicKey": app.state.keys.public_pem }))
 }
 
 /// `GET /api/v2/users/{id}?with_custom_data=`: user detail, `data: null` when unknown. Needs a management
 /// token.
 pub(crate) async fn get_user(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
@@ -89,8 +90,12 @@ pub(crate) async fn get_user(
 
 /// `GET /api/v2/users/{id}/orgs`: the user's organizations, `[]` (organizations do not exist yet);
 /// 2004 for an unknown user.
-pub(crate) async fn user_orgs(AxState(app): AxState<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let lang = Lang::from_headers(&headers);
+pub(crate) async fn user_orgs(
+    AxState(app): AxState<RestState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
@@ -104,12 +109,12 @@ pub(crate) async fn user_orgs(AxState(app): AxState<AppState>, headers: HeaderMa
 /// `GET /api/v2/users/{id}/has-role?code=&namespace=`: `data` is whether the user holds the role `code`
 /// of `namespace` (`default` when absent) directly. 2004 for an unknown user; 400 without `code`.
 pub(crate) async fn has_role(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
@@ -121,7 +126,7 @@ pub(crate) async fn has_role(
     if state.users_read().get(&id).is_none() {
         return refuse(StatusCode::OK, &ApiError::new(Code::UserNotFound), lang);
     }
-    let ns = crate::access::namespace(query.get("namespace").map(String::as_str));
+    let ns = crate::store::access::namespace(query.get("namespace").map(String::as_str));
     let holds = state.access_read().user_roles(&id, Some(&ns)).iter().any(|r| r.code == code);
     ok(json!(holds))
 }
@@ -138,12 +143,12 @@ fn done(lang: Lang, zh: &str, en: &str) -> Response {
 /// `POST /api/v2/users/kick` with `{userIds: [..]}`: every token of those users stops being accepted.
 /// Unknown ids are ignored. `data` is null.
 pub(crate) async fn kick(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
@@ -174,12 +179,12 @@ pub(crate) async fn kick(
 /// `GET /logout?appId=&userId=`: the user's tokens for `appId` (all of them without `appId`) stop being
 /// accepted. An unknown user is not an error. `data` is null.
 pub(crate) async fn logout(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
@@ -203,11 +208,11 @@ pub(crate) async fn logout(
 /// `application` lists the applications in which the user holds a live token (only `appId` when given)
 /// and `isLogin` says whether that list is non-empty. 2004 (`用户不存在`) for an unknown user.
 pub(crate) async fn login_status(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
@@ -261,11 +266,11 @@ fn number_param(query: &[(String, String)], name: &str, default: usize) -> Resul
 /// `GET /api/v2/analysis/user-action?page=&limit=&clientip=&operation_name=&operator_arn=`:
 /// `{totalCount, list}`, newest first; empty filters are ignored.
 pub(crate) async fn user_actions(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = crate::http::lang(&headers);
     let state = &app.state;
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
@@ -293,5 +298,5 @@ pub(crate) async fn user_actions(
 
 /// Any route the emulator does not serve: code 404, HTTP 404.
 pub(crate) async fn not_found(headers: HeaderMap) -> Response {
-    refuse(StatusCode::NOT_FOUND, &ApiError::new(Code::NotFound), Lang::from_headers(&headers))
+    refuse(StatusCode::NOT_FOUND, &ApiError::new(Code::NotFound), crate::http::lang(&headers))
 }

@@ -1,6 +1,6 @@
 //! Access control over REST (management token required everywhere, 2020 otherwise): resource namespaces,
 //! resources, grants and checks, programmatic access accounts and application access policies. The rules
-//! are in [`crate::acl`]; the envelope is `{code, message, data}` with HTTP 200.
+//! are in [`crate::store::acl`]; the envelope is `{code, message, data}` with HTTP 200.
 
 use std::collections::HashMap;
 
@@ -15,20 +15,19 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::access::{AccessStore, AuthorizedResource, TargetKind, namespace};
-use crate::acl::{
-    AppPolicyChange, Effect, ResourceAction, Who, acl_namespace, grant_target, is_allowed, parse_type, resource_arg,
-    type_name, user_targets,
-};
-use crate::error::{ApiError, Code, Lang};
-use crate::server::AppState;
-use crate::state::{State, now_iso};
-use crate::tokens;
-use crate::udf::TargetType;
-use crate::users::{SortBy, UserStore, paginate};
+use super::RestState;
+use crate::store::access::{AccessStore, AuthorizedResource, TargetKind, namespace};
+use crate::store::acl::{AppPolicyChange, Effect, ResourceAction, Who, parse_type, type_name};
+use crate::store::authz::{self, acl_namespace, grant_target, is_allowed, resource_arg, user_targets};
+use crate::store::common::now_iso;
+use crate::store::error::{ApiError, Code, Lang};
+use crate::store::state::State;
+use crate::store::tokens;
+use crate::store::udf::TargetType;
+use crate::store::users::{SortBy, UserStore, paginate};
 
 /// The ACL routes, merged into the emulator's router.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<RestState> {
     Router::new()
         .route("/api/v2/resource-namespace/{pool}", post(create_namespace).get(list_namespaces))
         .route("/api/v2/resource-namespace/{pool}/{id}", put(update_namespace).delete(delete_namespace))
@@ -60,12 +59,12 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// Checks the management token, runs `f` and wraps its result (message `message`, `""` by default).
 fn run(
-    app: &AppState,
+    app: &RestState,
     headers: &HeaderMap,
     message: Option<(&str, &str)>,
     f: impl FnOnce(&State) -> Result<Value, ApiError>,
 ) -> Response {
-    let lang = Lang::from_headers(headers);
+    let lang = crate::http::lang(headers);
     let state = &app.state;
     let authorized = headers
         .get(header::AUTHORIZATION)
@@ -134,7 +133,7 @@ fn target_kind(name: &str) -> Result<TargetKind, ApiError> {
 }
 
 /// A `ResourceType` name (400 otherwise).
-fn resource_kind(name: &str) -> Result<crate::access::ResourceType, ApiError> {
+fn resource_kind(name: &str) -> Result<crate::store::access::ResourceType, ApiError> {
     parse_type(name).ok_or_else(|| {
         ApiError::with_message(
             Code::BadRequest,
@@ -175,7 +174,7 @@ struct NamespaceBody {
 
 /// `POST /api/v2/resource-namespace/{userPoolId}` `{code, name, description}`: 3001 when the code is taken.
 async fn create_namespace(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(pool): Path<String>,
     bytes: Bytes,
@@ -192,7 +191,7 @@ async fn create_namespace(
 
 /// `GET /api/v2/resource-namespace/{userPoolId}?page=&limit=`: `{total, list}`, newest first.
 async fn list_namespaces(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(pool): Path<String>,
     Query(query): Query<HashMap<String, String>>,
@@ -215,7 +214,7 @@ fn update_namespace_by_id(state: &State, id: Option<i64>, bytes: &Bytes) -> Resu
     let old = access.acl.namespace_by_id(id).ok_or(ApiError::new(Code::NamespaceUpdateMissing))?.code.clone();
     let new_code = b.code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty() && *c != old);
     if let Some(new_code) = &new_code {
-        if old == crate::access::DEFAULT_NAMESPACE {
+        if old == crate::store::access::DEFAULT_NAMESPACE {
             return Err(ApiError::with_message(
                 Code::BadRequest,
                 "默认权限分组的 code 不能修改",
@@ -258,7 +257,7 @@ fn namespace_id(state: &State, code: &str) -> Option<i64> {
 
 /// `PUT /api/v2/resource-namespace/{userPoolId}/{id}` `{code?, name?, description?}`.
 async fn update_namespace(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path((pool, id)): Path<(String, String)>,
     bytes: Bytes,
@@ -271,7 +270,7 @@ async fn update_namespace(
 
 /// `PUT /api/v2/resource-namespace/{userPoolId}/code/{code}`.
 async fn update_namespace_by_code(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path((pool, code)): Path<(String, String)>,
     bytes: Bytes,
@@ -284,7 +283,7 @@ async fn update_namespace_by_code(
 
 /// `DELETE /api/v2/resource-namespace/{userPoolId}/{id}`.
 async fn delete_namespace(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path((pool, id)): Path<(String, String)>,
 ) -> Response {
@@ -296,7 +295,7 @@ async fn delete_namespace(
 
 /// `DELETE /api/v2/resource-namespace/{userPoolId}/code/{code}`.
 async fn delete_namespace_by_code(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path((pool, code)): Path<(String, String)>,
 ) -> Response {
@@ -322,7 +321,7 @@ struct ResourceBody {
 
 /// `POST /api/v2/resources`: creates a resource (3003 unknown namespace, 3012 code taken, 400 without a
 /// valid `type`).
-async fn create_resource(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn create_resource(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, None, |state| {
         let b: ResourceBody = body(&bytes)?;
         let code = required("code", b.code.as_deref())?;
@@ -344,7 +343,7 @@ async fn create_resource(AxState(app): AxState<AppState>, headers: HeaderMap, by
 
 /// `POST /api/v2/resources/{code}`: changes what is given (3011 unknown resource).
 async fn update_resource(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(code): Path<String>,
     bytes: Bytes,
@@ -372,7 +371,7 @@ async fn update_resource(
 
 /// `GET /api/v2/resources?namespace=&type=&page=&limit=`: `{totalCount, list}`, newest first.
 async fn list_resources(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -393,7 +392,7 @@ async fn list_resources(
 
 /// `DELETE /api/v2/resources/{code}?namespace=` (3011 unknown resource).
 async fn delete_resource(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(code): Path<String>,
     Query(query): Query<HashMap<String, String>>,
@@ -407,7 +406,7 @@ async fn delete_resource(
 
 /// `GET /api/v2/resources/detail?id=` or `?namespace=&code=`: the resource, or null.
 async fn resource_detail(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -446,7 +445,7 @@ struct RevokeBody {
 
 /// `POST /api/v2/acl/revoke-resource` `{namespace, resource, opts: [{targetType, targetIdentifier,
 /// actions?}]}`: every target must exist (2004, 2101, 2111).
-async fn revoke_resource(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn revoke_resource(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, Some(("取消授权成功", "Revoked")), |state| {
         let b: RevokeBody = body(&bytes)?;
         let resource = resource_arg(&b.resource)?;
@@ -494,7 +493,7 @@ fn check_targets(
 
 /// `POST /api/v2/acl/check-resource-permission-batch` `{userId, namespace, resources}`: `[{code,
 /// actions}]` of the resources the user holds actions on, in request order.
-async fn check_permission_batch(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn check_permission_batch(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, None, |state| {
         let b: UserCheck = body(&bytes)?;
         let users = state.users_read();
@@ -515,7 +514,7 @@ async fn check_permission_batch(AxState(app): AxState<AppState>, headers: Header
 
 /// `POST /api/v2/acl/get-authorized-resources-of-resource-kind` `{userId, namespace, resource}`: the
 /// instance grants (`books:1`) of the type `resource` the user holds, in grant order.
-async fn resources_of_kind(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn resources_of_kind(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, None, |state| {
         let b: UserCheck = body(&bytes)?;
         let kind = required("resource", b.resource.as_deref())?;
@@ -533,7 +532,7 @@ async fn resources_of_kind(AxState(app): AxState<AppState>, headers: HeaderMap, 
 }
 
 /// `POST /api/v2/acl/is-allowed` `{namespace, userId, resource, action}`: `{allowed}`.
-async fn is_allowed_rest(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn is_allowed_rest(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, None, |state| {
         let b: UserCheck = body(&bytes)?;
         let resource = required("resource", b.resource.as_deref())?;
@@ -561,7 +560,7 @@ struct BatchBody {
 
 /// `POST /api/v2/acl/list-authorized-resources-batch` `{namespace, targets, resourceType?}`: `{list:
 /// [{totalCount, list}]}` in target order; an unknown target holds nothing.
-async fn list_authorized_batch(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn list_authorized_batch(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, None, |state| {
         let b: BatchBody = body(&bytes)?;
         let users = state.users_read();
@@ -571,7 +570,7 @@ async fn list_authorized_batch(AxState(app): AxState<AppState>, headers: HeaderM
         for t in &b.targets {
             let kind = target_kind(&t.target_type)?;
             let list = match access.target(&ns, kind, t.target_identifier.trim(), |id| users.get(id).is_some()) {
-                Ok(target) => access.authorized_resources(&target, Some(&ns), b.resource_type.as_deref()),
+                Ok(target) => authz::authorized_resources(&access, &target, Some(&ns), b.resource_type.as_deref()),
                 Err(_) => Vec::new(),
             };
             let items: Vec<Value> = list.iter().map(authorized_json).collect();
@@ -614,7 +613,7 @@ fn resolve_grants(
     users: &UserStore,
     access: &AccessStore,
     b: &GrantsBody,
-) -> Result<(String, Vec<(Who, String, Vec<String>, Option<crate::access::ResourceType>)>), ApiError> {
+) -> Result<(String, Vec<(Who, String, Vec<String>, Option<crate::store::access::ResourceType>)>), ApiError> {
     let ns = acl_namespace(access, b.namespace.as_deref())?;
     let mut out = Vec::new();
     for opt in &b.opts {
@@ -637,7 +636,7 @@ fn resolve_grants(
 
 /// `POST /api/v2/acl/authorize-resources` `{namespace, opts: [{targetType, targetIdentifiers, resources:
 /// [{code, actions, resourceType}]}]}`: grants, all or nothing.
-async fn authorize_resources(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn authorize_resources(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, Some(("授权成功", "Granted")), |state| {
         let b: GrantsBody = body(&bytes)?;
         let users = state.users_read();
@@ -652,7 +651,7 @@ async fn authorize_resources(AxState(app): AxState<AppState>, headers: HeaderMap
 
 /// `POST /api/v2/acl/revoke-resources` (same body): revokes the listed actions (all of a resource's when
 /// the list is empty).
-async fn revoke_resources(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn revoke_resources(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, Some(("取消授权成功", "Revoked")), |state| {
         let b: GrantsBody = body(&bytes)?;
         let users = state.users_read();
@@ -678,7 +677,7 @@ struct AccountBody {
 /// `GET /api/v2/applications/{appId}/programmatic-access-accounts?page=&limit=`: `{totalCount, list}`,
 /// newest first (2011 unknown application).
 async fn list_accounts(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(app_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
@@ -695,7 +694,7 @@ async fn list_accounts(
 /// `POST /api/v2/applications/{appId}/programmatic-access-accounts` `{tokenLifetime, remark|remarks}`:
 /// an enabled account with a random secret.
 async fn create_account(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(app_id): Path<String>,
     bytes: Bytes,
@@ -729,7 +728,7 @@ struct AccountPatch {
 
 /// `PATCH /api/v2/applications/programmatic-access-accounts` `{id, enabled?, secret?}`: the updated
 /// account (3021 unknown account).
-async fn patch_account(AxState(app): AxState<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn patch_account(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Bytes) -> Response {
     run(&app, &headers, None, |state| {
         let b: AccountPatch = body(&bytes)?;
         let secret = b.secret.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -740,7 +739,7 @@ async fn patch_account(AxState(app): AxState<AppState>, headers: HeaderMap, byte
 
 /// `DELETE /api/v2/applications/programmatic-access-accounts?id=` (3021 unknown account).
 async fn delete_account(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
@@ -767,7 +766,7 @@ struct AppPolicyBody {
 /// `{targetType, targetIdentifiers, namespace, inheritByChildren}`. `allow` and `deny` need existing
 /// targets (2004, 2101 for a role code of `namespace`, 2111); the others skip unknown targets.
 async fn change_app_policies(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path((app_id, op)): Path<(String, String)>,
     bytes: Bytes,
@@ -804,7 +803,7 @@ async fn change_app_policies(
 /// `GET /api/v2/applications/{appId}/authorization/records?page=&limit=`: `{totalCount, list}`, newest
 /// first.
 async fn app_policy_records(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(app_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
@@ -813,7 +812,7 @@ async fn app_policy_records(
         check_app(state, &app_id)?;
         let (page, limit) = page_limit(&query)?;
         let access = state.access_read();
-        let all = access.acl.app_policy_records(&access, &app_id);
+        let all = authz::app_policy_records(&access, &app_id);
         Ok(json!({ "totalCount": all.len(), "list": paginate(&all, page, limit) }))
     })
 }
@@ -833,7 +832,7 @@ struct ApplicationBody {
 /// `POST /api/v2/applications/{appId}` `{permissionStrategy: {defaultStrategy: ALLOW_ALL|DENY_ALL}}`: the
 /// application, with its `permissionStrategy`.
 async fn update_application(
-    AxState(app): AxState<AppState>,
+    AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Path(app_id): Path<String>,
     bytes: Bytes,

@@ -29,18 +29,17 @@
 //! the user's (see `sessions`); a token of an older generation is refused, and so is the token of a user
 //! that no longer exists. User tokens live [`crate::EmulatorBuilder::user_token_ttl`] (15 days by default).
 
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::state::{State, random_hex, unix_now};
-use crate::users::User;
-
-/// How long user tokens live: 15 days, Authing's default `tokenExpiresAfter`.
-pub(crate) const USER_TOKEN_TTL: u64 = 15 * 24 * 3600;
+use crate::store::common::{random_hex, unix_now};
+use crate::store::error::{ApiError, Code};
+use crate::store::state::State;
+pub(crate) use crate::store::state::USER_TOKEN_TTL;
+use crate::store::users::User;
 
 const ISSUER: &str = "authing-emulator";
 
@@ -165,19 +164,8 @@ pub(crate) fn issue_user(state: &State, user: &User, app_id: &str) -> Issued {
 }
 
 /// Checks any token this emulator signed: signature, pool, expiry and, for management tokens, revocation.
-pub(crate) fn verify(state: &State, token: &str) -> Result<Arc<Claims>, Refusal> {
-    let claims = match state.tokens.verified.get(token) {
-        Some(claims) => claims,
-        None => {
-            let claims = Arc::new(decode(state, token)?);
-            state.tokens.verified.insert(token, claims.clone());
-            claims
-        }
-    };
-    // As `decode` decides it (no leeway), again for a token decoded earlier.
-    if claims.exp < unix_now() {
-        return Err(Refusal::Expired);
-    }
+pub(crate) fn verify(state: &State, token: &str) -> Result<Claims, Refusal> {
+    let claims = decode(state, token)?;
     if claims.data.kind == "management" && claims.epoch < state.tokens.management_epoch.load(Ordering::SeqCst) {
         return Err(Refusal::Revoked);
     }
@@ -195,7 +183,7 @@ pub(crate) fn verify(state: &State, token: &str) -> Result<Arc<Claims>, Refusal>
 fn decode(state: &State, token: &str) -> Result<Claims, Refusal> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
-    // Login tokens (see `auth::issue_login_token`) are OIDC id tokens: their own issuer and an audience.
+    // Login tokens (see `issue_login_token`) are OIDC id tokens: their own issuer and an audience.
     validation.set_issuer(&[ISSUER, state.auth.issuer()]);
     validation.validate_aud = false;
     validation.set_required_spec_claims(&["exp", "iat", "sub"]);
@@ -211,37 +199,8 @@ fn decode(state: &State, token: &str) -> Result<Claims, Refusal> {
     Ok(claims)
 }
 
-/// Tokens whose signature, issuer and pool were checked, with their claims: clients send the same token call
-/// after call, and checking an HS256 signature and decoding the claims took about a tenth of a `users` call.
-/// What can change (expiry, revocation) is checked on every use. Holds at most [`VerifiedTokens::CAPACITY`]
-/// tokens and starts over when full.
-#[derive(Default)]
-pub(crate) struct VerifiedTokens {
-    claims: Mutex<HashMap<String, Arc<Claims>>>,
-}
-
-impl VerifiedTokens {
-    const CAPACITY: usize = 1024;
-
-    fn get(&self, token: &str) -> Option<Arc<Claims>> {
-        self.lock().get(token).cloned()
-    }
-
-    fn insert(&self, token: &str, claims: Arc<Claims>) {
-        let mut verified = self.lock();
-        if verified.len() >= Self::CAPACITY {
-            verified.clear();
-        }
-        verified.insert(token.to_owned(), claims);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Claims>>> {
-        self.claims.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
 /// Checks a management token (the `Authorization: Bearer` of management calls).
-pub(crate) fn verify_management(state: &State, token: &str) -> Result<Arc<Claims>, Refusal> {
+pub(crate) fn verify_management(state: &State, token: &str) -> Result<Claims, Refusal> {
     let claims = verify(state, token)?;
     if claims.data.kind == "management" { Ok(claims) } else { Err(Refusal::Invalid) }
 }
@@ -253,12 +212,173 @@ pub(crate) fn bearer(value: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// Signs a login token (an OIDC id token) for `user` in `app_id` and records it in the user's sessions, so that
+/// kick, logout and deletion revoke it.
+///
+/// Claims: `sub`, `aud` (the app id), `iss` (`{host}/oidc`), `iat`, `exp`, `userpool_id`, the OIDC profile
+/// claims (`birthdate`, `family_name`, `gender`, `given_name`, `locale`, `middle_name`, `name`, `nickname`,
+/// `picture`, `preferred_username`, `profile`, `updated_at`, `website`, `zoneinfo`, `address {…}`,
+/// `phone_number`, `phone_number_verified`, `email`, `email_verified`), `data` (as in the tokens of
+/// `refreshToken`), and the emulator's bookkeeping claims `jti`, `userPoolId` and `epoch`.
+pub(crate) fn issue_login_token(state: &State, user: &User, app_id: &str) -> Issued {
+    let iat = unix_now();
+    let exp = iat.saturating_add(state.user_token_ttl.as_secs().max(1));
+    let epoch = state.sessions().issue(&user.id, app_id, exp);
+    let claims = LoginClaims {
+        sub: &user.id,
+        birthdate: &user.birthdate,
+        family_name: &user.family_name,
+        gender: &user.gender,
+        given_name: &user.given_name,
+        locale: &user.locale,
+        middle_name: &user.middle_name,
+        name: &user.name,
+        nickname: &user.nickname,
+        picture: &user.photo,
+        preferred_username: &user.preferred_username,
+        profile: &user.profile,
+        updated_at: &user.updated_at,
+        website: &user.website,
+        zoneinfo: &user.zoneinfo,
+        address: LoginAddress {
+            formatted: &user.formatted,
+            street_address: &user.street_address,
+            locality: &user.locality,
+            region: &user.region,
+            postal_code: &user.postal_code,
+            country: &user.country,
+        },
+        phone_number: &user.phone,
+        phone_number_verified: user.phone_verified.unwrap_or(false),
+        email: &user.email,
+        email_verified: user.email_verified.unwrap_or(false),
+        data: LoginData {
+            kind: "user",
+            user_pool_id: &state.pool.id,
+            app_id,
+            arn: &user.arn,
+            id: &user.id,
+            user_id: &user.id,
+            underscore_id: &user.id,
+            phone: &user.phone,
+            email: &user.email,
+            username: &user.username,
+            unionid: &user.unionid,
+            openid: &user.openid,
+            client_id: app_id,
+        },
+        userpool_id: &state.pool.id,
+        aud: app_id,
+        iss: state.auth.issuer(),
+        exp,
+        iat,
+        jti: random_hex(16),
+        user_pool_id: &state.pool.id,
+        epoch,
+    };
+    let token =
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&state.jwt_secret))
+            .expect("HS256 signing cannot fail");
+    Issued { token, iat, exp }
+}
+
+/// The claims of a login token: OIDC's standard claims of the user, then Authing's own.
+#[derive(Serialize)]
+struct LoginClaims<'a> {
+    sub: &'a str,
+    birthdate: &'a Option<String>,
+    family_name: &'a Option<String>,
+    gender: &'a Option<String>,
+    given_name: &'a Option<String>,
+    locale: &'a Option<String>,
+    middle_name: &'a Option<String>,
+    name: &'a Option<String>,
+    nickname: &'a Option<String>,
+    picture: &'a Option<String>,
+    preferred_username: &'a Option<String>,
+    profile: &'a Option<String>,
+    updated_at: &'a Option<String>,
+    website: &'a Option<String>,
+    zoneinfo: &'a Option<String>,
+    address: LoginAddress<'a>,
+    phone_number: &'a Option<String>,
+    phone_number_verified: bool,
+    email: &'a Option<String>,
+    email_verified: bool,
+    data: LoginData<'a>,
+    userpool_id: &'a str,
+    aud: &'a str,
+    iss: &'a str,
+    exp: u64,
+    iat: u64,
+    jti: String,
+    #[serde(rename = "userPoolId")]
+    user_pool_id: &'a str,
+    epoch: u64,
+}
+
+#[derive(Serialize)]
+struct LoginAddress<'a> {
+    formatted: &'a Option<String>,
+    street_address: &'a Option<String>,
+    locality: &'a Option<String>,
+    region: &'a Option<String>,
+    postal_code: &'a Option<String>,
+    country: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginData<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    user_pool_id: &'a str,
+    app_id: &'a str,
+    arn: &'a str,
+    id: &'a str,
+    user_id: &'a str,
+    #[serde(rename = "_id")]
+    underscore_id: &'a str,
+    phone: &'a Option<String>,
+    email: &'a Option<String>,
+    username: &'a Option<String>,
+    unionid: &'a Option<String>,
+    openid: &'a Option<String>,
+    client_id: &'a str,
+}
+
+/// The claims of a valid user token (login or `refreshToken`), else 2020.
+pub(crate) fn user_claims(state: &State, token: Option<&str>) -> Result<Claims, ApiError> {
+    let token = token.ok_or(ApiError::new(Code::NotLoggedIn))?;
+    match verify(state, token) {
+        Ok(claims) if claims.data.kind == "user" => Ok(claims),
+        _ => Err(ApiError::new(Code::NotLoggedIn)),
+    }
+}
+
+/// The payload of a valid user token as plain JSON (what `validate_token` answers); `None` when the token is
+/// not a valid user token of this emulator.
+pub(crate) fn token_payload(state: &State, token: &str) -> Option<Value> {
+    use base64::Engine as _;
+    user_claims(state, Some(token)).ok()?;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The user of a valid user token, else 2020.
+pub(crate) fn token_user(state: &State, token: Option<&str>) -> Result<(Claims, User), ApiError> {
+    let claims = user_claims(state, token)?;
+    let user = state.users_read().get(&claims.data.id).cloned().ok_or(ApiError::new(Code::NotLoggedIn))?;
+    Ok((claims, user))
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::state::Credentials;
+    use crate::store::state::Credentials;
 
     fn state(ttl: u64) -> State {
         let c = Credentials { id: "pool".into(), secret: "s".into() };
@@ -297,17 +417,6 @@ mod tests {
     }
 
     #[test]
-    fn a_token_checked_before_is_refused_once_it_expires() {
-        let st = state(3600);
-        let t = issue_management(&st);
-        let mut claims = (*verify(&st, &t.token).unwrap()).clone();
-        // What the cache holds for the token once its time has passed.
-        claims.exp = unix_now() - 1;
-        st.tokens.verified.insert(&t.token, Arc::new(claims));
-        assert_eq!(verify(&st, &t.token).unwrap_err(), Refusal::Expired);
-    }
-
-    #[test]
     fn other_emulators_tokens_are_invalid() {
         let a = state(3600);
         let b = state(3600);
@@ -322,5 +431,43 @@ mod tests {
         assert_eq!(bearer("bearer  abc "), Some("abc"));
         assert_eq!(bearer("Basic abc"), None);
         assert_eq!(bearer("abc"), None);
+    }
+
+    #[test]
+    fn a_login_token_carries_the_users_oidc_claims_and_authings_own() {
+        use base64::Engine as _;
+        let credentials = crate::store::state::Credentials { id: "pool".into(), secret: "s".into() };
+        let state = State::new(credentials.clone(), credentials, Duration::from_secs(60));
+        let mut user = User::new("pool", "u1".to_owned(), "2024-05-01T00:00:00.000Z".to_owned());
+        (user.username, user.email, user.phone) = (Some("ada".into()), Some("a@b.io".into()), None);
+        (user.nickname, user.photo, user.country) = (Some("Ada".into()), Some("p.png".into()), Some("UK".into()));
+        user.email_verified = Some(true);
+        let issued = issue_login_token(&state, &user, "app");
+        let payload = issued.token.split('.').nth(1).unwrap();
+        let claims: Value =
+            serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        let jti = claims["jti"].as_str().unwrap();
+        assert_eq!(jti.len(), 32, "{claims}");
+        let expected = serde_json::json!({
+            "sub": "u1", "birthdate": null, "family_name": null, "gender": null, "given_name": null, "locale": null,
+            "middle_name": null, "name": null, "nickname": "Ada", "picture": "p.png", "preferred_username": null,
+            "profile": null, "updated_at": user.updated_at, "website": null, "zoneinfo": null,
+            "address": {
+                "formatted": null, "street_address": null, "locality": null, "region": null, "postal_code": null,
+                "country": "UK",
+            },
+            "phone_number": null, "phone_number_verified": false, "email": "a@b.io", "email_verified": true,
+            "data": {
+                "type": "user", "userPoolId": "pool", "appId": "app", "arn": user.arn, "id": "u1", "userId": "u1",
+                "_id": "u1", "phone": null, "email": "a@b.io", "username": "ada", "unionid": null, "openid": null,
+                "clientId": "app",
+            },
+            "userpool_id": "pool", "aud": "app", "iss": state.auth.issuer(), "exp": issued.exp, "iat": issued.iat,
+            "jti": jti, "userPoolId": "pool", "epoch": claims["epoch"],
+        });
+        assert_eq!(claims, expected);
+        // And the emulator takes it back as a user token of that application.
+        let checked = verify(&state, &issued.token).unwrap_err();
+        assert_eq!(checked, Refusal::Revoked, "a token of a user the store does not hold");
     }
 }

@@ -6,21 +6,17 @@
 //! with one round, deliberately cheap, because this is a test server whose users live in memory.
 //!
 //! ```
-//! use authing_emulator::crypto::{DecryptionKey, decrypt_password, encrypt_password, hash_password, verify_password};
+//! use authing_emulator::crypto::{decrypt_password, encrypt_password, hash_password, verify_password};
 //! use rsa::{RsaPrivateKey, pkcs8::{EncodePublicKey, LineEnding}};
 //!
 //! let key = RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap();
 //! let pem = key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
 //! let sent = encrypt_password(&pem, "s3cret!").unwrap();
-//! let clear = decrypt_password(&DecryptionKey::new(key), &sent).unwrap();
+//! let clear = decrypt_password(&key, &sent).unwrap();
 //! let stored = hash_password(&clear);
 //! assert!(verify_password(&stored, "s3cret!"));
 //! assert!(!verify_password(&stored, "other"));
 //! ```
-
-mod crt;
-
-pub use crt::generate_key;
 
 use std::fmt;
 
@@ -30,8 +26,7 @@ use pbkdf2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use pbkdf2::{Params, Pbkdf2};
 use rand::RngCore as _;
 use rsa::pkcs8::DecodePublicKey as _;
-use rsa::traits::PublicKeyParts as _;
-use rsa::{BigUint, Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
+use rsa::{Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
 
 /// Why a password could not be decrypted. The server answers it with Authing code 2016.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,84 +58,30 @@ impl fmt::Display for PasswordError {
 
 impl std::error::Error for PasswordError {}
 
-/// The emulator's RSA private key, prepared once for decrypting passwords.
+/// Generates a fresh RSA key of `bits` bits (two primes, public exponent 65537), like the emulator's own
+/// (1024 bits, the size of Authing's password-encryption key).
 ///
 /// ```
-/// use authing_emulator::crypto::DecryptionKey;
+/// use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 ///
-/// let key = DecryptionKey::new(rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 1024).unwrap());
-/// assert_eq!(rsa::traits::PublicKeyParts::size(key.private_key()), 128);
+/// let key = authing_emulator::crypto::generate_key(1024);
+/// assert_eq!((key.size(), key.primes().len()), (128, 2));
 /// ```
-pub struct DecryptionKey {
-    private: RsaPrivateKey,
-    /// The fast path, for 1024-bit keys of eight, four or two equal primes (the emulator's own have eight).
-    fast: Option<crt::FastKey>,
-}
-
-impl DecryptionKey {
-    /// Prepares `private` for [`decrypt_password`].
-    pub fn new(private: RsaPrivateKey) -> Self {
-        let fast = crt::FastKey::new(&private);
-        Self { private, fast }
-    }
-
-    /// The key itself.
-    pub fn private_key(&self) -> &RsaPrivateKey {
-        &self.private
-    }
-
-    /// c^d mod n as exactly as many big-endian bytes as the key has, or `None` if `cipher` is longer than the key
-    /// or not below its modulus.
-    fn raw_decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
-        let size = self.private.size();
-        if cipher.len() > size {
-            return None;
-        }
-        if let Some(fast) = &self.fast {
-            return fast.decrypt(cipher).map(|block| block.to_vec());
-        }
-        let plain =
-            rsa::hazmat::rsa_decrypt::<rand::rngs::ThreadRng>(None, &self.private, &BigUint::from_bytes_be(cipher))
-                .ok()?
-                .to_bytes_be();
-        let mut block = vec![0u8; size.checked_sub(plain.len())?];
-        block.extend_from_slice(&plain);
-        Some(block)
-    }
-}
-
-impl From<RsaPrivateKey> for DecryptionKey {
-    fn from(private: RsaPrivateKey) -> Self {
-        Self::new(private)
-    }
-}
-
-impl fmt::Debug for DecryptionKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DecryptionKey").field("bits", &(self.private.size() * 8)).finish_non_exhaustive()
-    }
+///
+/// # Panics
+/// When `bits` is too small for the `rsa` crate to make a key of (under 64 bits).
+pub fn generate_key(bits: usize) -> RsaPrivateKey {
+    RsaPrivateKey::new(&mut rand::thread_rng(), bits).expect("generating an RSA key")
 }
 
 /// Decrypts a password as clients send it: base64 (standard alphabet) of an RSA PKCS#1 v1.5 ciphertext.
 ///
 /// # Errors
 /// [`PasswordError::NotBase64`], [`PasswordError::Decrypt`] or [`PasswordError::NotUtf8`].
-pub fn decrypt_password(key: &DecryptionKey, encrypted: &str) -> Result<String, PasswordError> {
+pub fn decrypt_password(key: &RsaPrivateKey, encrypted: &str) -> Result<String, PasswordError> {
     let bytes = STANDARD.decode(encrypted.trim()).map_err(|_| PasswordError::NotBase64)?;
-    let clear = decrypt_pkcs1v15(key, &bytes).ok_or(PasswordError::Decrypt)?;
+    let clear = key.decrypt(Pkcs1v15Encrypt, &bytes).map_err(|_| PasswordError::Decrypt)?;
     String::from_utf8(clear).map_err(|_| PasswordError::NotUtf8)
-}
-
-/// RSAES-PKCS1-v1_5 decryption (RFC 8017 §7.2.2). Unlike the `rsa` crate's, it does not encrypt the result
-/// again to compare it with the cipher text: that check guards against hardware faults and took a fifth of the
-/// CPU time of every login. A cipher text shorter than the key is taken as it is: some clients (the official JS
-/// SDK among them) drop its leading zero bytes.
-fn decrypt_pkcs1v15(key: &DecryptionKey, cipher: &[u8]) -> Option<Vec<u8>> {
-    // 0x00 0x02 <at least 8 non-zero bytes> 0x00 <message>
-    let block = key.raw_decrypt(cipher)?;
-    let rest = block.strip_prefix(&[0, 2])?;
-    let separator = rest.iter().position(|&byte| byte == 0)?;
-    (separator >= 8).then(|| rest[separator + 1..].to_vec())
 }
 
 /// Encrypts a password the way clients do, with a PEM (SubjectPublicKeyInfo) RSA public key: the
@@ -181,23 +122,16 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 mod tests {
     use super::*;
     use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
+    use rsa::traits::PublicKeyParts as _;
 
-    fn key() -> DecryptionKey {
-        key_of(1024)
-    }
-
-    fn key_of(bits: usize) -> DecryptionKey {
-        DecryptionKey::new(RsaPrivateKey::new(&mut rand::thread_rng(), bits).unwrap())
+    fn key() -> RsaPrivateKey {
+        generate_key(1024)
     }
 
     #[test]
     fn round_trip_through_rsa_and_hash() {
         let key = key();
-        let ct = key
-            .private_key()
-            .to_public_key()
-            .encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, "p@ss 密码".as_bytes())
-            .unwrap();
+        let ct = key.to_public_key().encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, "p@ss 密码".as_bytes()).unwrap();
         let clear = decrypt_password(&key, &STANDARD.encode(ct)).unwrap();
         assert_eq!(clear, "p@ss 密码");
         let hash = hash_password(&clear);
@@ -211,7 +145,7 @@ mod tests {
     #[test]
     fn encrypt_helper_matches_decrypt() {
         let key = key();
-        let pem = key.private_key().to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
+        let pem = key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
         let sent = encrypt_password(&pem, "hello").unwrap();
         assert_eq!(decrypt_password(&key, &sent).unwrap(), "hello");
         assert_eq!(encrypt_password("nope", "x"), Err(PasswordError::BadPublicKey));
@@ -229,7 +163,7 @@ mod tests {
     #[test]
     fn cipher_texts_without_their_leading_zero_bytes_decrypt() {
         let key = key();
-        let public = key.private_key().to_public_key();
+        let public = key.to_public_key();
         let cipher =
             std::iter::repeat_with(|| public.encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, b"short").unwrap())
                 .find(|cipher| cipher[0] == 0)
@@ -238,24 +172,24 @@ mod tests {
         assert_eq!(decrypt_password(&key, &STANDARD.encode(&cipher)).unwrap(), "short");
     }
 
-    /// The cipher text of an encoded block chosen by the test, padding included.
-    fn raw_cipher(key: &DecryptionKey, block: &[u8]) -> String {
-        let cipher =
-            rsa::hazmat::rsa_encrypt(&key.private_key().to_public_key(), &BigUint::from_bytes_be(block)).unwrap();
+    /// The cipher text of an encoded block chosen by the test, padding included: the bare RSA operation
+    /// `block^e mod n`.
+    fn raw_cipher(key: &RsaPrivateKey, block: &[u8]) -> String {
+        let cipher = rsa::BigUint::from_bytes_be(block).modpow(key.e(), key.n());
         let mut bytes = cipher.to_bytes_be();
-        while bytes.len() < key.private_key().size() {
+        while bytes.len() < key.size() {
             bytes.insert(0, 0);
         }
         STANDARD.encode(bytes)
     }
 
-    /// Both paths: the emulator's own 1024-bit keys (two 512-bit primes) and any other size.
+    /// The emulator's own key size and another one.
     #[test]
     fn padding_is_checked_and_messages_of_every_length_come_back() {
         for bits in [1024, 1536] {
-            let key = key_of(bits);
+            let key = generate_key(bits);
             let size = bits / 8;
-            let public = key.private_key().to_public_key();
+            let public = key.to_public_key();
             for length in [0, 1, 64, size - 11] {
                 let message = "x".repeat(length);
                 let cipher = public.encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, message.as_bytes()).unwrap();

@@ -8,140 +8,28 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rand::RngCore as _;
+use rsa::RsaPrivateKey;
 use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
 use serde_json::{Value, json};
 
-use crate::access::AccessStore;
-use crate::activity::Action;
-use crate::crypto::{self, DecryptionKey};
-use crate::error::ApiError;
-use crate::sessions::SessionBook;
-use crate::udf::UdfStore;
-use crate::users::{User, UserStore};
+use crate::crypto;
+use crate::store::access::AccessStore;
+use crate::store::activity::Action;
+use crate::store::common::{new_id, now_iso};
+use crate::store::error::ApiError;
+use crate::store::sessions::SessionBook;
+use crate::store::udf::UdfStore;
+use crate::store::users::{User, UserStore};
 
-/// An id in the style of Authing's: 24 lower-case hex digits, like a MongoDB ObjectId.
-pub(crate) fn new_id() -> String {
-    random_hex(12)
-}
+/// How long user tokens live: 15 days, Authing's default `tokenExpiresAfter`.
+pub(crate) const USER_TOKEN_TTL: u64 = 15 * 24 * 3600;
 
-/// `n` random bytes as lower-case hex.
-pub(crate) fn random_hex(n: usize) -> String {
-    let mut bytes = vec![0u8; n];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
-/// The current time as ISO-8601 UTC with milliseconds, the way Authing prints dates (`2024-05-09T07:29:33.186Z`).
-pub(crate) fn now_iso() -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = now.as_secs();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (proleptic Gregorian calendar).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        now.subsec_millis()
-    )
-}
-
-/// Whether `s` is an ISO-8601 date (`2024-05-09`) or date-time (`2024-05-09T07:29:33.186Z`, with `T` or
-/// a space, optional seconds and fraction, optional `Z` or `±HH:MM` / `±HHMM` / `±HH` offset).
-pub(crate) fn is_iso_datetime(s: &str) -> bool {
-    fn num(s: &str, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        s.parse().ok().filter(|n| range.contains(n))
-    }
-    fn valid_date(d: &str) -> Option<()> {
-        let (y, rest) = d.split_once('-')?;
-        let (m, day) = rest.split_once('-')?;
-        if y.len() != 4 || m.len() != 2 || day.len() != 2 {
-            return None;
-        }
-        let y = num(y, 0..=9999)?;
-        let m = num(m, 1..=12)?;
-        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-        let days = match m {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        num(day, 1..=days).map(|_| ())
-    }
-    fn valid_offset(z: &str) -> Option<()> {
-        if z.is_empty() || z.eq_ignore_ascii_case("z") {
-            return Some(());
-        }
-        let body = z.strip_prefix('+').or_else(|| z.strip_prefix('-'))?;
-        let (h, m) = match (body.len(), body.split_once(':')) {
-            (5, Some((h, m))) => (h, m),
-            (4, None) => body.split_at(2),
-            (2, None) => (body, "00"),
-            _ => return None,
-        };
-        (h.len() == 2 && m.len() == 2).then_some(())?;
-        num(h, 0..=23)?;
-        num(m, 0..=59).map(|_| ())
-    }
-    fn valid_time(t: &str) -> Option<()> {
-        let zone_at = t.find(['Z', 'z', '+', '-']).unwrap_or(t.len());
-        let (clock, zone) = t.split_at(zone_at);
-        valid_offset(zone)?;
-        let (hms, frac) = match clock.split_once('.') {
-            Some((hms, frac)) => (hms, Some(frac)),
-            None => (clock, None),
-        };
-        if let Some(frac) = frac {
-            num(&frac[..frac.len().min(9)], 0..=999_999_999)?;
-            (frac.len() <= 9).then_some(())?;
-        }
-        let parts: Vec<&str> = hms.split(':').collect();
-        if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
-            return None;
-        }
-        num(parts[0], 0..=23)?;
-        num(parts[1], 0..=59)?;
-        if frac.is_some() && parts.len() != 3 {
-            return None;
-        }
-        match parts.get(2) {
-            Some(sec) => num(sec, 0..=60).map(|_| ()),
-            None => Some(()),
-        }
-    }
-    let s = s.trim();
-    let (date, time) = match s.find(['T', 't', ' ']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    valid_date(date).is_some() && time.is_none_or(|t| valid_time(t).is_some())
-}
-
-/// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key (of eight primes rather than two,
-/// which clients cannot tell: see `crypto/crt.rs`).
+/// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key.
 pub(crate) struct KeyPair {
-    pub(crate) private: DecryptionKey,
+    pub(crate) private: RsaPrivateKey,
     pub(crate) public_pem: String,
 }
 
@@ -154,10 +42,10 @@ static SHARED_KEYS: OnceLock<Arc<KeyPair>> = OnceLock::new();
 pub(crate) fn shared_keys() -> Arc<KeyPair> {
     SHARED_KEYS
         .get_or_init(|| {
-            let private = crypto::generate_key();
+            let private = crypto::generate_key(1024);
             let public_pem =
                 private.to_public_key().to_public_key_pem(LineEnding::LF).expect("encoding an RSA public key as PEM");
-            Arc::new(KeyPair { private: DecryptionKey::new(private), public_pem })
+            Arc::new(KeyPair { private, public_pem })
         })
         .clone()
 }
@@ -176,8 +64,6 @@ pub(crate) struct TokenBook {
     pub(crate) management_epoch: AtomicU64,
     /// How many management tokens were issued.
     pub(crate) management_issued: AtomicU64,
-    /// Tokens whose signature was checked, with their claims.
-    pub(crate) verified: crate::tokens::VerifiedTokens,
 }
 
 /// Everything one emulator knows.
@@ -204,7 +90,7 @@ pub(crate) struct State {
     pub(crate) sessions: Mutex<SessionBook>,
     pub(crate) actions: Mutex<Vec<Action>>,
     /// End-user authentication: verification codes, failed logins, reset tickets (locked last).
-    pub(crate) auth: crate::auth::AuthState,
+    pub(crate) auth: crate::store::auth::AuthState,
 }
 
 impl State {
@@ -223,14 +109,14 @@ impl State {
             keys: shared_keys(),
             jwt_secret,
             management_token_ttl,
-            user_token_ttl: Duration::from_secs(crate::tokens::USER_TOKEN_TTL),
+            user_token_ttl: Duration::from_secs(USER_TOKEN_TTL),
             tokens: TokenBook::default(),
             counters: Mutex::new(HashMap::new()),
             users: RwLock::new(UserStore::default()),
             udf: RwLock::new(UdfStore::default()),
             sessions: Mutex::new(SessionBook::default()),
             actions: Mutex::new(Vec::new()),
-            auth: crate::auth::AuthState::default(),
+            auth: crate::store::auth::AuthState::default(),
         }
     }
 
@@ -289,7 +175,7 @@ impl State {
     }
 
     /// The groups and roles of a user (departments do not exist yet).
-    pub(crate) fn memberships(&self, user_id: &str) -> crate::users::Memberships {
+    pub(crate) fn memberships(&self, user_id: &str) -> crate::store::users::Memberships {
         self.access_read().memberships(user_id)
     }
 
@@ -368,22 +254,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Code;
-
-    #[test]
-    fn iso_dates_look_right() {
-        let s = now_iso();
-        assert_eq!(s.len(), 24, "{s}");
-        assert!(s.ends_with('Z') && s.as_bytes()[10] == b'T', "{s}");
-        assert!(s.starts_with("20"), "{s}");
-    }
-
-    #[test]
-    fn ids_are_24_hex() {
-        let id = new_id();
-        assert_eq!(id.len(), 24);
-        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
-    }
+    use crate::store::error::Code;
 
     #[test]
     fn store_is_unique_and_case_insensitive() {
@@ -399,33 +270,5 @@ mod tests {
         assert_eq!(err.code, Code::UserExists);
         let err = st.add_user(None, None, None, None, None).unwrap_err();
         assert_eq!(err.code, Code::BadRequest);
-    }
-
-    #[test]
-    fn iso_datetimes() {
-        for ok in [
-            "2024-05-09",
-            "2024-05-09T07:29:33Z",
-            "2024-05-09T07:29:33.186Z",
-            "2024-05-09T07:29:33.186123",
-            "2024-02-29 07:29",
-            "2024-05-09T07:29:33+08:00",
-            "2024-05-09T07:29:33-0530",
-            &now_iso(),
-        ] {
-            assert!(is_iso_datetime(ok), "{ok}");
-        }
-        for bad in [
-            "1715239773186",
-            "",
-            "2024-13-01",
-            "2023-02-29",
-            "2024-05-09T25:00",
-            "2024-05-09T07:29:33.Z",
-            "2024-05-09T07:29:33+8",
-            "yesterday",
-        ] {
-            assert!(!is_iso_datetime(bad), "{bad}");
-        }
     }
 }

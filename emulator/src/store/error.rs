@@ -6,8 +6,6 @@
 
 use std::fmt;
 
-use axum::http::HeaderMap;
-
 /// The language of the messages, chosen by the `x-authing-lang` request header.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Lang {
@@ -16,16 +14,6 @@ pub(crate) enum Lang {
     Zh,
     /// `en-US`.
     En,
-}
-
-impl Lang {
-    /// Reads `x-authing-lang`; anything but an English tag means Chinese.
-    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
-        match headers.get("x-authing-lang").and_then(|v| v.to_str().ok()) {
-            Some(v) if v.trim().to_ascii_lowercase().starts_with("en") => Lang::En,
-            _ => Lang::Zh,
-        }
-    }
 }
 
 /// The Authing codes this emulator answers with.

@@ -6,8 +6,8 @@
 
 use serde_json::{Value, json};
 
-use crate::state::random_hex;
-use crate::users::User;
+use crate::store::common::{now_iso, random_hex};
+use crate::store::users::User;
 
 /// Where a request came from.
 #[derive(Clone, Debug, Default)]
@@ -50,7 +50,7 @@ impl Action {
             photo: user.photo.clone(),
             app_id,
             origin: origin.clone(),
-            timestamp: crate::state::now_iso(),
+            timestamp: now_iso(),
             request_id: random_hex(16),
         }
     }

@@ -19,16 +19,14 @@
 
 use std::collections::HashMap;
 
-use async_graphql::Enum;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{ApiError, Code};
-use crate::state::is_iso_datetime;
+use crate::store::common::is_iso_datetime;
+use crate::store::error::{ApiError, Code};
 
 /// `UDFTargetType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Enum)]
-#[graphql(name = "UDFTargetType")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(crate) enum TargetType {
     Node,
@@ -41,8 +39,7 @@ pub(crate) enum TargetType {
 }
 
 /// `UDFDataType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Enum)]
-#[graphql(name = "UDFDataType")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(crate) enum DataType {
     String,

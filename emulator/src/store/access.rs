@@ -1,4 +1,4 @@
-//! Roles, groups, policies and who holds them: the stored records (which are also the GraphQL `Role`,
+//! Roles, groups, policies and who holds them: the stored records (served by the GraphQL front end as `Role`,
 //! `Group` and `Policy` objects), memberships and policy assignments.
 //!
 //! * Roles live in a namespace (a permission group's code); `default` always exists, other namespaces come
@@ -14,25 +14,15 @@
 
 use std::cmp::Reverse;
 
-use async_graphql::{Enum, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject};
-
-use crate::error::{ApiError, Code};
-use crate::state::new_id;
-use crate::users::{Memberships, SortBy};
-
-/// The namespace of calls that give none.
-pub(crate) const DEFAULT_NAMESPACE: &str = "default";
+use crate::store::common::new_id;
+use crate::store::error::{ApiError, Code};
+pub(crate) use crate::store::model::{
+    AuthorizedResource, DEFAULT_NAMESPACE, ResourceType, Target, TargetKind, namespace,
+};
+use crate::store::users::{Memberships, SortBy};
 
 /// The code of the built-in policy.
 pub(crate) const ADMIN_POLICY: &str = "AdministratorAccess";
-
-/// The namespace a call means: the one given, or `default` when it is null or blank.
-pub(crate) fn namespace(given: Option<&str>) -> String {
-    match given.map(str::trim) {
-        Some(ns) if !ns.is_empty() => ns.to_owned(),
-        _ => DEFAULT_NAMESPACE.to_owned(),
-    }
-}
 
 /// A code given by a caller: trimmed, refused with 400 when empty.
 pub(crate) fn code_arg(what: &str, code: &str) -> Result<String, ApiError> {
@@ -49,8 +39,7 @@ pub(crate) fn code_arg(what: &str, code: &str) -> Result<String, ApiError> {
 
 /// `Role` of the official schema (its scalar fields; `users`, `authorizedResources` and `parent` are
 /// resolved in `graphql::roles`).
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "Role", complex)]
+#[derive(Clone, Debug)]
 pub(crate) struct Role {
     pub(crate) id: String,
     pub(crate) namespace: String,
@@ -61,18 +50,14 @@ pub(crate) struct Role {
     pub(crate) created_at: Option<String>,
     pub(crate) updated_at: Option<String>,
     /// The id of the parent role, if any.
-    #[graphql(skip)]
     pub(crate) parent_id: Option<String>,
-    #[graphql(skip)]
     created_seq: u64,
-    #[graphql(skip)]
     updated_seq: u64,
 }
 
 /// `Group` of the official schema (its scalar fields; `users` and `authorizedResources` are resolved in
 /// `graphql::groups`).
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "Group", complex)]
+#[derive(Clone, Debug)]
 pub(crate) struct Group {
     pub(crate) code: String,
     pub(crate) name: String,
@@ -80,40 +65,24 @@ pub(crate) struct Group {
     pub(crate) created_at: Option<String>,
     pub(crate) updated_at: Option<String>,
     /// Internal id: memberships keep it across renames.
-    #[graphql(skip)]
     pub(crate) id: String,
-    #[graphql(skip)]
     created_seq: u64,
-    #[graphql(skip)]
     updated_seq: u64,
 }
 
 /// `PolicyEffect` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "PolicyEffect")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PolicyEffect {
     Allow,
     Deny,
 }
 
-/// The `Object` scalar of the official schema: any JSON value, kept and served as given.
+/// The value of a policy statement condition: any JSON value, kept and served as given.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ObjectValue(pub(crate) serde_json::Value);
 
-#[Scalar(name = "Object")]
-impl ScalarType for ObjectValue {
-    fn parse(value: async_graphql::Value) -> InputValueResult<Self> {
-        value.into_json().map(ObjectValue).map_err(InputValueError::custom)
-    }
-
-    fn to_value(&self) -> async_graphql::Value {
-        async_graphql::Value::from_json(self.0.clone()).unwrap_or(async_graphql::Value::Null)
-    }
-}
-
 /// `PolicyStatementCondition` of the official schema.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "PolicyStatementCondition")]
+#[derive(Clone, Debug)]
 pub(crate) struct PolicyStatementCondition {
     pub(crate) param: String,
     pub(crate) operator: String,
@@ -121,8 +90,7 @@ pub(crate) struct PolicyStatementCondition {
 }
 
 /// `PolicyStatement` of the official schema.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "PolicyStatement")]
+#[derive(Clone, Debug)]
 pub(crate) struct PolicyStatement {
     pub(crate) resource: String,
     pub(crate) actions: Vec<String>,
@@ -133,8 +101,7 @@ pub(crate) struct PolicyStatement {
 
 /// `Policy` of the official schema (its scalar fields; `assignmentsCount` and `assignments` are resolved
 /// in `graphql::policies`).
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "Policy", complex)]
+#[derive(Clone, Debug)]
 pub(crate) struct Policy {
     pub(crate) namespace: String,
     pub(crate) code: String,
@@ -143,91 +110,15 @@ pub(crate) struct Policy {
     pub(crate) statements: Vec<PolicyStatement>,
     pub(crate) created_at: Option<String>,
     pub(crate) updated_at: Option<String>,
-    #[graphql(skip)]
     created_seq: u64,
 }
 
-/// `PolicyAssignmentTargetType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "PolicyAssignmentTargetType")]
-pub(crate) enum TargetKind {
-    User,
-    Role,
-    Group,
-    Org,
-    AkSk,
-}
-
 /// `PolicyAssignment` of the official schema.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "PolicyAssignment")]
+#[derive(Clone, Debug)]
 pub(crate) struct PolicyAssignment {
     pub(crate) code: String,
     pub(crate) target_type: TargetKind,
     pub(crate) target_identifier: String,
-}
-
-/// `ResourceType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "ResourceType")]
-pub(crate) enum ResourceType {
-    Data,
-    Api,
-    Menu,
-    Ui,
-    Button,
-}
-
-/// `AuthorizedResource` of the official schema: a resource some target may act on.
-#[derive(Clone, Debug, SimpleObject)]
-#[graphql(name = "AuthorizedResource")]
-pub(crate) struct AuthorizedResource {
-    pub(crate) code: String,
-    #[graphql(name = "type")]
-    pub(crate) kind: Option<ResourceType>,
-    pub(crate) actions: Option<Vec<String>>,
-    pub(crate) api_identifier: Option<String>,
-}
-
-/// Who a policy assignment or a resource grant is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// A user, by id.
-    User(String),
-    /// A role, by its internal id.
-    Role(String),
-    /// A group, by its internal id.
-    Group(String),
-    /// An organization node, by the identifier given.
-    Org(String),
-    /// A programmatic access account, by the identifier given.
-    AkSk(String),
-}
-
-impl TargetKind {
-    /// Parses a `PolicyAssignmentTargetType` name (`USER`, `ROLE`, `GROUP`, `ORG`, `AK_SK`).
-    pub(crate) fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "USER" => Some(TargetKind::User),
-            "ROLE" => Some(TargetKind::Role),
-            "GROUP" => Some(TargetKind::Group),
-            "ORG" => Some(TargetKind::Org),
-            "AK_SK" => Some(TargetKind::AkSk),
-            _ => None,
-        }
-    }
-}
-
-impl Target {
-    fn kind(&self) -> TargetKind {
-        match self {
-            Target::User(_) => TargetKind::User,
-            Target::Role(_) => TargetKind::Role,
-            Target::Group(_) => TargetKind::Group,
-            Target::Org(_) => TargetKind::Org,
-            Target::AkSk(_) => TargetKind::AkSk,
-        }
-    }
 }
 
 /// A policy assignment as stored.
@@ -263,7 +154,7 @@ pub(crate) struct AccessStore {
     group_users: Vec<(String, String)>,
     seq: u64,
     /// Resource namespaces, resources, grants, access accounts and application access policies.
-    pub(crate) acl: crate::acl::AclStore,
+    pub(crate) acl: crate::store::acl::AclStore,
 }
 
 /// Sorts records by their creation or update order.
@@ -288,7 +179,7 @@ impl AccessStore {
             role_groups: Vec::new(),
             group_users: Vec::new(),
             seq: 0,
-            acl: crate::acl::AclStore::new(now),
+            acl: crate::store::acl::AclStore::new(now),
         };
         let created_seq = store.next_seq();
         store.policies.push(Policy {
@@ -832,20 +723,8 @@ impl AccessStore {
 
     // ---- resources ---------------------------------------------------------------------------------
 
-    /// The resources a target may act on in a namespace (`None`: every namespace), of one type when
-    /// given; a user's include those of its roles and groups. Every `authorizedResources` field reads
-    /// through it; the grants are in [`crate::acl`].
-    pub(crate) fn authorized_resources(
-        &self,
-        target: &Target,
-        ns: Option<&str>,
-        resource_type: Option<&str>,
-    ) -> Vec<AuthorizedResource> {
-        crate::acl::authorized_resources(self, target, ns, resource_type)
-    }
-
     /// Moves the roles, policies and assignments of namespace `old` to the code `new` (for a renamed
-    /// resource namespace; the ACL data moves in [`crate::acl::AclStore::rename_namespace`]).
+    /// resource namespace; the ACL data moves in [`crate::store::acl::AclStore::rename_namespace`]).
     pub(crate) fn rename_namespace(&mut self, old: &str, new: &str) {
         for r in self.roles.iter_mut().filter(|r| r.namespace == old) {
             r.namespace = new.to_owned();

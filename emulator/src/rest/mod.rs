@@ -1,0 +1,42 @@
+//! REST under `/api/v2/` (and `/logout`, `/emulator/`): Authing's envelope `{code, message, data}`, HTTP 200 even
+//! for business errors. The handlers read the request and call the store.
+//!
+//! * [`users`]: management calls about users (well-known key, user, orgs, has-role, kick, login status, user
+//!   actions, logout);
+//! * [`acl`]: access control (resource namespaces, resources, grants and checks, programmatic access accounts,
+//!   application access policies);
+//! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation).
+
+mod acl;
+mod auth;
+mod users;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::store::state::State;
+
+/// What the REST handlers receive: the pool's state.
+#[derive(Clone)]
+pub(crate) struct RestState {
+    pub(crate) state: Arc<State>,
+}
+
+/// Every REST route of one emulator, and the answer to unknown routes.
+pub(crate) fn routes(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/api/v2/.well-known", get(users::well_known))
+        .route("/api/v2/users/{id}", get(users::get_user))
+        .route("/api/v2/users/{id}/orgs", get(users::user_orgs))
+        .route("/api/v2/users/{id}/has-role", get(users::has_role))
+        .route("/api/v2/users/kick", post(users::kick))
+        .route("/api/v2/users/login-status", get(users::login_status))
+        .route("/api/v2/analysis/user-action", get(users::user_actions))
+        .route("/logout", get(users::logout))
+        .merge(auth::routes())
+        .merge(acl::routes())
+        .fallback(users::not_found)
+        .with_state(RestState { state })
+}

@@ -1,0 +1,30 @@
+//! The domain: one user pool in memory, with no knowledge of HTTP or GraphQL. The GraphQL front end (module
+//! `graphql`) and the REST front end (module `rest`) both call it; it calls neither.
+//!
+//! [`state::State`] holds every part of the pool; each part lives in its own module:
+//!
+//! * [`users`]: users, uniqueness of identifiers, the archive, listing and search;
+//! * [`access`]: roles, groups, policies, memberships and policy assignments;
+//! * [`acl`]: resource namespaces, resources, grants and their evaluation, programmatic access accounts and
+//!   application access policies;
+//! * [`udf`]: custom fields and their values;
+//! * [`tokens`]: the JWTs the emulator signs and checks (management, user and login tokens);
+//! * [`auth`]: what the end-user flows remember (verification codes in the [`outbox`], failed logins,
+//!   reset tickets) and their rules;
+//! * [`sessions`]: revocation generations of user tokens; [`activity`]: the user-action log;
+//! * [`error`]: Authing's codes and messages.
+
+pub(crate) mod access;
+pub(crate) mod acl;
+pub(crate) mod activity;
+pub(crate) mod auth;
+pub(crate) mod authz;
+pub(crate) mod common;
+pub(crate) mod error;
+pub(crate) mod model;
+pub(crate) mod outbox;
+pub(crate) mod sessions;
+pub(crate) mod state;
+pub(crate) mod tokens;
+pub(crate) mod udf;
+pub(crate) mod users;
