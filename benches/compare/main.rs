@@ -328,7 +328,7 @@ struct AccessTokenRes {
     access_token: String,
 }
 
-/// One `reqwest::Client` with the pool's headers, the GraphQL endpoint and the pool's public key.
+/// One `reqwest::Client` with the pool's and the app's id headers, the GraphQL endpoint and the pool's public key.
 struct Plain {
     http: reqwest::Client,
     url: String,
@@ -340,7 +340,6 @@ impl Plain {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("x-authing-userpool-id", emulator.user_pool_id.parse()?);
         headers.insert("x-authing-app-id", emulator.app_id.parse()?);
-        headers.insert("x-authing-request-from", reqwest::header::HeaderValue::from_static("sdk"));
         Ok(Plain {
             http: reqwest::Client::builder().default_headers(headers).build()?,
             url: format!("{}/graphql/v2", emulator.host),
