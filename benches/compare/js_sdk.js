@@ -1,21 +1,14 @@
 // Measures the official JS SDK (`authing-js-sdk` 4.23.55) against a running emulator, in Node.
 //
-// Usage: node js_sdk.js CONFIG_JSON SECONDS CONCURRENCY [MODES]   (NODE_PATH pointing at the SDK's node_modules)
-// CONFIG_JSON is the emulator's first stdout line. MODES is "sequential", "concurrent" or both, comma-separated
-// (the default). Prints one JSON object per measured case on stdout, then one object with the peak memory of this
-// process (VmHWM from /proc/self/status).
+// Usage: node js_sdk.js CONFIG_JSON SECONDS CONCURRENCY   (NODE_PATH pointing at the SDK's node_modules)
+// CONFIG_JSON is the emulator's first stdout line. Measures each operation one call at a time, then with CONCURRENCY
+// calls in flight, and prints one JSON object per measured case on stdout.
 'use strict';
 
-const fs = require('fs');
 const { ManagementClient, AuthenticationClient } = require('authing-js-sdk');
 
 const USERNAME = 'bench';
 const PASSWORD = 'Bench-passw0rd!';
-
-function vmHwmKib() {
-  const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find(l => l.startsWith('VmHWM:'));
-  return line ? parseInt(line.split(/\s+/)[1], 10) : null;
-}
 
 // Runs `call` for about `seconds` with `concurrency` workers (Promise.all over them), each calling again as soon as
 // its call settles: `concurrency` calls stay in flight.
@@ -37,7 +30,6 @@ async function main() {
   const config = JSON.parse(process.argv[2]);
   const seconds = parseFloat(process.argv[3]);
   const concurrency = parseInt(process.argv[4], 10);
-  const modes = (process.argv[5] || 'sequential,concurrent').split(',');
   const onError = (code, message) => {
     throw new Error(`authing error ${code}: ${message}`);
   };
@@ -66,18 +58,11 @@ async function main() {
   for (const [name, call, check] of operations) {
     if (!check(await call())) throw new Error(`js sdk: ${name} returned an unexpected result`);
     for (const [mode, inFlight] of [['sequential', 1], ['concurrent', concurrency]]) {
-      if (!modes.includes(mode)) continue;
       await Promise.all(Array.from({ length: inFlight }, () => call())); // warm-up: open the connections
-      const before = process.cpuUsage();
       const { done, elapsed } = await measure(call, seconds, inFlight);
-      const cpu = process.cpuUsage(before);
-      console.log(JSON.stringify({
-        client: 'js', op: name, mode, in_flight: inFlight, calls: done, seconds: elapsed,
-        client_cpu_seconds: (cpu.user + cpu.system) / 1e6,
-      }));
+      console.log(JSON.stringify({ client: 'js', op: name, mode, in_flight: inFlight, calls: done, seconds: elapsed }));
     }
   }
-  console.log(JSON.stringify({ client: 'js', vm_hwm_kib: vmHwmKib() }));
 }
 
 main().catch(e => {

@@ -1,44 +1,55 @@
-//! The Rust side of the comparison runner (`benches/compare/run.sh`, see BENCHMARKS.md): a raw `reqwest` client
-//! posting prebuilt bodies (the limit for an HTTP client) and this SDK, against a running emulator.
+//! The Rust side of the comparison (`benches/compare/run.sh`, see BENCHMARKS.md): this SDK and a straightforward
+//! `reqwest` + `serde_json` + `rsa` client, against a running emulator.
 //!
 //! ```text
-//! cargo bench --bench compare -- setup  --config EMULATOR.json --out PREPARED.json
-//! cargo bench --bench compare -- run    --config EMULATOR.json --prepared PREPARED.json --client raw|sdk
-//!                                       [--seconds 1] [--concurrency 64] [--emulator-pid PID]
-//!                                       [--ops users.list,login_by_username,check_login_status]
-//!                                       [--modes sequential|concurrent|both]
-//! cargo bench --bench compare -- stream --config EMULATOR.json --count 100000 [--page-size 100]
+//! cargo bench --bench compare -- run    --config EMULATOR.json [--seconds 5] [--concurrency 64]
+//! cargo bench --bench compare -- stream --config EMULATOR.json --count 100000
+//! cargo bench --bench compare -- token
+//! cargo bench --bench compare -- report --results RESULTS.jsonl [--commit ID] [--concurrency 64]
 //! ```
 //!
-//! `EMULATOR.json` holds the emulator's first stdout line. `setup` creates the users the operations need through
-//! the management API, then records the exact requests the SDK sends for each operation (headers and body, by
-//! pointing the SDK at a small recording server once), so that the raw client replays the very same bytes. `run`
-//! and `stream` print one JSON object per line on stdout; each process reports its own peak memory (`VmHWM`).
-
-#![recursion_limit = "256"]
+//! `EMULATOR.json` holds the emulator's first stdout line. `run` creates the user the logins use, then measures
+//! both clients on each operation, one call at a time and `--concurrency` calls in flight. `stream` streams
+//! users through `into_stream()` and reports the peak memory of its process (`VmHWM`). `token` starts an emulator
+//! in this process and counts the token requests of 1 000 concurrent first calls on a fresh `ManagementClient`.
+//! Each prints one JSON object per line; `report` turns those lines (and the official SDKs') into the markdown
+//! report.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use authing::models::CreateUserInput;
-use authing::{AuthenticationClient, ManagementClient, Options, RetryConfig};
-use bytes::Bytes;
+use authing::models::{CreateUserInput, TokenStatus, User};
+use authing::{AuthenticationClient, ManagementClient, Options};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use futures::StreamExt;
+use rsa::pkcs8::DecodePublicKey;
+use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio::sync::Mutex;
 
-/// The user the login and token checks use, and its password.
+/// The user the logins and token checks use, and its password.
 const USERNAME: &str = "bench";
 const PASSWORD: &str = "Bench-passw0rd!";
-/// How many other users `setup` creates, so that `users.list(limit 10)` returns full pages.
-const USERS: usize = 50;
-/// The operations, in the order they are measured.
+/// The operations, in the order they are measured and reported.
 const OPERATIONS: [&str; 3] = ["users.list", "login_by_username", "check_login_status"];
+/// The longest stretch one Rust client runs before the other takes its turn.
+const SLICE_SECONDS: f64 = 0.25;
+/// The clients of the report, in its column order, with their names there.
+const CLIENTS: [(&str, &str); 4] =
+    [("sdk", "this SDK"), ("plain", "straightforward"), ("python", "Python SDK"), ("js", "JS SDK")];
+
+/// The SDK's own GraphQL documents, which the straightforward client sends too.
+const USER_FIELDS: &str = include_str!("../../src/graphql/fragments/user.graphql");
+const USERS_QUERY: &str = include_str!("../../src/graphql/users.graphql");
+const LOGIN_MUTATION: &str = include_str!("../../src/graphql/login_by_username.graphql");
+const ACCESS_TOKEN_QUERY: &str = include_str!("../../src/graphql/access_token.graphql");
+const CHECK_LOGIN_STATUS_QUERY: &str = include_str!("../../src/graphql/check_login_status.graphql");
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -47,10 +58,11 @@ fn main() -> Result<(), Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match args.command.as_str() {
-            "setup" => setup(&args).await,
             "run" => run(&args).await,
             "stream" => stream(&args).await,
-            other => Err(format!("unknown command `{other}`: setup, run or stream").into()),
+            "token" => token().await,
+            "report" => report(&args),
+            other => Err(format!("unknown command `{other}`: run, stream, token or report").into()),
         }
     })
 }
@@ -64,7 +76,7 @@ struct Args {
 impl Args {
     fn parse() -> Result<Args, Error> {
         let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
-        let command = args.next().ok_or("usage: setup|run|stream --config FILE ...")?;
+        let command = args.next().ok_or("usage: run|stream|token|report --name value ...")?;
         let mut values = HashMap::new();
         while let Some(name) = args.next() {
             let name = name.strip_prefix("--").ok_or_else(|| format!("unexpected argument `{name}`"))?.to_owned();
@@ -87,20 +99,12 @@ impl Args {
 
     /// The emulator's first stdout line, from `--config`.
     fn emulator(&self) -> Result<Emulator, Error> {
-        let config: Value = serde_json::from_str(&std::fs::read_to_string(self.get("config")?)?)?;
-        let field = |name: &str| -> Result<String, Error> {
-            Ok(config[name].as_str().ok_or_else(|| format!("the emulator's config has no `{name}`"))?.to_owned())
-        };
-        Ok(Emulator {
-            host: field("host")?,
-            user_pool_id: field("user_pool_id")?,
-            secret: field("secret")?,
-            app_id: field("app_id")?,
-            public_key: field("public_key")?,
-        })
+        Ok(serde_json::from_str(&std::fs::read_to_string(self.get("config")?)?)?)
     }
 }
 
+/// The emulator's first stdout line.
+#[derive(Deserialize)]
 struct Emulator {
     host: String,
     user_pool_id: String,
@@ -111,9 +115,9 @@ struct Emulator {
 
 impl Emulator {
     /// The options a user of the SDK would write: both ids, the secret and the public key.
-    fn options(&self, host: &str) -> Result<Options, Error> {
+    fn options(&self) -> Result<Options, Error> {
         Ok(Options::builder()
-            .host(host)
+            .host(&self.host)
             .user_pool_id(&self.user_pool_id)
             .secret(self.secret.as_str())
             .app_id(&self.app_id)
@@ -131,205 +135,62 @@ fn vm_hwm_kib() -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// User plus system CPU time of a process so far, seconds (`/proc/PID/stat`, clock ticks of 10 ms).
-fn cpu_seconds(pid: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(ticks as f64 / 100.0)
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// setup
-
-async fn setup(args: &Args) -> Result<(), Error> {
-    let emulator = args.emulator()?;
-    let options = emulator.options(&emulator.host)?;
-    let management = ManagementClient::new(&options)?;
-
-    // The users: `bench` with a password, and USERS others, created concurrently. Taken names are fine (a rerun).
-    let creates = (0..=USERS).map(|i| {
-        let management = &management;
-        async move {
-            let input = if i == 0 {
-                CreateUserInput::default().username(USERNAME).password(PASSWORD)
-            } else {
-                CreateUserInput::default()
-                    .username(format!("bench-user-{i}"))
-                    .email(format!("bench-user-{i}@example.com"))
-            };
-            match management.users().create(input).send().await {
-                Err(e) if e.code() == Some(2034) => Ok(()),
-                other => other.map(drop),
-            }
-        }
-    });
-    for created in futures::stream::iter(creates).buffer_unordered(16).collect::<Vec<_>>().await {
-        created?;
-    }
-    let app = AuthenticationClient::new(&options)?;
-    let user = app.login_by_username(USERNAME, PASSWORD).send().await?;
-    let token = user.token.ok_or("the login returned no token")?;
-    let token = token.expose().to_owned();
-
-    // Record what the SDK sends for each operation, against a server that only records.
-    let (recorder, recorded) = recording_server().await?;
-    let options = Options::builder()
-        .host(&recorder)
-        .user_pool_id(&emulator.user_pool_id)
-        .secret(emulator.secret.as_str())
-        .app_id(&emulator.app_id)
-        .public_key(&emulator.public_key)
-        .retry(RetryConfig::disabled())
-        .build()?;
-    let recording_management = ManagementClient::new(&options)?;
-    let recording_app = AuthenticationClient::new(&options)?;
-    let _ = recording_management.users().list().limit(10).send().await;
-    let _ = recording_app.login_by_username(USERNAME, PASSWORD).send().await;
-    let _ = recording_app.check_login_status(Some(&token)).await;
-    let recorded = recorded.lock().await.clone();
-    let find = |needle: &str| -> Result<Value, Error> {
-        let request = recorded
-            .iter()
-            .find(|r| r.body.contains(needle))
-            .ok_or_else(|| format!("the SDK sent no request with `{needle}`"))?;
-        Ok(json!({ "headers": request.headers, "body": request.body }))
-    };
-    let prepared = json!({
-        "token": find("accessToken(")?,
-        "users.list": find("users(")?,
-        "login_by_username": find("loginByUsername(")?,
-        "check_login_status": find("checkLoginStatus(")?,
-        "user_token": token,
-    });
-    std::fs::write(args.get("out")?, serde_json::to_vec_pretty(&prepared)?)?;
-    println!("{}", json!({ "setup": "done", "users": USERS + 1 }));
-    Ok(())
-}
-
-#[derive(Clone)]
-struct Recorded {
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-/// A server that records every request and answers a management token to token requests and an Authing error to
-/// anything else.
-async fn recording_server() -> Result<(String, Arc<Mutex<Vec<Recorded>>>), Error> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let host = format!("http://{}", listener.local_addr()?);
-    let recorded = Arc::new(Mutex::new(Vec::new()));
-    let log = recorded.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let log = log.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                while let Some((head, body)) = read_request(&mut socket, &mut buffer).await {
-                    let headers = head
-                        .lines()
-                        .skip(1)
-                        .filter_map(|line| line.split_once(':'))
-                        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-                        .filter(|(n, _)| !matches!(n.as_str(), "host" | "content-length" | "connection"))
-                        .collect();
-                    let body = String::from_utf8_lossy(&body).into_owned();
-                    let answer = if body.contains("accessToken(") {
-                        r#"{"data":{"accessToken":{"accessToken":"recorded.token.only","exp":4102444800,"iat":1700000000}}}"#
-                    } else {
-                        r#"{"errors":[{"message":{"code":500,"message":"recorded"}}],"data":null}"#
-                    };
-                    log.lock().await.push(Recorded { headers, body });
-                    let response = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
-                        answer.len()
-                    );
-                    if socket.write_all(response.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Ok((host, recorded))
-}
-
-/// Reads one request (head and a `content-length` body) from a keep-alive connection.
-async fn read_request(socket: &mut tokio::net::TcpStream, buffer: &mut Vec<u8>) -> Option<(String, Vec<u8>)> {
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
-            let length = head
-                .lines()
-                .find_map(|line| line.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case("content-length")))
-                .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            let total = end + 4 + length;
-            if buffer.len() >= total {
-                let body = buffer[end + 4..total].to_vec();
-                buffer.drain(..total);
-                return Some((head, body));
-            }
-        }
-        let mut chunk = [0u8; 8192];
-        let read = socket.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // run
 
-/// A boxed call of one operation; panics on any failure, which a benchmark must not hide.
-type Call = Arc<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+/// One call of one operation, boxed so that both clients are driven by the same loop. It panics on any failure,
+/// which a benchmark must not hide.
+type Call = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 async fn run(args: &Args) -> Result<(), Error> {
     let emulator = args.emulator()?;
-    let prepared: Value = serde_json::from_str(&std::fs::read_to_string(args.get("prepared")?)?)?;
-    let client = args.get("client")?.to_owned();
-    let seconds: f64 = args.number("seconds", 1.0)?;
+    let seconds: f64 = args.number("seconds", 5.0)?;
     let concurrency: usize = args.number("concurrency", 64)?;
-    let emulator_pid = args.values.get("emulator-pid").cloned();
+    create_bench_user(&emulator).await?;
 
-    let calls: Vec<(&str, Call)> = match client.as_str() {
-        "raw" => raw_calls(&emulator, &prepared).await?,
-        "sdk" => sdk_calls(&emulator, &prepared).await?,
-        other => return Err(format!("--client `{other}`: raw or sdk").into()),
-    };
-    let only: Option<Vec<String>> = args.values.get("ops").map(|ops| ops.split(',').map(str::to_owned).collect());
-    let modes: Vec<(&str, usize)> = match args.values.get("modes").map(String::as_str) {
-        Some("sequential") => vec![("sequential", 1)],
-        Some("concurrent") => vec![("concurrent", concurrency)],
-        _ => vec![("sequential", 1), ("concurrent", concurrency)],
-    };
-    for (op, call) in calls {
-        if only.as_ref().is_some_and(|only| !only.iter().any(|o| o == op)) {
-            continue;
-        }
-        for &(mode, in_flight) in &modes {
+    let sdk = sdk_calls(&emulator).await?;
+    let plain = plain_calls(&emulator).await?;
+    for ((op, sdk), (_, plain)) in sdk.into_iter().zip(plain) {
+        for (mode, in_flight) in [("sequential", 1), ("concurrent", concurrency)] {
             // Warm-up: open the connections this mode uses.
-            measure(call.clone(), 0.2, in_flight).await;
-            let (client_cpu, emulator_cpu) = (cpu_seconds("self"), emulator_pid.as_deref().and_then(cpu_seconds));
-            let (calls, elapsed) = measure(call.clone(), seconds, in_flight).await;
-            let client_cpu = cpu_seconds("self").zip(client_cpu).map(|(b, a)| b - a);
-            let emulator_cpu = emulator_pid.as_deref().and_then(cpu_seconds).zip(emulator_cpu).map(|(b, a)| b - a);
-            println!(
-                "{}",
-                json!({
-                    "client": client, "op": op, "mode": mode, "in_flight": in_flight, "calls": calls,
-                    "seconds": elapsed, "client_cpu_seconds": client_cpu, "emulator_cpu_seconds": emulator_cpu,
-                })
-            );
+            for call in [&sdk, &plain] {
+                futures::future::join_all((0..in_flight * 2).map(|_| call())).await;
+            }
+            // Slices of at most a quarter of a second, in the order A B B A A B ..., so that a busy moment of the
+            // machine (other processes share it) falls on both clients alike.
+            let slices = (seconds / SLICE_SECONDS).ceil().max(1.0) as usize;
+            let mut totals = [(0u64, 0f64); 2];
+            for slice in 0..slices {
+                let order = if slice % 2 == 0 { [0, 1] } else { [1, 0] };
+                for which in order {
+                    let call = if which == 0 { &sdk } else { &plain };
+                    let (calls, elapsed) = measure(call.clone(), seconds / slices as f64, in_flight).await;
+                    totals[which].0 += calls;
+                    totals[which].1 += elapsed;
+                }
+            }
+            for (client, (calls, elapsed)) in ["sdk", "plain"].into_iter().zip(totals) {
+                println!(
+                    "{}",
+                    json!({ "client": client, "op": op, "mode": mode, "in_flight": in_flight, "calls": calls,
+                            "seconds": elapsed })
+                );
+            }
         }
     }
-    println!("{}", json!({ "client": client, "vm_hwm_kib": vm_hwm_kib() }));
     Ok(())
 }
 
-/// Runs `call` for `seconds` with `in_flight` workers, each calling again as soon as its call returns.
+/// Creates the user the logins use (a taken name is fine: a rerun) through the SDK's management API.
+async fn create_bench_user(emulator: &Emulator) -> Result<(), Error> {
+    let management = ManagementClient::new(&emulator.options()?)?;
+    match management.users().create(CreateUserInput::default().username(USERNAME).password(PASSWORD)).send().await {
+        Err(e) if e.code() == Some(2034) => Ok(()),
+        other => other.map(drop).map_err(Into::into),
+    }
+}
+
+/// Runs `call` for `seconds` with `in_flight` tasks, each calling again as soon as its call returns.
 async fn measure(call: Call, seconds: f64, in_flight: usize) -> (u64, f64) {
     let done = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
@@ -351,71 +212,22 @@ async fn measure(call: Call, seconds: f64, in_flight: usize) -> (u64, f64) {
     (done.load(Ordering::Relaxed), start.elapsed().as_secs_f64())
 }
 
-/// The raw client: one `reqwest::Client`, posting the recorded headers and body of each operation as prebuilt
-/// bytes and reading the whole response, without decoding it.
-async fn raw_calls(emulator: &Emulator, prepared: &Value) -> Result<Vec<(&'static str, Call)>, Error> {
-    let client = reqwest::Client::new();
-    let url = format!("{}/graphql/v2", emulator.host);
-    let request = |name: &str, authorization: Option<&str>| -> Result<(reqwest::header::HeaderMap, Bytes), Error> {
-        let recorded = &prepared[name];
-        let mut headers = reqwest::header::HeaderMap::new();
-        for pair in recorded["headers"].as_array().ok_or("prepared requests have headers")? {
-            let (n, v) = (pair[0].as_str().unwrap_or_default(), pair[1].as_str().unwrap_or_default());
-            if n == "authorization" {
-                continue;
-            }
-            headers.insert(reqwest::header::HeaderName::from_bytes(n.as_bytes())?, v.parse()?);
-        }
-        if let Some(token) = authorization {
-            headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse()?);
-        }
-        let body = recorded["body"].as_str().ok_or("prepared requests have a body")?;
-        Ok((headers, Bytes::from(body.to_owned())))
-    };
-    // A real management token, from the recorded token request.
-    let (headers, body) = request("token", None)?;
-    let answer: Value = client.post(&url).headers(headers).body(body).send().await?.json().await?;
-    let token = answer["data"]["accessToken"]["accessToken"].as_str().ok_or("no management token")?.to_owned();
-
-    let mut calls: Vec<(&'static str, Call)> = Vec::new();
-    for op in OPERATIONS {
-        let authorization = (op == "users.list").then_some(token.as_str());
-        let (headers, body) = request(op, authorization)?;
-        // One checked call first: the replayed request must succeed.
-        let answer = client.post(&url).headers(headers.clone()).body(body.clone()).send().await?.text().await?;
-        if answer.contains("\"errors\"") {
-            return Err(format!("the raw {op} request was refused: {answer}").into());
-        }
-        let (client, url) = (client.clone(), url.clone());
-        let call: Call = Arc::new(move || {
-            let request = client.post(&url).headers(headers.clone()).body(body.clone());
-            Box::pin(async move {
-                let response = request.send().await.expect("raw request sent");
-                assert!(response.status().is_success(), "raw request answered {}", response.status());
-                std::hint::black_box(response.bytes().await.expect("raw response read"));
-            })
-        });
-        calls.push((op, call));
-    }
-    Ok(calls)
-}
-
 /// The SDK, used as its documentation says: one `ManagementClient` and one `AuthenticationClient`.
-async fn sdk_calls(emulator: &Emulator, prepared: &Value) -> Result<Vec<(&'static str, Call)>, Error> {
-    let options = emulator.options(&emulator.host)?;
+async fn sdk_calls(emulator: &Emulator) -> Result<Vec<(&'static str, Call)>, Error> {
+    let options = emulator.options()?;
     let management = ManagementClient::new(&options)?;
-    let app = Arc::new(AuthenticationClient::new(&options)?);
-    let token: Arc<str> = prepared["user_token"].as_str().ok_or("prepared has no user token")?.into();
+    let app = AuthenticationClient::new(&options)?;
+    let user = app.login_by_username(USERNAME, PASSWORD).send().await?;
+    let token: Arc<str> = user.token.ok_or("the login returned no token")?.expose().into();
     // Checked calls first.
     assert_eq!(management.users().list().limit(10).send().await?.items.len(), 10, "a full page of users");
-    assert!(app.login_by_username(USERNAME, PASSWORD).send().await?.token.is_some(), "a login token");
     assert!(app.check_login_status(Some(&token)).await?.status, "the token is valid");
 
     let list: Call = Arc::new(move || {
         let management = management.clone();
         Box::pin(async move {
             let page = management.users().list().limit(10).send().await.expect("users.list");
-            std::hint::black_box(page);
+            assert_eq!(page.items.len(), 10);
         })
     });
     let login_app = app.clone();
@@ -423,15 +235,211 @@ async fn sdk_calls(emulator: &Emulator, prepared: &Value) -> Result<Vec<(&'stati
         let app = login_app.clone();
         Box::pin(async move {
             let user = app.login_by_username(USERNAME, PASSWORD).send().await.expect("login_by_username");
-            std::hint::black_box(user);
+            assert!(user.token.is_some());
         })
     });
     let check: Call = Arc::new(move || {
         let (app, token) = (app.clone(), token.clone());
         Box::pin(async move {
             let status = app.check_login_status(Some(&token)).await.expect("check_login_status");
-            std::hint::black_box(status);
+            assert!(status.status);
         })
+    });
+    Ok(vec![("users.list", list), ("login_by_username", login), ("check_login_status", check)])
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The straightforward client: the work any client of Authing must do, written the plain way.
+
+/// A GraphQL request body.
+#[derive(Serialize)]
+struct GraphqlRequest<'a, V> {
+    query: &'a str,
+    variables: V,
+}
+
+/// A GraphQL answer: `data`, or `errors`.
+#[derive(Deserialize)]
+struct GraphqlResponse<T> {
+    data: Option<T>,
+    errors: Option<Vec<Value>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UsersVars {
+    page: u32,
+    limit: u32,
+    with_custom_data: bool,
+}
+
+#[derive(Deserialize)]
+struct UsersData {
+    users: UserPage,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UserPage {
+    #[allow(dead_code, reason = "decoded as any client would, not read here")]
+    total_count: u64,
+    list: Vec<User>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginVars<'a> {
+    input: LoginInput<'a>,
+    with_custom_data: bool,
+}
+
+#[derive(Serialize)]
+struct LoginInput<'a> {
+    username: &'a str,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginData {
+    login_by_username: User,
+}
+
+#[derive(Serialize)]
+struct CheckVars<'a> {
+    token: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CheckData {
+    check_login_status: TokenStatus,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessTokenVars<'a> {
+    user_pool_id: &'a str,
+    secret: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessTokenData {
+    access_token: AccessTokenRes,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessTokenRes {
+    access_token: String,
+}
+
+/// One `reqwest::Client` with the pool's and the app's id headers, the GraphQL endpoint and the pool's public key.
+struct Plain {
+    http: reqwest::Client,
+    url: String,
+    key: RsaPublicKey,
+}
+
+impl Plain {
+    fn new(emulator: &Emulator) -> Result<Plain, Error> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-authing-userpool-id", emulator.user_pool_id.parse()?);
+        headers.insert("x-authing-app-id", emulator.app_id.parse()?);
+        Ok(Plain {
+            http: reqwest::Client::builder().default_headers(headers).build()?,
+            url: format!("{}/graphql/v2", emulator.host),
+            key: RsaPublicKey::from_public_key_pem(&emulator.public_key)?,
+        })
+    }
+
+    /// Posts `query` with `variables` (and a bearer token when given) and decodes `data` into `T`.
+    async fn graphql<T: DeserializeOwned>(
+        &self,
+        query: &str,
+        variables: impl Serialize,
+        bearer: Option<&str>,
+    ) -> Result<T, Error> {
+        let mut request = self.http.post(&self.url).json(&GraphqlRequest { query, variables });
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let answer: GraphqlResponse<T> = request.send().await?.json().await?;
+        match (answer.data, answer.errors) {
+            (Some(data), None) => Ok(data),
+            (_, errors) => Err(format!("GraphQL errors: {errors:?}").into()),
+        }
+    }
+
+    /// The password, RSA-encrypted with PKCS#1 v1.5 padding and the pool's public key, base64-encoded.
+    fn encrypt(&self, password: &str) -> String {
+        let cipher =
+            self.key.encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, password.as_bytes()).expect("a short password");
+        STANDARD.encode(cipher)
+    }
+}
+
+/// The straightforward client's calls, on one `reqwest::Client`; its management token is fetched once first.
+async fn plain_calls(emulator: &Emulator) -> Result<Vec<(&'static str, Call)>, Error> {
+    let plain = Arc::new(Plain::new(emulator)?);
+    let access_token: AccessTokenData = plain
+        .graphql(
+            ACCESS_TOKEN_QUERY,
+            AccessTokenVars { user_pool_id: &emulator.user_pool_id, secret: &emulator.secret },
+            None,
+        )
+        .await?;
+    let management_token: Arc<str> = access_token.access_token.access_token.into();
+    let users_query: Arc<str> = format!("{USERS_QUERY}{USER_FIELDS}").into();
+    let login_mutation: Arc<str> = format!("{LOGIN_MUTATION}{USER_FIELDS}").into();
+
+    let list = {
+        let plain = plain.clone();
+        move || {
+            let (plain, query, token) = (plain.clone(), users_query.clone(), management_token.clone());
+            async move {
+                let vars = UsersVars { page: 1, limit: 10, with_custom_data: false };
+                let data: UsersData = plain.graphql(&query, vars, Some(&token)).await?;
+                Ok::<_, Error>(data.users.list)
+            }
+        }
+    };
+    let login = {
+        let plain = plain.clone();
+        move || {
+            let (plain, mutation) = (plain.clone(), login_mutation.clone());
+            async move {
+                let input = LoginInput { username: USERNAME, password: plain.encrypt(PASSWORD) };
+                let vars = LoginVars { input, with_custom_data: false };
+                let data: LoginData = plain.graphql(&mutation, vars, None).await?;
+                Ok::<_, Error>(data.login_by_username)
+            }
+        }
+    };
+    // Checked calls first.
+    assert_eq!(list().await?.len(), 10, "a full page of users");
+    let token: Arc<str> = login().await?.token.ok_or("the login returned no token")?.expose().into();
+    let check = move || {
+        let (plain, token) = (plain.clone(), token.clone());
+        async move {
+            let data: CheckData = plain.graphql(CHECK_LOGIN_STATUS_QUERY, CheckVars { token: &token }, None).await?;
+            Ok::<_, Error>(data.check_login_status)
+        }
+    };
+    assert!(check().await?.status, "the token is valid");
+
+    let list: Call = Arc::new(move || {
+        let call = list();
+        Box::pin(async move { assert_eq!(call.await.expect("users.list").len(), 10) })
+    });
+    let login: Call = Arc::new(move || {
+        let call = login();
+        Box::pin(async move { assert!(call.await.expect("login_by_username").token.is_some()) })
+    });
+    let check: Call = Arc::new(move || {
+        let call = check();
+        Box::pin(async move { assert!(call.await.expect("check_login_status").status) })
     });
     Ok(vec![("users.list", list), ("login_by_username", login), ("check_login_status", check)])
 }
@@ -439,14 +447,13 @@ async fn sdk_calls(emulator: &Emulator, prepared: &Value) -> Result<Vec<(&'stati
 // ---------------------------------------------------------------------------------------------------------------
 // stream
 
-/// Streams `--count` users through `into_stream()` (pages of `--page-size`), holding none of them.
+/// Streams `--count` users through `into_stream()` (pages of 100), holding none of them.
 async fn stream(args: &Args) -> Result<(), Error> {
     let emulator = args.emulator()?;
     let count: usize = args.number("count", 1000)?;
-    let page_size: u32 = args.number("page-size", 100)?;
-    let management = ManagementClient::new(&emulator.options(&emulator.host)?)?;
+    let management = ManagementClient::new(&emulator.options()?)?;
     let start = Instant::now();
-    let first = management.users().list().limit(page_size).send().await?;
+    let first = management.users().list().limit(100).send().await?;
     let mut users = std::pin::pin!(first.into_stream().take(count));
     let mut seen = 0usize;
     while let Some(user) = users.next().await {
@@ -456,9 +463,168 @@ async fn stream(args: &Args) -> Result<(), Error> {
     if seen != count {
         return Err(format!("the stream ended after {seen} of {count} users").into());
     }
+    println!("{}", json!({ "stream": count, "seconds": start.elapsed().as_secs_f64(), "vm_hwm_kib": vm_hwm_kib() }));
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// token
+
+/// 1 000 concurrent first calls on a fresh `ManagementClient`, against an emulator started in this process so that
+/// its request counter can be read.
+async fn token() -> Result<(), Error> {
+    let emulator = authing_emulator::Emulator::start().await?;
+    let options = Options::builder()
+        .host(emulator.host())
+        .user_pool_id(emulator.user_pool_id())
+        .secret(emulator.secret())
+        .build()?;
+    let management = ManagementClient::new(&options)?;
+    let calls: Vec<_> = (0..1000)
+        .map(|_| {
+            let management = management.clone();
+            tokio::spawn(async move { management.users().list().limit(1).send().await })
+        })
+        .collect();
+    for call in calls {
+        call.await??;
+    }
     println!(
         "{}",
-        json!({ "stream": count, "page_size": page_size, "seconds": start.elapsed().as_secs_f64(), "vm_hwm_kib": vm_hwm_kib() })
+        json!({ "first_calls": 1000, "users_requests": emulator.request_count("users"),
+                "token_requests": emulator.request_count("accessToken") })
     );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// report
+
+/// The markdown report of `--results` (the JSON lines of every runner).
+fn report(args: &Args) -> Result<(), Error> {
+    let text = std::fs::read_to_string(args.get("results")?)?;
+    let rows: Vec<Value> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect::<Result<_, _>>()?;
+    let concurrency: usize = args.number("concurrency", 64)?;
+    let commit = args.values.get("commit").map_or("unknown", String::as_str);
+
+    let mut rates: HashMap<(String, String, String), f64> = HashMap::new();
+    for row in &rows {
+        if let (Some(client), Some(op), Some(mode), Some(calls), Some(seconds)) = (
+            row["client"].as_str(),
+            row["op"].as_str(),
+            row["mode"].as_str(),
+            row["calls"].as_f64(),
+            row["seconds"].as_f64(),
+        ) && seconds > 0.0
+        {
+            rates.insert((client.into(), op.into(), mode.into()), calls / seconds);
+        }
+    }
+    let rate = |client: &str, op: &str, mode: &str| rates.get(&(client.into(), op.into(), mode.into())).copied();
+    let (mut met, mut missed) = (Vec::new(), Vec::new());
+    let mut verdict = |name: String, ok: bool| if ok { met.push(name) } else { missed.push(name) };
+
+    let mut out = String::new();
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or_else(|| "unknown".into(), |kib| format!("{:.0} GiB", kib / 1024.0 / 1024.0));
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    out += &format!(
+        "Commit {commit}. Machine: {model}, {cpus} CPUs, {memory} memory. Calls per second; sequential = one call at a \
+         time, concurrent = {concurrency} calls in flight. A ratio is this SDK's rate over the other client's, with its \
+         target.\n\n"
+    );
+    out += "| operation | mode | this SDK | straightforward | Python SDK | JS SDK | SDK / straightforward | SDK / Python | SDK / JS |\n";
+    out += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+    for op in OPERATIONS {
+        for mode in ["sequential", "concurrent"] {
+            let mut cells = vec![op.to_owned(), mode.to_owned()];
+            for (client, _) in CLIENTS {
+                cells.push(rate(client, op, mode).map_or("n/a".into(), |r| format!("{r:.0}")));
+            }
+            let sdk = rate("sdk", op, mode);
+            let targets = match mode {
+                "sequential" => [("plain", 0.95), ("python", 20.0), ("js", 2.0)],
+                _ => [("plain", 0.95), ("python", 50.0), ("js", 5.0)],
+            };
+            for (client, target) in targets {
+                let name = CLIENTS.iter().find(|(c, _)| *c == client).map_or(client, |(_, n)| n);
+                match (sdk, rate(client, op, mode)) {
+                    (Some(sdk), Some(other)) if other > 0.0 => {
+                        let ratio = sdk / other;
+                        let ok = ratio >= target;
+                        verdict(format!("{op} {mode}: SDK / {name} {ratio:.2}× (target ≥ {target}×)"), ok);
+                        cells.push(format!("{ratio:.2}× {} ≥ {target}", if ok { "✓" } else { "✗" }));
+                    }
+                    _ => {
+                        verdict(format!("{op} {mode}: SDK / {name} not measured"), false);
+                        cells.push("n/a".into());
+                    }
+                }
+            }
+            out += &format!("| {} |\n", cells.join(" | "));
+        }
+    }
+    out += "\n";
+
+    let streams: Vec<(u64, f64, u64)> = rows
+        .iter()
+        .filter_map(|r| Some((r["stream"].as_u64()?, r["seconds"].as_f64()?, r["vm_hwm_kib"].as_u64()?)))
+        .collect();
+    if let (Some(small), Some(large)) = (streams.iter().min_by_key(|s| s.0), streams.iter().max_by_key(|s| s.0))
+        && small.0 < large.0
+    {
+        let ratio = large.2 as f64 / small.2 as f64;
+        let ok = ratio <= 1.2;
+        out += &format!(
+            "Streaming users through `into_stream()` (pages of 100): {} users in {:.1} s with a peak RSS of {:.1} MiB, \
+             {} users in {:.1} s with {:.1} MiB: ratio {ratio:.2} {} ≤ 1.2.\n\n",
+            large.0,
+            large.1,
+            large.2 as f64 / 1024.0,
+            small.0,
+            small.1,
+            small.2 as f64 / 1024.0,
+            if ok { "✓" } else { "✗" }
+        );
+        verdict(format!("streaming peak RSS ratio {ratio:.2} (target ≤ 1.2)"), ok);
+    } else {
+        verdict("streaming peak RSS ratio not measured".into(), false);
+    }
+    match rows.iter().find_map(|r| r["token_requests"].as_u64()) {
+        Some(requests) => {
+            let ok = requests == 1;
+            out += &format!(
+                "1 000 concurrent first calls on a fresh `ManagementClient`: {requests} token request(s) {} = 1.\n\n",
+                if ok { "✓" } else { "✗" }
+            );
+            verdict(format!("token requests of 1 000 first calls: {requests} (target 1)"), ok);
+        }
+        None => verdict("token requests not measured".into(), false),
+    }
+    out += &format!("Targets met: {} of {}.", met.len(), met.len() + missed.len());
+    if missed.is_empty() {
+        out += "\n";
+    } else {
+        out += " Missed:\n\n";
+        for miss in &missed {
+            out += &format!("- {miss}\n");
+        }
+    }
+    print!("{out}");
     Ok(())
 }

@@ -1,13 +1,11 @@
 """Measures the official Python SDK (`authing` 4.5.18) against a running emulator.
 
-Usage: python python_sdk.py CONFIG_JSON SECONDS CONCURRENCY [MODES]
-CONFIG_JSON is the emulator's first stdout line. MODES is "sequential", "concurrent" or both, comma-separated
-(the default). Prints one JSON object per measured case on stdout, then one object with the peak memory of this
-process (VmHWM from /proc/self/status).
+Usage: python python_sdk.py CONFIG_JSON SECONDS CONCURRENCY
+CONFIG_JSON is the emulator's first stdout line. Measures each operation one call at a time, then with CONCURRENCY
+threads, and prints one JSON object per measured case on stdout.
 """
 
 import json
-import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,14 +17,6 @@ from authing.v2.management.types import ManagementClientOptions
 
 USERNAME = "bench"
 PASSWORD = "Bench-passw0rd!"
-
-
-def vm_hwm_kib():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return None
 
 
 def measure(call, seconds, concurrency):
@@ -54,7 +44,6 @@ def main():
     config = json.loads(sys.argv[1])
     seconds = float(sys.argv[2])
     concurrency = int(sys.argv[3])
-    modes = sys.argv[4].split(",") if len(sys.argv) > 4 else ["sequential", "concurrent"]
 
     management = ManagementClient(
         ManagementClientOptions(
@@ -89,16 +78,10 @@ def main():
         if not checks[name](call()):
             raise SystemExit("python sdk: %s returned an unexpected result" % name)
         for mode, in_flight in (("sequential", 1), ("concurrent", concurrency)):
-            if mode not in modes:
-                continue
             call()  # warm-up
-            before = os.times()
             done, elapsed = measure(call, seconds, in_flight)
-            after = os.times()
-            cpu = (after.user - before.user) + (after.system - before.system)
             print(json.dumps({"client": "python", "op": name, "mode": mode, "in_flight": in_flight,
-                              "calls": done, "seconds": elapsed, "client_cpu_seconds": cpu}), flush=True)
-    print(json.dumps({"client": "python", "vm_hwm_kib": vm_hwm_kib()}), flush=True)
+                              "calls": done, "seconds": elapsed}), flush=True)
 
 
 if __name__ == "__main__":
