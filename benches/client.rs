@@ -5,7 +5,7 @@
 //! of one password alone.
 //!
 //! ```text
-//! cargo bench --bench client
+//! cargo bench -p authing-benches --bench client
 //! ```
 
 #![recursion_limit = "256"]

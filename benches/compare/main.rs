@@ -2,10 +2,10 @@
 //! `reqwest` + `serde_json` + `rsa` client, against a running emulator.
 //!
 //! ```text
-//! cargo bench --bench compare -- run    --config EMULATOR.json [--seconds 5] [--concurrency 64]
-//! cargo bench --bench compare -- stream --config EMULATOR.json --count 100000
-//! cargo bench --bench compare -- token
-//! cargo bench --bench compare -- report --results RESULTS.jsonl [--commit ID] [--concurrency 64]
+//! cargo bench -p authing-benches --bench compare -- run    --config EMULATOR.json [--seconds 5] [--concurrency 64]
+//! cargo bench -p authing-benches --bench compare -- stream --config EMULATOR.json --count 100000
+//! cargo bench -p authing-benches --bench compare -- token
+//! cargo bench -p authing-benches --bench compare -- report --results RESULTS.jsonl [--commit ID] [--concurrency 64]
 //! ```
 //!
 //! `EMULATOR.json` holds the emulator's first stdout line. `run` creates the user the logins use, then measures

@@ -39,8 +39,8 @@ log() { echo "== $*" >&2; }
 
 log "building (release emulator, compare bench)"
 cargo build --release -q -p authing-emulator
-cargo bench --no-run -q --bench compare 2>/dev/null
-compare() { cargo bench -q --bench compare -- "$@"; }
+cargo bench -p authing-benches --no-run -q --bench compare 2>/dev/null
+compare() { cargo bench -p authing-benches -q --bench compare -- "$@"; }
 
 log "installing the official SDKs into $work"
 python3 -m venv "$work/venv"
