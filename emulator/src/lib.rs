@@ -305,6 +305,8 @@ pub struct EmulatorBuilder {
     user_token_ttl: Duration,
     verification_code_ttl: Duration,
     seed_users: usize,
+    limits: http::Limits,
+    max_page_size: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -319,6 +321,8 @@ impl Default for EmulatorBuilder {
             user_token_ttl: Duration::from_secs(tokens::USER_TOKEN_TTL),
             verification_code_ttl: auth::DEFAULT_CODE_TTL,
             seed_users: 0,
+            limits: http::Limits::default(),
+            max_page_size: store::state::DEFAULT_MAX_PAGE_SIZE,
         }
     }
 }
@@ -335,6 +339,8 @@ impl fmt::Debug for EmulatorBuilder {
             .field("user_token_ttl", &self.user_token_ttl)
             .field("verification_code_ttl", &self.verification_code_ttl)
             .field("seed_users", &self.seed_users)
+            .field("limits", &self.limits)
+            .field("max_page_size", &self.max_page_size)
             .finish()
     }
 }
@@ -412,6 +418,73 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The largest request body, in bytes (default 1 MiB); a larger one is refused with code 413 (HTTP 413 in
+    /// REST, HTTP 200 in GraphQL). At least 1 KiB.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.limits.max_body_size = bytes.max(1024);
+        self
+    }
+
+    /// The longest GraphQL document (the request's `query`), in bytes (default 64 KiB); a longer one is refused with
+    /// code 400 before it is parsed. At least 1 KiB.
+    pub fn max_document_size(mut self, bytes: usize) -> Self {
+        self.limits.max_document_size = bytes.max(1024);
+        self
+    }
+
+    /// The deepest nesting of fields a GraphQL document may select (default 20; async-graphql's `limit_depth`).
+    /// At least 1.
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.limits.max_depth = depth.max(1);
+        self
+    }
+
+    /// The most fields a GraphQL document may select, counted with its fragments expanded (default 1000;
+    /// async-graphql's `limit_complexity`). At least 1.
+    pub fn max_complexity(mut self, fields: usize) -> Self {
+        self.limits.max_complexity = fields.max(1);
+        self
+    }
+
+    /// The deepest nesting of `{`, `[` and `(` in the text of a GraphQL document, strings and comments aside
+    /// (default 64). Between 4 and 256: async-graphql's parser recurses once per level of an argument value, so a
+    /// much larger value would let a document overflow the stack again.
+    pub fn max_nesting(mut self, levels: usize) -> Self {
+        self.limits.max_nesting = levels.clamp(4, 256);
+        self
+    }
+
+    /// The most aliases a GraphQL document may use (default 100): each alias of a root field runs its resolver once
+    /// more.
+    pub fn max_aliases(mut self, aliases: usize) -> Self {
+        self.limits.max_aliases = aliases;
+        self
+    }
+
+    /// The largest `limit` of one page of a list, GraphQL or REST (default 1000); a larger one is refused with
+    /// code 400. At least 1.
+    pub fn max_page_size(mut self, limit: usize) -> Self {
+        self.max_page_size = limit.max(1);
+        self
+    }
+
+    /// How long a connection may take to send a complete request head, counted from when it waits for a request
+    /// (default 40 s, above the 30 s for which the SDK keeps an idle pooled connection): a connection that sends
+    /// nothing, or half a head, is closed after that, and so is a kept-alive connection that sends no new request.
+    /// At least 10 ms.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout.max(Duration::from_millis(10));
+        self
+    }
+
+    /// How long a connection may go without a byte read or written while the server waits on it (default 90 s): a
+    /// request body that stops coming, or an answer the client does not read, closes the connection after that. At
+    /// least 10 ms.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout.max(Duration::from_millis(10));
+        self
+    }
+
     /// Binds the listener, then serves on a spawned tokio task. When this returns, the server accepts
     /// connections. Must be called within a tokio runtime.
     ///
@@ -432,21 +505,15 @@ impl EmulatorBuilder {
             self.management_token_ttl,
         );
         state.user_token_ttl = self.user_token_ttl;
+        state.max_page_size = self.max_page_size;
         let state = Arc::new(state);
         state.seed_users(self.seed_users);
-        let app = server::router(state.clone());
+        let limits = self.limits;
+        let app = server::router(state.clone(), limits);
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let app = app.into_make_service_with_connect_info::<SocketAddr>();
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "the emulator stopped serving");
-            }
-        });
+        let task = tokio::spawn(server::serve(listener, app, limits, async {
+            let _ = rx.await;
+        }));
         let ip = match addr.ip() {
             ip if ip.is_unspecified() && ip.is_ipv4() => IpAddr::V4(Ipv4Addr::LOCALHOST),
             ip if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),

@@ -410,7 +410,7 @@ impl UserQuery {
         let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         // No user is in an organization yet, so `excludeUsersInOrg` changes nothing.
         let _ = exclude_users_in_org;
         let store = state.users_read();
@@ -439,7 +439,7 @@ impl UserQuery {
     ) -> async_graphql::Result<PaginatedUsers> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let store = state.users_read();
         let mut users: Vec<&User> = store.archived().iter().collect();
         users.sort_by_key(|u| std::cmp::Reverse(u.deleted_seq));
@@ -495,7 +495,7 @@ impl UserQuery {
     ) -> async_graphql::Result<PaginatedUsers> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let fields: Vec<String> = fields.into_iter().flatten().flatten().collect();
         let departments = flatten(&department_opts);
         let groups = flatten(&group_opts);

@@ -168,7 +168,8 @@ async fn allowed_applications(
         Ok(found) => found,
         Err(e) => return refuse(&e, lang),
     };
-    let (page, limit) = match (number(&query, "page", 1), number(&query, "limit", 10)) {
+    let (page, limit) = match (number(&query, "page", 1), number(&query, "limit", 10).and_then(|l| state.page_size(l)))
+    {
         (Ok(p), Ok(l)) => (p, l),
         (Err(e), _) | (_, Err(e)) => return refuse(&e, lang),
     };
