@@ -235,6 +235,19 @@ impl State {
         (app_id == self.app.id).then(|| self.application_json())
     }
 
+    /// Changes the user `id` under the users' write lock (see [`UserStore::update`]), stamping `updatedAt`.
+    pub(crate) fn update_user(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut User) -> Result<(), ApiError>,
+    ) -> Result<User, ApiError> {
+        self.users_write().update(id, |user| {
+            change(user)?;
+            user.updated_at = Some(now_iso());
+            Ok(())
+        })
+    }
+
     /// Creates a user from clear-text fields (the password is hashed here).
     pub(crate) fn add_user(
         &self,
