@@ -1,11 +1,15 @@
-//! What both front ends read from an HTTP request: the language of the messages and where the request came from.
+//! What both front ends share: what they read from an HTTP request (the language of the messages, where the request
+//! came from), the limits every request is held to, and the error shape of answers that no handler wrote.
 
 use std::net::SocketAddr;
 
-use axum::http::HeaderMap;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 
 use crate::store::activity::Origin;
-use crate::store::error::Lang;
+use crate::store::error::{ApiError, Code, Lang};
 
 /// The language of the messages, from `x-authing-lang`: anything but an English tag means Chinese.
 pub(crate) fn lang(headers: &HeaderMap) -> Lang {
@@ -29,4 +33,76 @@ pub(crate) fn origin(headers: &HeaderMap, peer: SocketAddr, path: &str) -> Origi
         host: header("host").unwrap_or_default().to_owned(),
         path: path.to_owned(),
     }
+}
+
+/// The limits every request is held to; each has a default here, an [`crate::EmulatorBuilder`] setter and a flag of
+/// the `authing-emulator` binary. See the crate docs, "Limits".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// The largest request body, in bytes (HTTP 413 with code 413 past it).
+    pub(crate) max_body_size: usize,
+    /// The longest GraphQL document (`query`), in bytes.
+    pub(crate) max_document_size: usize,
+    /// The deepest nesting of fields a GraphQL document may select.
+    pub(crate) max_depth: usize,
+    /// The most fields a GraphQL document may select, counted with its fragments expanded.
+    pub(crate) max_complexity: usize,
+    /// The deepest nesting of `{`, `[` and `(` in the text of a GraphQL document.
+    pub(crate) max_nesting: usize,
+    /// The most aliases a GraphQL document may use.
+    pub(crate) max_aliases: usize,
+    /// The largest `limit` of one page of a list.
+    pub(crate) max_page_size: usize,
+    /// How long a connection may take to send a complete request head, counted from when it waits for a request.
+    pub(crate) header_read_timeout: std::time::Duration,
+    /// How long a connection may stay without a byte read or written while the server waits on it.
+    pub(crate) idle_timeout: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_size: 1 << 20,
+            max_document_size: 64 << 10,
+            max_depth: 20,
+            max_complexity: 1000,
+            max_nesting: 64,
+            max_aliases: 100,
+            max_page_size: 1000,
+            header_read_timeout: std::time::Duration::from_secs(40),
+            idle_timeout: std::time::Duration::from_secs(90),
+        }
+    }
+}
+
+/// Gives every error answer Authing's shape: a body that is not JSON (axum's own refusals: 405 with an empty body,
+/// 413 and 400 as plain text) becomes the GraphQL error `{errors: [{message: {code, message}}]}` with HTTP 200 on
+/// `/graphql/v2`, and the REST envelope `{code, message, data: null}` with the same HTTP status elsewhere. The
+/// refusal's own text is not repeated: it may quote the request.
+pub(crate) async fn envelope_errors(request: Request, next: Next) -> Response {
+    let lang = lang(request.headers());
+    let graphql = request.uri().path().starts_with("/graphql");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let code = match status {
+        StatusCode::NOT_FOUND => Code::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => Code::PayloadTooLarge,
+        _ => Code::BadRequest,
+    };
+    let err = ApiError::new(code);
+    if graphql {
+        return crate::graphql::error_response(StatusCode::OK, &err, lang);
+    }
+    let mut body = err.to_object(lang);
+    body["data"] = serde_json::Value::Null;
+    (status, axum::Json(body)).into_response()
 }

@@ -63,10 +63,20 @@
 //!
 //! # Behaviour
 //!
-//! * Lists are newest first unless `sortBy` says otherwise, page 1 and limit 10 by default, with no upper
-//!   limit; a page past the end is empty and keeps the real `totalCount`. Deleted users move to the
-//!   archive (`archivedUsers`, newest deletion first), their identifiers become free and their tokens
-//!   stop working.
+//! * Lists are newest first unless `sortBy` says otherwise, page 1 and limit 10 by default, a `limit` of at
+//!   most 1000 ([`EmulatorBuilder::max_page_size`]; more gives 400); a page past the end is empty and keeps the
+//!   real `totalCount`. Deleted users move to the archive (`archivedUsers`, newest deletion first), their
+//!   identifiers become free and their tokens stop working at once.
+//! * Identifiers (username, e-mail, phone, external id) are trimmed when stored and when looked up (logins,
+//!   `isUserExists`, `findUser`, uniqueness): a user created as `" ada "` is `ada` and logs in as `ada` or
+//!   `" ada "`. Registration always trimmed them, as the official SDKs' callers expect.
+//! * Blocking a user (`updateUser(blocked: true)` with a management token) ends its sessions at once: every token
+//!   it holds is refused (2020) from then on, even after it is unblocked, and so is any user token of a blocked
+//!   user; its password logins give 2005.
+//! * Every write to a user changes only its own fields of the stored record, under the store's lock: an end
+//!   user's `updatePassword`, `bindPhone`, `updateEmail` … never undoes an administrator's change made meanwhile
+//!   (a nickname, `blocked: true`); `updatePassword` fails with 2006 if the password changed since it checked
+//!   `oldPassword`.
 //! * Passwords of `createUser` and `updateUser` arrive RSA-encrypted; only a hash is kept. With
 //!   `keepPassword: true` a text that does not decrypt is taken as the password itself.
 //! * Dates given by callers (`lastLogin`, `signedUp`, `tokenExpiredAt`, `expiredAt`) must be ISO-8601
@@ -141,7 +151,10 @@
 //!   before the code is used. `unbindPhone`/`unbindEmail` answer 400 when the user would have no way left
 //!   to log in (a phone, or an e-mail or username with a password, or an identity).
 //! * **Self calls with a user token**: `user` (its own id, or no id), `updateUser` (its own id; changing
-//!   `phone`, `email`, `unionid`, `openid`, `password`, `emailVerified` or `phoneVerified` gives 1001),
+//!   `phone`, `email`, `unionid`, `openid`, `password`, `emailVerified` or `phoneVerified`, or a field only an
+//!   administrator sets: `blocked`, `loginsCount`, `lastLogin`, `lastIP`, `tokenExpiredAt`, `expiredAt`,
+//!   `externalId`, `oauth`, `mainDepartmentId`, `mainDepartmentCode`, `directManagement`, gives 1001 and changes
+//!   nothing),
 //!   `udv`, `setUdv`, `setUdvBatch`, `removeUdv` (target USER and its own id), `refreshToken` (no id),
 //!   `checkLoginStatus`, `isUserExists`. Another user's id or another target type gives 1001; every other
 //!   management call gives 2020. `isUserExists` also accepts a request with the `x-authing-app-id` of the
@@ -165,10 +178,10 @@
 //!
 //! | code | when |
 //! |---|---|
-//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a document past a [GraphQL limit](#graphql-limits); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of |
-//! | 404 | unknown route (HTTP 404) |
-//! | 405 | a method other than POST on `/graphql/v2` (HTTP 405) |
-//! | 413 | a body over 1 MiB (HTTP 413) |
+//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a document past a [limit](#limits) or a page `limit` above it; a REST path segment that does not decode (HTTP 400); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of |
+//! | 404 | unknown route, under a known prefix or not (REST envelope, HTTP 404) |
+//! | 405 | a method a route does not serve: on `/graphql/v2` (HTTP 200), in REST (HTTP 405) |
+//! | 413 | a body over the limit, 1 MiB by default: GraphQL (HTTP 200), REST (HTTP 413) |
 //! | 1001 | `accessToken` with a wrong secret (`用户池密钥错误` / `Wrong user pool secret`); a user token naming another user or target type, or changing a restricted field through `updateUser` |
 //! | 2000 | a password login after 5 wrong passwords in a row for the identifier, without `captchaCode` (`请输入图形验证码`) |
 //! | 2001 | a verification code that is wrong (`验证码不正确`), used (`验证码已使用`) or expired (`验证码已过期`) |
@@ -199,27 +212,39 @@
 //! | 3012 | the namespace already has a resource with this code (`资源已存在` / `The resource already exists`) |
 //! | 3021 | unknown programmatic access account (`编程访问账号不存在`): PATCH, DELETE |
 //!
-//! # GraphQL limits
+//! # Limits
 //!
-//! Every request goes through async-graphql's normal execution: parsed, validated in full, then executed, with
-//! nothing kept from one request to the next. A document is refused with code 400 (HTTP 200, Authing's error
-//! shape) when it goes past one of these limits:
+//! Every answer has Authing's shape, whatever went wrong: GraphQL errors are `{errors: [{message: {code,
+//! message}}]}` with HTTP 200 (as the protocol requires for the JS SDK to see the code), REST refusals the envelope
+//! `{code, message, data: null}`; refusals axum itself makes (a wrong method, a body over the limit, a path that
+//! does not decode) are rewritten into that shape, without repeating anything of the request.
 //!
-//! | limit | default |
-//! |---|---|
-//! | request body | 1 MiB (HTTP 413, code 413) |
-//! | depth of fields (async-graphql `limit_depth`) | 20 |
-//! | complexity, one per field with fragments expanded (`limit_complexity`) | 1000 |
-//! | nesting of selection sets with fragments expanded (`limit_recursive_depth`) | 32 |
-//! | directives on one field (`limit_directives`) | 8 |
-//! | nesting of `{`, `[` and `(` in the document's text, strings and comments aside | 64 |
-//! | selections (fields, fragment spreads, inline fragments) with every fragment expanded | 1000 |
+//! Every GraphQL request goes through async-graphql's normal execution: parsed, validated in full, then executed,
+//! with nothing kept from one request to the next. Each limit has a default, an [`EmulatorBuilder`] setter and a
+//! flag of the `authing-emulator` binary (with its `AUTHING_EMULATOR_*` variable):
 //!
-//! The last two are checked before async-graphql parses the document: its parser recurses once per level of an
-//! argument value (some hundreds of levels overflow the stack), and it walks a document with its fragments expanded
-//! before it compares complexity with the limit (fragments that each spread the next twice make that walk
-//! exponential). Variables nested deeper than 128 levels are refused by the JSON reader. The documents the SDK and
-//! the official SDKs send, and a full introspection query, stay well within every limit.
+//! | limit | default | setter / flag | past it |
+//! |---|---|---|---|
+//! | request body | 1 MiB | [`max_body_size`](EmulatorBuilder::max_body_size) / `--max-body-size` | code 413 (HTTP 413 in REST) |
+//! | GraphQL document (`query`) | 64 KiB | [`max_document_size`](EmulatorBuilder::max_document_size) / `--max-document-size` | code 400 |
+//! | depth of fields (async-graphql `limit_depth`) | 20 | [`max_depth`](EmulatorBuilder::max_depth) / `--max-depth` | code 400 |
+//! | complexity: fields and selections with fragments expanded (`limit_complexity`) | 1000 | [`max_complexity`](EmulatorBuilder::max_complexity) / `--max-complexity` | code 400 |
+//! | nesting of `{`, `[` and `(` in the document's text, strings and comments aside | 64 | [`max_nesting`](EmulatorBuilder::max_nesting) / `--max-nesting` | code 400 |
+//! | aliases in a document | 100 | [`max_aliases`](EmulatorBuilder::max_aliases) / `--max-aliases` | code 400 |
+//! | `limit` of one page of a list | 1000 | [`max_page_size`](EmulatorBuilder::max_page_size) / `--max-page-size` | code 400 |
+//! | time to receive a request head, counted from when a connection waits for a request | 40 s | [`header_read_timeout`](EmulatorBuilder::header_read_timeout) / `--header-read-timeout` | connection closed |
+//! | time without a byte read or written while the server waits on a connection | 90 s | [`idle_timeout`](EmulatorBuilder::idle_timeout) / `--idle-timeout` | connection closed |
+//! | nesting of selection sets with fragments expanded (`limit_recursive_depth`) | 32 | fixed | code 400 |
+//! | directives on one field (`limit_directives`) | 8 | fixed | code 400 |
+//!
+//! The document size, text nesting, aliases and the selections with every fragment expanded are checked before
+//! async-graphql parses or walks the document: its parser recurses once per level of an argument value (some
+//! hundreds of levels overflow the stack), it walks a document with its fragments expanded before it compares
+//! complexity with the limit (fragments that each spread the next twice make that walk exponential), and each
+//! alias of a root field runs its resolver again. Variables nested deeper than 128 levels are refused by the JSON
+//! reader. The documents the SDK and the official SDKs send, and a full introspection query, stay well within
+//! every limit. A kept-alive connection is closed once it has waited the header-read timeout for its next request;
+//! 40 s is above the 30 s for which the SDK keeps an idle pooled connection, so the SDK never reuses a closed one.
 //!
 //! # Tokens
 //!
@@ -241,7 +266,9 @@
 //!   verification codes, sessions, the user-action log); it knows nothing of HTTP.
 //! * `graphql/`: the GraphQL front end (async-graphql); its resolvers call the store.
 //! * `rest/`: the REST front end (axum); its handlers call the store.
-//! * `http.rs`: what both front ends read from a request's headers; `server.rs` joins their routers.
+//! * `http.rs`: what both front ends read from a request's headers, the limits, and the Authing shape of the
+//!   answers no handler wrote; `server.rs` joins their routers and serves them with hyper's HTTP/1 connections
+//!   (header-read and idle timeouts).
 //!
 //! Modules depend downwards only: the front ends on the store, the server on the front ends.
 //!
@@ -305,6 +332,8 @@ pub struct EmulatorBuilder {
     user_token_ttl: Duration,
     verification_code_ttl: Duration,
     seed_users: usize,
+    limits: http::Limits,
+    max_page_size: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -319,6 +348,8 @@ impl Default for EmulatorBuilder {
             user_token_ttl: Duration::from_secs(tokens::USER_TOKEN_TTL),
             verification_code_ttl: auth::DEFAULT_CODE_TTL,
             seed_users: 0,
+            limits: http::Limits::default(),
+            max_page_size: store::state::DEFAULT_MAX_PAGE_SIZE,
         }
     }
 }
@@ -335,6 +366,8 @@ impl fmt::Debug for EmulatorBuilder {
             .field("user_token_ttl", &self.user_token_ttl)
             .field("verification_code_ttl", &self.verification_code_ttl)
             .field("seed_users", &self.seed_users)
+            .field("limits", &self.limits)
+            .field("max_page_size", &self.max_page_size)
             .finish()
     }
 }
@@ -412,6 +445,73 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The largest request body, in bytes (default 1 MiB); a larger one is refused with code 413 (HTTP 413 in
+    /// REST, HTTP 200 in GraphQL). At least 1 KiB.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.limits.max_body_size = bytes.max(1024);
+        self
+    }
+
+    /// The longest GraphQL document (the request's `query`), in bytes (default 64 KiB); a longer one is refused with
+    /// code 400 before it is parsed. At least 1 KiB.
+    pub fn max_document_size(mut self, bytes: usize) -> Self {
+        self.limits.max_document_size = bytes.max(1024);
+        self
+    }
+
+    /// The deepest nesting of fields a GraphQL document may select (default 20; async-graphql's `limit_depth`).
+    /// At least 1.
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.limits.max_depth = depth.max(1);
+        self
+    }
+
+    /// The most fields a GraphQL document may select, counted with its fragments expanded (default 1000;
+    /// async-graphql's `limit_complexity`). At least 1.
+    pub fn max_complexity(mut self, fields: usize) -> Self {
+        self.limits.max_complexity = fields.max(1);
+        self
+    }
+
+    /// The deepest nesting of `{`, `[` and `(` in the text of a GraphQL document, strings and comments aside
+    /// (default 64). Between 4 and 256: async-graphql's parser recurses once per level of an argument value, so a
+    /// much larger value would let a document overflow the stack again.
+    pub fn max_nesting(mut self, levels: usize) -> Self {
+        self.limits.max_nesting = levels.clamp(4, 256);
+        self
+    }
+
+    /// The most aliases a GraphQL document may use (default 100): each alias of a root field runs its resolver once
+    /// more.
+    pub fn max_aliases(mut self, aliases: usize) -> Self {
+        self.limits.max_aliases = aliases;
+        self
+    }
+
+    /// The largest `limit` of one page of a list, GraphQL or REST (default 1000); a larger one is refused with
+    /// code 400. At least 1.
+    pub fn max_page_size(mut self, limit: usize) -> Self {
+        self.max_page_size = limit.max(1);
+        self
+    }
+
+    /// How long a connection may take to send a complete request head, counted from when it waits for a request
+    /// (default 40 s, above the 30 s for which the SDK keeps an idle pooled connection): a connection that sends
+    /// nothing, or half a head, is closed after that, and so is a kept-alive connection that sends no new request.
+    /// At least 10 ms.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout.max(Duration::from_millis(10));
+        self
+    }
+
+    /// How long a connection may go without a byte read or written while the server waits on it (default 90 s): a
+    /// request body that stops coming, or an answer the client does not read, closes the connection after that. At
+    /// least 10 ms.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout.max(Duration::from_millis(10));
+        self
+    }
+
     /// Binds the listener, then serves on a spawned tokio task. When this returns, the server accepts
     /// connections. Must be called within a tokio runtime.
     ///
@@ -432,21 +532,15 @@ impl EmulatorBuilder {
             self.management_token_ttl,
         );
         state.user_token_ttl = self.user_token_ttl;
+        state.max_page_size = self.max_page_size;
         let state = Arc::new(state);
         state.seed_users(self.seed_users);
-        let app = server::router(state.clone());
+        let limits = self.limits;
+        let app = server::router(state.clone(), limits);
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let app = app.into_make_service_with_connect_info::<SocketAddr>();
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "the emulator stopped serving");
-            }
-        });
+        let task = tokio::spawn(server::serve(listener, app, limits, async {
+            let _ = rx.await;
+        }));
         let ip = match addr.ip() {
             ip if ip.is_unspecified() && ip.is_ipv4() => IpAddr::V4(Ipv4Addr::LOCALHOST),
             ip if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),

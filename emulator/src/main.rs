@@ -6,132 +6,186 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use authing_emulator::Emulator;
+use clap::{CommandFactory as _, FromArgMatches as _, Parser};
 
-const USAGE: &str = "\
-authing-emulator: a local Authing v2 server for tests
+/// authing-emulator: a local Authing v2 server for tests.
+///
+/// Every option is also read from the environment variable shown; a flag wins over its variable.
+#[derive(Debug, Parser)]
+#[command(
+    name = "authing-emulator",
+    version,
+    after_help = AFTER_HELP,
+    help_template = "{about}\n\n{usage-heading} {usage}\n\n{all-args}{after-help}"
+)]
+struct Cli {
+    /// Address to bind: an IP address or `localhost`
+    #[arg(long, env = "AUTHING_EMULATOR_HOST", value_name = "IP", default_value = "127.0.0.1", value_parser = parse_host)]
+    host: IpAddr,
 
-USAGE:
-    authing-emulator [OPTIONS]
+    /// Port, 0 for a free one
+    #[arg(long, env = "AUTHING_EMULATOR_PORT", value_name = "PORT", default_value_t = 0)]
+    port: u16,
 
-OPTIONS (each also read from the environment variable shown; a flag wins over its variable):
-    --host <IP>             address to bind            [AUTHING_EMULATOR_HOST]         default 127.0.0.1
-    --port <PORT>           port, 0 for a free one     [AUTHING_EMULATOR_PORT]         default 0
-    --user-pool-id <ID>     user pool id               [AUTHING_EMULATOR_USERPOOL_ID]  default random
-    --secret <SECRET>       user pool secret           [AUTHING_EMULATOR_SECRET]       default random
-    --app-id <ID>           application id             [AUTHING_EMULATOR_APP_ID]       default random
-    --app-secret <SECRET>   application secret         [AUTHING_EMULATOR_APP_SECRET]   default random
-    --token-ttl <SECONDS>   management token lifetime  [AUTHING_EMULATOR_TOKEN_TTL]    default 86400
-    --seed-users <N>        add users seed-user-1..N   [AUTHING_EMULATOR_SEED_USERS]   default 0
-    --print-schema          print the GraphQL schema (SDL) and exit
-    -h, --help              print this help and exit
+    /// User pool id [default: random]
+    #[arg(long, env = "AUTHING_EMULATOR_USERPOOL_ID", value_name = "ID")]
+    user_pool_id: Option<String>,
 
+    /// User pool secret [default: random]
+    #[arg(long, env = "AUTHING_EMULATOR_SECRET", value_name = "SECRET", hide_env_values = true)]
+    secret: Option<String>,
+
+    /// Application id [default: random]
+    #[arg(long, env = "AUTHING_EMULATOR_APP_ID", value_name = "ID")]
+    app_id: Option<String>,
+
+    /// Application secret [default: random]
+    #[arg(long, env = "AUTHING_EMULATOR_APP_SECRET", value_name = "SECRET", hide_env_values = true)]
+    app_secret: Option<String>,
+
+    /// Management token lifetime, in seconds
+    #[arg(long, env = "AUTHING_EMULATOR_TOKEN_TTL", value_name = "SECONDS", default_value = "86400", value_parser = positive_secs)]
+    token_ttl: Duration,
+
+    /// Add the users seed-user-1..N before serving
+    #[arg(long, env = "AUTHING_EMULATOR_SEED_USERS", value_name = "N", default_value_t = 0)]
+    seed_users: usize,
+
+    /// Largest request body, in bytes (past it: code 413)
+    #[arg(long, env = "AUTHING_EMULATOR_MAX_BODY_SIZE", value_name = "BYTES", default_value_t = 1 << 20, help_heading = "Limits")]
+    max_body_size: usize,
+
+    /// Longest GraphQL document, in bytes
+    #[arg(long, env = "AUTHING_EMULATOR_MAX_DOCUMENT_SIZE", value_name = "BYTES", default_value_t = 64 << 10, help_heading = "Limits")]
+    max_document_size: usize,
+
+    /// Deepest nesting of fields in a GraphQL document
+    #[arg(
+        long,
+        env = "AUTHING_EMULATOR_MAX_DEPTH",
+        value_name = "LEVELS",
+        default_value_t = 20,
+        help_heading = "Limits"
+    )]
+    max_depth: usize,
+
+    /// Most fields a GraphQL document selects, fragments expanded
+    #[arg(
+        long,
+        env = "AUTHING_EMULATOR_MAX_COMPLEXITY",
+        value_name = "FIELDS",
+        default_value_t = 1000,
+        help_heading = "Limits"
+    )]
+    max_complexity: usize,
+
+    /// Deepest nesting of { [ ( in a GraphQL document's text (4 to 256)
+    #[arg(
+        long,
+        env = "AUTHING_EMULATOR_MAX_NESTING",
+        value_name = "LEVELS",
+        default_value_t = 64,
+        help_heading = "Limits"
+    )]
+    max_nesting: usize,
+
+    /// Most aliases in a GraphQL document
+    #[arg(
+        long,
+        env = "AUTHING_EMULATOR_MAX_ALIASES",
+        value_name = "N",
+        default_value_t = 100,
+        help_heading = "Limits"
+    )]
+    max_aliases: usize,
+
+    /// Largest `limit` of one page of a list
+    #[arg(
+        long,
+        env = "AUTHING_EMULATOR_MAX_PAGE_SIZE",
+        value_name = "N",
+        default_value_t = 1000,
+        help_heading = "Limits"
+    )]
+    max_page_size: usize,
+
+    /// Seconds a connection may take to send a request head, counted from when it waits for a request
+    #[arg(long, env = "AUTHING_EMULATOR_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value = "40", value_parser = positive_secs, help_heading = "Limits")]
+    header_read_timeout: Duration,
+
+    /// Seconds a connection may go without a byte read or written while the server waits on it
+    #[arg(long, env = "AUTHING_EMULATOR_IDLE_TIMEOUT", value_name = "SECONDS", default_value = "90", value_parser = positive_secs, help_heading = "Limits")]
+    idle_timeout: Duration,
+
+    /// Print the GraphQL schema (SDL) and exit
+    #[arg(long)]
+    print_schema: bool,
+}
+
+const AFTER_HELP: &str = "\
 On start, the first line on stdout is one JSON object:
     {\"host\", \"user_pool_id\", \"secret\", \"app_id\", \"app_secret\", \"public_key\"}
 Verification codes (SMS and e-mail) are not sent: read the latest one of a phone number or e-mail address at
     GET {host}/emulator/verification-codes?to=<phone or e-mail>   (no token; data: {\"code\"} or null)
 Logs go to stderr; RUST_LOG sets their level (error, warn, info, debug, trace; default info).
-Stops on Ctrl-C or SIGTERM.
-";
+Stops on Ctrl-C or SIGTERM.";
 
-#[derive(Debug, Default)]
-struct Options {
-    host: Option<String>,
-    port: Option<String>,
-    user_pool_id: Option<String>,
-    secret: Option<String>,
-    app_id: Option<String>,
-    app_secret: Option<String>,
-    token_ttl: Option<String>,
-    seed_users: Option<String>,
-    print_schema: bool,
-    help: bool,
+/// The command line, where an `AUTHING_EMULATOR_*` variable set to the empty string counts as unset (as it did
+/// before the parser was clap's).
+fn command() -> clap::Command {
+    let empty: Vec<clap::Id> = Cli::command()
+        .get_arguments()
+        .filter(|arg| arg.get_env().and_then(std::env::var_os).is_some_and(|v| v.is_empty()))
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    empty.into_iter().fold(Cli::command(), |cmd, id| cmd.mut_arg(id, |arg| arg.env(None::<&str>)))
 }
 
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
-    let mut opts = Options::default();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let slot = match name.as_str() {
-            "-h" | "--help" => {
-                opts.help = true;
-                continue;
-            }
-            "--print-schema" => {
-                opts.print_schema = true;
-                continue;
-            }
-            "--host" => &mut opts.host,
-            "--port" => &mut opts.port,
-            "--user-pool-id" => &mut opts.user_pool_id,
-            "--secret" => &mut opts.secret,
-            "--app-id" => &mut opts.app_id,
-            "--app-secret" => &mut opts.app_secret,
-            "--token-ttl" => &mut opts.token_ttl,
-            "--seed-users" => &mut opts.seed_users,
-            _ => return Err(format!("unknown argument `{arg}`")),
-        };
-        let value = match inline {
-            Some(v) => v,
-            None => args.next().ok_or_else(|| format!("`{name}` needs a value"))?,
-        };
-        *slot = Some(value);
+/// An IP address, or `localhost` for 127.0.0.1.
+fn parse_host(text: &str) -> Result<IpAddr, String> {
+    match text.trim() {
+        "localhost" => Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+        h => h.parse().map_err(|_| format!("`{h}` is not an IP address")),
     }
-    let env = |slot: &mut Option<String>, var: &str| {
-        if slot.is_none() {
-            *slot = std::env::var(var).ok().filter(|v| !v.is_empty());
-        }
-    };
-    env(&mut opts.host, "AUTHING_EMULATOR_HOST");
-    env(&mut opts.port, "AUTHING_EMULATOR_PORT");
-    env(&mut opts.user_pool_id, "AUTHING_EMULATOR_USERPOOL_ID");
-    env(&mut opts.secret, "AUTHING_EMULATOR_SECRET");
-    env(&mut opts.app_id, "AUTHING_EMULATOR_APP_ID");
-    env(&mut opts.app_secret, "AUTHING_EMULATOR_APP_SECRET");
-    env(&mut opts.token_ttl, "AUTHING_EMULATOR_TOKEN_TTL");
-    env(&mut opts.seed_users, "AUTHING_EMULATOR_SEED_USERS");
-    Ok(opts)
 }
 
-fn builder(opts: Options) -> Result<authing_emulator::EmulatorBuilder, String> {
-    let ip: IpAddr = match opts.host.as_deref() {
-        None => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        Some("localhost") => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        Some(h) => h.parse().map_err(|_| format!("--host: `{h}` is not an IP address"))?,
-    };
-    let port: u16 = match opts.port.as_deref() {
-        None => 0,
-        Some(p) => p.parse().map_err(|_| format!("--port: `{p}` is not a port number"))?,
-    };
-    let mut b = Emulator::builder().bind(SocketAddr::new(ip, port));
-    if let Some(ttl) = opts.token_ttl.as_deref() {
-        let secs: u64 = ttl
-            .parse()
-            .ok()
-            .filter(|s| *s > 0)
-            .ok_or_else(|| format!("--token-ttl: `{ttl}` is not a positive number of seconds"))?;
-        b = b.management_token_ttl(Duration::from_secs(secs));
-    }
-    if let Some(n) = opts.seed_users.as_deref() {
-        let count: usize = n.parse().map_err(|_| format!("--seed-users: `{n}` is not a number of users"))?;
-        b = b.seed_users(count);
-    }
-    if let Some(v) = opts.user_pool_id {
+/// A positive number of seconds, fractions allowed.
+fn positive_secs(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("`{text}` is not a positive number of seconds"))
+}
+
+fn builder(cli: Cli) -> authing_emulator::EmulatorBuilder {
+    let mut b = Emulator::builder()
+        .bind(SocketAddr::new(cli.host, cli.port))
+        .management_token_ttl(cli.token_ttl)
+        .seed_users(cli.seed_users)
+        .max_body_size(cli.max_body_size)
+        .max_document_size(cli.max_document_size)
+        .max_depth(cli.max_depth)
+        .max_complexity(cli.max_complexity)
+        .max_nesting(cli.max_nesting)
+        .max_aliases(cli.max_aliases)
+        .max_page_size(cli.max_page_size)
+        .header_read_timeout(cli.header_read_timeout)
+        .idle_timeout(cli.idle_timeout);
+    if let Some(v) = cli.user_pool_id {
         b = b.user_pool_id(v);
     }
-    if let Some(v) = opts.secret {
+    if let Some(v) = cli.secret {
         b = b.secret(v);
     }
-    if let Some(v) = opts.app_id {
+    if let Some(v) = cli.app_id {
         b = b.app_id(v);
     }
-    if let Some(v) = opts.app_secret {
+    if let Some(v) = cli.app_secret {
         b = b.app_secret(v);
     }
-    Ok(b)
+    b
 }
 
 fn init_logs() {
@@ -165,28 +219,16 @@ async fn stop_signal() {
 }
 
 fn main() -> ExitCode {
-    let opts = match parse_args(std::env::args().skip(1)) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("authing-emulator: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    // Bad flags: clap prints the error and the usage to stderr and exits with 2; `--help` prints to stdout.
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
     };
-    if opts.help {
-        print!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    if opts.print_schema {
+    if cli.print_schema {
         print!("{}", authing_emulator::schema_sdl());
         return ExitCode::SUCCESS;
     }
-    let builder = match builder(opts) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("authing-emulator: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let builder = builder(cli);
     init_logs();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -229,22 +271,36 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn args(s: &[&str]) -> Vec<String> {
-        s.iter().map(|s| (*s).to_owned()).collect()
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("authing-emulator").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 
     #[test]
     fn flags_parse() {
-        let o = parse_args(args(&["--port", "0", "--secret=abc", "--print-schema", "--seed-users", "5"])).unwrap();
-        assert_eq!(o.port.as_deref(), Some("0"));
-        assert_eq!(o.seed_users.as_deref(), Some("5"));
-        assert_eq!(o.secret.as_deref(), Some("abc"));
-        assert!(o.print_schema);
-        assert!(parse_args(args(&["--bogus"])).is_err());
-        assert!(parse_args(args(&["--port"])).is_err());
-        let bad = Options { port: Some("x".into()), ..Options::default() };
-        assert!(builder(bad).is_err());
-        let bad = Options { seed_users: Some("many".into()), ..Options::default() };
-        assert!(builder(bad).is_err());
+        let cli = parse(&["--port", "0", "--secret=abc", "--print-schema", "--seed-users", "5", "--host", "localhost"])
+            .unwrap();
+        assert_eq!((cli.port, cli.seed_users, cli.secret.as_deref()), (0, 5, Some("abc")));
+        assert!(cli.print_schema);
+        assert_eq!(cli.host, IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let cli = parse(&["--idle-timeout", "1.5", "--max-aliases=3", "--token-ttl", "60"]).unwrap();
+        assert_eq!(cli.idle_timeout, Duration::from_millis(1500));
+        assert_eq!((cli.max_aliases, cli.token_ttl), (3, Duration::from_secs(60)));
+        for bad in [
+            &["--bogus"][..],
+            &["--port"],
+            &["--port", "x"],
+            &["--seed-users", "many"],
+            &["--token-ttl", "0"],
+            &["--host", "example.com"],
+            &["--idle-timeout", "-1"],
+            &["--max-body-size", "1MB"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -248,8 +248,8 @@ async fn oversized_bodies_are_refused_and_the_server_goes_on() {
     let padding = "x".repeat(2 << 20);
     let body = json!({ "query": "{ __typename }", "variables": { "pad": padding } }).to_string();
     let (status, res) = gql_raw(&emu, body, None).await;
-    assert_eq!(status, 413);
-    assert_eq!(res["errors"][0]["message"]["code"], 413, "{res}");
+    assert_eq!(status, 200, "a GraphQL error, with HTTP 200 like every other");
+    assert_error(&res, 413);
     assert_still_serving(&emu).await;
     // just under the limit is fine
     let padding = "x".repeat(1000 * 1000);
@@ -346,7 +346,7 @@ async fn limits_refuse_deep_and_wide_documents() {
     assert_refused("21 levels", status, &res);
     assert_eq!(res["errors"][0]["message"]["message"], "Query is nested too deep.", "{res}");
     // 1001 fields: past the complexity limit of 1000.
-    let wide = format!("{{ {} }}", (0..1001).map(|i| format!("f{i}: __typename")).collect::<Vec<_>>().join(" "));
+    let wide = format!("{{ {} }}", vec!["__typename"; 1001].join(" "));
     let (status, res) = gql_raw(&emu, json!({ "query": wide }).to_string(), None).await;
     assert_refused("1001 fields", status, &res);
     assert_eq!(res["errors"][0]["message"]["message"], "Query is too complex.", "{res}");
@@ -358,18 +358,33 @@ async fn limits_refuse_deep_and_wide_documents() {
     let deep = format!("{{ __schema {{ types {{ {}name{} }} }} }}", "ofType { ".repeat(17), " }".repeat(17));
     let (_, res) = gql_raw(&emu, json!({ "query": deep }).to_string(), None).await;
     assert!(res.get("errors").is_none(), "{res}");
-    let wide = format!("{{ {} }}", (0..1000).map(|i| format!("f{i}: __typename")).collect::<Vec<_>>().join(" "));
+    let wide = format!("{{ {} }}", vec!["__typename"; 1000].join(" "));
     let (_, res) = gql_raw(&emu, json!({ "query": wide }).to_string(), None).await;
     assert!(res.get("errors").is_none(), "{res}");
+    // 101 aliases: past the alias limit of 100; 100 are fine.
+    let aliased =
+        |n: usize| format!("{{ {} }}", (0..n).map(|i| format!("f{i}: __typename")).collect::<Vec<_>>().join(" "));
+    let (status, res) = gql_raw(&emu, json!({ "query": aliased(101) }).to_string(), None).await;
+    assert_refused("101 aliases", status, &res);
+    assert_eq!(res["errors"][0]["message"]["message"], "The query uses more than 100 aliases.", "{res}");
+    let (_, res) = gql_raw(&emu, json!({ "query": aliased(100) }).to_string(), None).await;
+    assert!(res.get("errors").is_none(), "{res}");
+    // A document over 64 KiB, whatever it holds.
+    let long = format!("{{ __typename }} # {}", "x".repeat(64 << 10));
+    let (status, res) = gql_raw(&emu, json!({ "query": long }).to_string(), None).await;
+    assert_refused("a 64 KiB document", status, &res);
+    assert_eq!(res["errors"][0]["message"]["message"], "The query is longer than 65536 bytes.", "{res}");
 }
 
 #[tokio::test]
 async fn other_methods_get_an_authing_error() {
     let emu = Emulator::start().await.unwrap();
-    let res = client().get(format!("{}/graphql/v2", emu.host())).send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 405);
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(body["errors"][0]["message"]["code"], 405);
+    for method in [reqwest::Method::GET, reqwest::Method::PUT, reqwest::Method::DELETE] {
+        let res = client().request(method.clone(), format!("{}/graphql/v2", emu.host())).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{method}: a GraphQL error, with HTTP 200 like every other");
+        let body: Value = res.json().await.unwrap();
+        assert_error(&body, 405);
+    }
 }
 
 const INTROSPECTION: &str = r#"

@@ -358,16 +358,21 @@ fn sign_in(
     count: bool,
 ) -> Result<User, ApiError> {
     let issued = tokens::issue_login_token(state, user, app_id);
-    let mut store = state.users_write();
-    let mut user = store.get(&user.id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
-    if count {
-        user.logins_count = Some(user.logins_count.unwrap_or(0).saturating_add(1));
-        user.last_login = Some(now_iso());
-        user.last_ip = Some(client_ip.unwrap_or_else(|| meta.origin().ip.clone()));
-    }
-    user.token = Some(issued.token);
-    user.token_expired_at = Some(crate::store::common::iso_from_unix(issued.exp));
-    store.replace(user)
+    let ip = count.then(|| client_ip.unwrap_or_else(|| meta.origin().ip.clone()));
+    state.users_write().update(&user.id, |user| {
+        // Blocked between the check of the login and now.
+        if user.blocked == Some(true) {
+            return Err(ApiError::new(Code::UserLocked));
+        }
+        if let Some(ip) = ip {
+            user.logins_count = Some(user.logins_count.unwrap_or(0).saturating_add(1));
+            user.last_login = Some(now_iso());
+            user.last_ip = Some(ip);
+        }
+        user.token = Some(issued.token);
+        user.token_expired_at = Some(crate::store::common::iso_from_unix(issued.exp));
+        Ok(())
+    })
 }
 
 /// A new user registered by the emulator itself, with a registration source.
@@ -478,12 +483,6 @@ fn caller(state: &State, meta: &RequestMeta) -> Result<User, ApiError> {
     Ok(tokens::token_user(state, meta.token.as_deref())?.1)
 }
 
-/// Stores a changed user (uniqueness checked again).
-fn save(state: &State, mut user: User) -> Result<User, ApiError> {
-    user.updated_at = Some(now_iso());
-    state.users_write().replace(user)
-}
-
 /// Refuses an identifier another user already has: 2035 for a phone, 2026 for an e-mail.
 fn ensure_free(state: &State, me: &str, kind: &str, value: &str) -> Result<(), ApiError> {
     match state.users_read().find_by(kind, value) {
@@ -545,8 +544,10 @@ pub(crate) fn self_or_management_update(
     if by_user && restricted {
         return Err(ApiError::with_message(
             Code::NoPermission,
-            "终端用户不能通过此接口修改手机号、邮箱、unionid、openid 或密码，请使用绑定、修改或重置接口",
-            "An end user cannot change the phone, e-mail, unionid, openid or password this way: use the bind, \
+            "终端用户不能通过此接口修改手机号、邮箱、unionid、openid、密码或仅管理员可修改的字段（锁定状态、登录记录、\
+             token 过期时间、外部 ID 等），请使用绑定、修改或重置接口",
+            "An end user cannot change the phone, e-mail, unionid, openid, password or the fields only an \
+             administrator sets (blocked, login bookkeeping, token expiry, external id …) this way: use the bind, \
              update or reset calls",
         ));
     }
@@ -780,9 +781,10 @@ impl AuthMutation {
         let values = check_custom_data(state, &parse_params(input.params.as_deref())?, &[])?;
         store_custom_data(state, &user.id, values);
         if user.phone_verified != Some(true) {
-            let mut verified = user.clone();
-            verified.phone_verified = Some(true);
-            save(state, verified)?;
+            state.update_user(&user.id, |user| {
+                user.phone_verified = Some(true);
+                Ok(())
+            })?;
         }
         let mut user = sign_in(state, meta, &user, &app_id, input.client_ip, true)?;
         user.newly_created = Some(false);
@@ -837,9 +839,13 @@ impl AuthMutation {
         };
         let clear = decrypt(state, &new_password)?;
         state.auth.consume_code(&to, &code)?;
-        let mut user = state.users_read().find_by(kind, &to).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
-        user.password_hash = Some(crypto::hash_password(&clear));
-        let user = save(state, user)?;
+        let id =
+            state.users_read().find_by(kind, &to).map(|u| u.id.clone()).ok_or(ApiError::new(Code::UserNotFound))?;
+        let hash = crypto::hash_password(&clear);
+        let user = state.update_user(&id, |user| {
+            user.password_hash = Some(hash);
+            Ok(())
+        })?;
         state.auth.note_password(&user.id, &clear);
         Ok(Some(CommonMessage::ok(meta.lang, "重置密码成功", "The password was reset")))
     }
@@ -892,16 +898,23 @@ impl AuthMutation {
         old_password: Option<String>,
     ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
-        let mut user = caller(state, meta)?;
+        let seen = caller(state, meta)?;
         let clear = decrypt(state, &new_password)?;
-        if user.password_hash.is_some() {
+        if seen.password_hash.is_some() {
             let old = old_password.as_deref().map(|p| decrypt(state, p)).transpose()?;
-            if !old.is_some_and(|old| user.check_password(&old)) {
+            if !old.is_some_and(|old| seen.check_password(&old)) {
                 return Err(wrong_old_password().into());
             }
         }
-        user.password_hash = Some(crypto::hash_password(&clear));
-        let user = save(state, user)?;
+        // Hashed outside the lock; stored only if the password checked above is still the user's.
+        let hash = crypto::hash_password(&clear);
+        let user = state.update_user(&seen.id, |user| {
+            if user.password_hash != seen.password_hash {
+                return Err(wrong_old_password());
+            }
+            user.password_hash = Some(hash);
+            Ok(())
+        })?;
         state.auth.note_password(&user.id, &clear);
         Ok(user.into())
     }
@@ -916,19 +929,26 @@ impl AuthMutation {
         phone_country_code: Option<String>,
     ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
-        let mut user = caller(state, meta)?;
+        let user = caller(state, meta)?;
+        let has_phone = || bad_request("用户已绑定手机号", "The user already has a phone");
         if user.phone.is_some() {
-            return Err(bad_request("用户已绑定手机号", "The user already has a phone").into());
+            return Err(has_phone().into());
         }
         let phone = phone.trim().to_owned();
         ensure_free(state, &user.id, "phone", &phone)?;
         state.auth.consume_code(&phone, &phone_code)?;
-        user.phone = Some(phone);
-        user.phone_verified = Some(true);
-        if phone_country_code.is_some() {
-            user.phone_country_code = phone_country_code;
-        }
-        Ok(save(state, user)?.into())
+        let user = state.update_user(&user.id, |user| {
+            if user.phone.is_some() {
+                return Err(has_phone());
+            }
+            user.phone = Some(phone);
+            user.phone_verified = Some(true);
+            if phone_country_code.is_some() {
+                user.phone_country_code = phone_country_code;
+            }
+            Ok(())
+        })?;
+        Ok(user.into())
     }
 
     /// Binds an e-mail to the caller, with the code sent to it. The caller must not have an e-mail yet (400);
@@ -940,48 +960,61 @@ impl AuthMutation {
         email_code: String,
     ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
-        let mut user = caller(state, meta)?;
+        let user = caller(state, meta)?;
+        let has_email = || bad_request("用户已绑定邮箱", "The user already has an e-mail");
         if user.email.is_some() {
-            return Err(bad_request("用户已绑定邮箱", "The user already has an e-mail").into());
+            return Err(has_email().into());
         }
         auth::check_email(&email)?;
         let email = email.trim().to_owned();
         ensure_free(state, &user.id, "email", &email)?;
         state.auth.consume_code(&email, &email_code)?;
-        user.email = Some(email);
-        user.email_verified = Some(true);
-        Ok(save(state, user)?.into())
+        let user = state.update_user(&user.id, |user| {
+            if user.email.is_some() {
+                return Err(has_email());
+            }
+            user.email = Some(email);
+            user.email_verified = Some(true);
+            Ok(())
+        })?;
+        Ok(user.into())
     }
 
     /// Removes the caller's phone; 400 when there is none or when the user would have no way left to log in.
     async fn unbind_phone(&self, ctx: &Context<'_>) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
-        let mut user = caller(state, meta)?;
-        if user.phone.is_none() {
-            return Err(bad_request("用户未绑定手机号", "The user has no phone").into());
-        }
-        user.phone = None;
-        user.phone_verified = Some(false);
-        user.phone_country_code = None;
-        if !auth::can_log_in(&user) {
-            return Err(last_login_method().into());
-        }
-        Ok(save(state, user)?.into())
+        let id = caller(state, meta)?.id;
+        let user = state.update_user(&id, |user| {
+            if user.phone.is_none() {
+                return Err(bad_request("用户未绑定手机号", "The user has no phone"));
+            }
+            user.phone = None;
+            user.phone_verified = Some(false);
+            user.phone_country_code = None;
+            if !auth::can_log_in(user) {
+                return Err(last_login_method());
+            }
+            Ok(())
+        })?;
+        Ok(user.into())
     }
 
     /// Removes the caller's e-mail; 400 when there is none or when the user would have no way left to log in.
     async fn unbind_email(&self, ctx: &Context<'_>) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
-        let mut user = caller(state, meta)?;
-        if user.email.is_none() {
-            return Err(bad_request("用户未绑定邮箱", "The user has no e-mail").into());
-        }
-        user.email = None;
-        user.email_verified = Some(false);
-        if !auth::can_log_in(&user) {
-            return Err(last_login_method().into());
-        }
-        Ok(save(state, user)?.into())
+        let id = caller(state, meta)?.id;
+        let user = state.update_user(&id, |user| {
+            if user.email.is_none() {
+                return Err(bad_request("用户未绑定邮箱", "The user has no e-mail"));
+            }
+            user.email = None;
+            user.email_verified = Some(false);
+            if !auth::can_log_in(user) {
+                return Err(last_login_method());
+            }
+            Ok(())
+        })?;
+        Ok(user.into())
     }
 
     /// Replaces the caller's phone, with the code sent to the new one; with `oldPhone`, it must be the current
@@ -999,24 +1032,32 @@ impl AuthMutation {
     ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
         let _ = old_phone_country_code;
-        let mut user = caller(state, meta)?;
+        let user = caller(state, meta)?;
         let phone = phone.trim().to_owned();
         ensure_free(state, &user.id, "phone", &phone)?;
-        if let Some(old) = old_phone.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        let old = old_phone.as_deref().map(str::trim).filter(|o| !o.is_empty());
+        let not_old = || bad_request("旧手机号不正确", "The old phone is not the user's");
+        if let Some(old) = old {
             if user.phone.as_deref() != Some(old) {
-                return Err(bad_request("旧手机号不正确", "The old phone is not the user's").into());
+                return Err(not_old().into());
             }
             state.auth.check_code(old, old_phone_code.as_deref().unwrap_or_default())?;
             state.auth.check_code(&phone, &phone_code)?;
             state.auth.consume_code(old, old_phone_code.as_deref().unwrap_or_default())?;
         }
         state.auth.consume_code(&phone, &phone_code)?;
-        user.phone = Some(phone);
-        user.phone_verified = Some(true);
-        if phone_country_code.is_some() {
-            user.phone_country_code = phone_country_code;
-        }
-        Ok(save(state, user)?.into())
+        let user = state.update_user(&user.id, |user| {
+            if old.is_some_and(|old| user.phone.as_deref() != Some(old)) {
+                return Err(not_old());
+            }
+            user.phone = Some(phone);
+            user.phone_verified = Some(true);
+            if phone_country_code.is_some() {
+                user.phone_country_code = phone_country_code;
+            }
+            Ok(())
+        })?;
+        Ok(user.into())
     }
 
     /// Replaces the caller's e-mail, with the code sent to the new one; with `oldEmail`, it must be the
@@ -1030,22 +1071,31 @@ impl AuthMutation {
         old_email_code: Option<String>,
     ) -> async_graphql::Result<types::User> {
         let (state, meta) = enter(ctx);
-        let mut user = caller(state, meta)?;
+        let user = caller(state, meta)?;
         auth::check_email(&email)?;
         let email = email.trim().to_owned();
         ensure_free(state, &user.id, "email", &email)?;
-        if let Some(old) = old_email.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-            if user.email.as_deref() != Some(old.to_lowercase().as_str()) {
-                return Err(bad_request("旧邮箱不正确", "The old e-mail is not the user's").into());
+        let old = old_email.as_deref().map(str::trim).filter(|o| !o.is_empty()).map(str::to_lowercase);
+        let not_old = || bad_request("旧邮箱不正确", "The old e-mail is not the user's");
+        if let Some(old) = old.as_deref() {
+            if user.email.as_deref() != Some(old) {
+                return Err(not_old().into());
             }
-            state.auth.check_code(old, old_email_code.as_deref().unwrap_or_default())?;
+            let sent_old = old_email.as_deref().map(str::trim).unwrap_or_default();
+            state.auth.check_code(sent_old, old_email_code.as_deref().unwrap_or_default())?;
             state.auth.check_code(&email, &email_code)?;
-            state.auth.consume_code(old, old_email_code.as_deref().unwrap_or_default())?;
+            state.auth.consume_code(sent_old, old_email_code.as_deref().unwrap_or_default())?;
         }
         state.auth.consume_code(&email, &email_code)?;
-        user.email = Some(email);
-        user.email_verified = Some(true);
-        Ok(save(state, user)?.into())
+        let user = state.update_user(&user.id, |user| {
+            if old.as_deref().is_some_and(|old| user.email.as_deref() != Some(old)) {
+                return Err(not_old());
+            }
+            user.email = Some(email);
+            user.email_verified = Some(true);
+            Ok(())
+        })?;
+        Ok(user.into())
     }
 }
 
@@ -1067,10 +1117,12 @@ fn last_login_method() -> ApiError {
 
 /// Sets a password after a reset flow: the first-login flag, the reset mark and the open tickets go.
 fn set_reset_password(state: &State, user_id: &str, clear: &str) -> Result<(), ApiError> {
-    let mut user = state.users_read().get(user_id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
-    user.password_hash = Some(crypto::hash_password(clear));
-    user.reset_password_on_first_login = false;
-    save(state, user)?;
+    let hash = crypto::hash_password(clear);
+    state.update_user(user_id, |user| {
+        user.password_hash = Some(hash);
+        user.reset_password_on_first_login = false;
+        Ok(())
+    })?;
     state.auth.reset_done(user_id);
     state.auth.note_password(user_id, clear);
     Ok(())

@@ -27,7 +27,7 @@ impl types::Group {
         limit: Option<i32>,
     ) -> async_graphql::Result<PaginatedUsers> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let ids = state.access_read().group_user_ids(&self.id);
         Ok(members_page(state, &ids, page, limit))
     }
@@ -80,7 +80,7 @@ impl GroupQuery {
         let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let user_id = user_id.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
         if let Some(id) = &user_id
             && state.users_read().get(id).is_none()

@@ -1,42 +1,44 @@
-//! The limits every GraphQL request is held to.
+//! The limits every GraphQL request is held to. Their values come from [`Limits`] (the builder's setters and the
+//! binary's flags); the defaults are in the crate docs, "Limits".
 //!
-//! async-graphql enforces most of them itself, set on the schema builder (see [`super::schema`]):
+//! async-graphql enforces some of them itself, set on the schema builder (see [`super::schema`]):
 //!
 //! | limit | default | refusal (code 400) |
 //! |---|---|---|
-//! | depth of fields ([`MAX_DEPTH`]) | 20 | `Query is nested too deep.` |
-//! | complexity: fields selected, fragments expanded ([`MAX_COMPLEXITY`]) | 1000 | `Query is too complex.` |
+//! | depth of fields ([`Limits::max_depth`]) | 20 | `Query is nested too deep.` |
+//! | complexity: fields selected, fragments expanded ([`Limits::max_complexity`]) | 1000 | `Query is too complex.` |
 //! | nesting of selection sets, fragments expanded ([`MAX_RECURSIVE_DEPTH`]) | 32 | `The recursion depth of the query cannot be greater than `32`` |
 //! | directives on one field ([`MAX_DIRECTIVES`]) | 8 | `The number of directives on the field ... cannot be greater than `8`` |
 //!
-//! Two checks come before async-graphql sees the request ([`check`]), for what its settings do not bound:
+//! The others come before async-graphql sees the request ([`check`]), for what its settings do not bound:
 //!
-//! * **Nesting of the text** ([`MAX_NESTING`], 64): async-graphql's parser limits the nesting of selection sets but
-//!   not of values, and recurses once per level of an argument such as `[[[…]]]` or `{a: {a: …}}`: some hundreds of
-//!   levels overflow a thread's stack and abort the process. So the text is read once, strings and comments
-//!   skipped, and a document whose `{`, `[` and `(` nest deeper than 64 is refused before it is parsed.
-//! * **Size once fragments are expanded** (at most [`MAX_COMPLEXITY`] selections): async-graphql computes
+//! * **Size of the document** ([`Limits::max_document_size`], 64 KiB): the text of `query`, before anything reads
+//!   it.
+//! * **Nesting of the text** ([`Limits::max_nesting`], 64): async-graphql's parser limits the nesting of selection
+//!   sets but not of values, and recurses once per level of an argument such as `[[[…]]]` or `{a: {a: …}}`: some
+//!   hundreds of levels overflow a thread's stack and abort the process. So the text is read once, strings and
+//!   comments skipped, and a document whose `{`, `[` and `(` nest deeper than that is refused before it is parsed.
+//! * **Aliases** ([`Limits::max_aliases`], 100): each alias of a root field runs its resolver once more (a login
+//!   hashes a password, `accessToken` signs a token), so the aliases written in the document are counted.
+//! * **Size once fragments are expanded** (at most [`Limits::max_complexity`] selections): async-graphql computes
 //!   complexity and depth, and checks the directive and recursion limits, by walking the document with every
 //!   fragment spread expanded in place, and only then compares the result with the limit. Twenty fragments that
 //!   each spread the next twice make a million selections to walk (22 such fragments ending in `__typename` took
-//!   30 seconds of a debug build, and were then accepted: `__typename` adds nothing to complexity); so the parsed document's size is worked out
-//!   first, each fragment counted once, and a document of more selections (fields, fragment spreads and inline
-//!   fragments) than [`MAX_COMPLEXITY`] is refused with `Query is too complex.` as async-graphql would.
+//!   30 seconds of a debug build, and were then accepted: `__typename` adds nothing to complexity); so the parsed
+//!   document's size is worked out first, each fragment counted once, and a document of more selections (fields,
+//!   fragment spreads and inline fragments) than the complexity limit is refused with `Query is too complex.` as
+//!   async-graphql would.
 //!
 //! The documents the SDK sends stay far below every limit (the deepest has 5 levels of fields, the largest 78
-//! selections, the most nested 4 levels of brackets), and so do the official SDKs' (a page of users with every
-//! field, a user with its roles or custom data) and a full introspection query (13 levels, 191 selections).
+//! selections, the most nested 4 levels of brackets, no alias), and so do the official SDKs' (a page of users with
+//! every field, a user with its roles or custom data) and a full introspection query (13 levels, 191 selections).
 
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Request, ServerError};
 
-/// The deepest nesting of fields a document may select.
-pub(crate) const MAX_DEPTH: usize = 20;
-
-/// The most fields a document may select, counted with its fragments expanded.
-pub(crate) const MAX_COMPLEXITY: usize = 1000;
+use crate::http::Limits;
 
 /// The deepest nesting of selection sets, fragment spreads included, a document may have.
 pub(crate) const MAX_RECURSIVE_DEPTH: usize = 32;
@@ -44,27 +46,54 @@ pub(crate) const MAX_RECURSIVE_DEPTH: usize = 32;
 /// The most directives one field may carry.
 pub(crate) const MAX_DIRECTIVES: usize = 8;
 
-/// The deepest nesting of `{`, `[` and `(` in the text of a document.
-pub(crate) const MAX_NESTING: usize = 64;
-
-/// Refuses a request that async-graphql's own limits would not stop in time (see the module's documentation), and
-/// hands on the others with their document parsed. A document that does not parse is handed on as it is, for
-/// async-graphql to report the parse error.
-pub(crate) fn check(mut request: Request) -> Result<Request, ServerError> {
-    if nesting(&request.query, MAX_NESTING) > MAX_NESTING {
-        return Err(ServerError::new(format!("The query nests brackets deeper than {MAX_NESTING} levels."), None));
+/// Refuses a request that async-graphql's own limits would not stop in time, or that goes past a limit it does not
+/// have (see the module's documentation), and hands on the others with their document parsed. A document that does
+/// not parse is handed on as it is, for async-graphql to report the parse error.
+pub(crate) fn check(mut request: Request, limits: &Limits) -> Result<Request, ServerError> {
+    if request.query.len() > limits.max_document_size {
+        let max = limits.max_document_size;
+        return Err(ServerError::new(format!("The query is longer than {max} bytes."), None));
+    }
+    if nesting(&request.query, limits.max_nesting) > limits.max_nesting {
+        let max = limits.max_nesting;
+        return Err(ServerError::new(format!("The query nests brackets deeper than {max} levels."), None));
     }
     let Ok(document) = request.parsed_query() else {
         return Ok(request);
     };
-    match selections(document, MAX_COMPLEXITY) {
+    if aliases(document) > limits.max_aliases {
+        let max = limits.max_aliases;
+        return Err(ServerError::new(format!("The query uses more than {max} aliases."), None));
+    }
+    match selections(document, limits.max_complexity) {
         Size::TooDeep => Err(ServerError::new(
             format!("The recursion depth of the query cannot be greater than `{MAX_RECURSIVE_DEPTH}`"),
             None,
         )),
-        Size::Selections(count) if count > MAX_COMPLEXITY => Err(ServerError::new("Query is too complex.", None)),
+        Size::Selections(count) if count > limits.max_complexity => {
+            Err(ServerError::new("Query is too complex.", None))
+        }
         Size::Selections(_) => Ok(request),
     }
+}
+
+/// How many fields of the document's operations and fragments, as written, carry an alias.
+fn aliases(document: &ExecutableDocument) -> usize {
+    fn count(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|selection| match &selection.node {
+                Selection::Field(field) => {
+                    usize::from(field.node.alias.is_some()) + count(&field.node.selection_set.node)
+                }
+                Selection::InlineFragment(fragment) => count(&fragment.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let operations = document.operations.iter().map(|(_, op)| count(&op.node.selection_set.node));
+    let fragments = document.fragments.values().map(|fragment| count(&fragment.node.selection_set.node));
+    operations.chain(fragments).sum()
 }
 
 /// The deepest nesting of `{`, `[` and `(` in a GraphQL document, outside strings and comments; the counting stops
@@ -187,6 +216,8 @@ impl<'a> Counter<'a> {
 mod tests {
     use super::*;
 
+    const MAX_COMPLEXITY: usize = 1000;
+
     fn size(text: &str) -> usize {
         match selections(&async_graphql::parser::parse_query(text).unwrap(), MAX_COMPLEXITY) {
             Size::Selections(count) => count,
@@ -223,5 +254,13 @@ mod tests {
         }
         line.push_str(" fragment F40 on Query { a }");
         assert_eq!(size(&line), usize::MAX, "too deep");
+    }
+
+    #[test]
+    fn aliases_are_counted_as_written() {
+        let count = |text: &str| aliases(&async_graphql::parser::parse_query(text).unwrap());
+        assert_eq!(count("{ a b { c } }"), 0);
+        assert_eq!(count("{ x: a y: a { z: c } ... on Query { w: a } }"), 4);
+        assert_eq!(count("{ ...F ...F } fragment F on Query { x: a y: b }"), 2, "a fragment counts once");
     }
 }

@@ -32,16 +32,14 @@ use axum::routing::post;
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 
-use crate::http::origin;
+use crate::http::{Limits, origin};
 use crate::store::activity::Origin;
 use crate::store::error::{ApiError, Code, Lang};
 use crate::store::state::State;
 use crate::store::tokens::{self, Claims};
 
-/// The largest request body accepted, in bytes.
-pub(crate) const MAX_BODY: usize = 1 << 20;
-/// Past [`MAX_BODY`], up to this many bytes are read and discarded so that the client, still sending,
-/// receives the error response instead of a reset connection.
+/// Past the body limit, up to this many bytes are read and discarded so that the client, still sending, receives
+/// the error response instead of a reset connection.
 const MAX_DRAIN: usize = 16 << 20;
 
 /// The root `Query` type.
@@ -74,22 +72,32 @@ pub(crate) struct Mutation(
 /// The executable schema.
 pub(crate) type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-use limits::{MAX_COMPLEXITY, MAX_DEPTH, MAX_DIRECTIVES, MAX_RECURSIVE_DEPTH};
+use limits::{MAX_DIRECTIVES, MAX_RECURSIVE_DEPTH};
 
 /// The schema over one emulator's state, with the limits every request is held to (see [`limits`]).
-pub(crate) fn schema(state: Arc<State>) -> AppSchema {
+pub(crate) fn schema(state: Arc<State>, limits: &Limits) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(state)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)
         .finish()
 }
 
+/// What the GraphQL handler needs: the schema and the limits.
+#[derive(Clone)]
+struct GraphqlState {
+    schema: AppSchema,
+    limits: Limits,
+}
+
 /// The GraphQL route, `/graphql/v2`, over one emulator's state.
-pub(crate) fn routes(state: Arc<State>) -> Router {
-    Router::new().route("/graphql/v2", post(handler).fallback(method_not_allowed)).with_state(schema(state))
+pub(crate) fn routes(state: Arc<State>, limits: Limits) -> Router {
+    let schema = schema(state, &limits);
+    Router::new()
+        .route("/graphql/v2", post(handler).fallback(method_not_allowed))
+        .with_state(GraphqlState { schema, limits })
 }
 
 /// The schema as SDL, without any state.
@@ -197,8 +205,8 @@ fn authing_error(err: &ServerError, lang: Lang) -> Value {
     out
 }
 
-/// Reads the whole body, up to [`MAX_BODY`] bytes.
-async fn read_body(mut body: Body) -> Result<Vec<u8>, Code> {
+/// Reads the whole body, up to `max` bytes.
+async fn read_body(mut body: Body, max: usize) -> Result<Vec<u8>, Code> {
     let mut buf = Vec::new();
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
@@ -207,40 +215,41 @@ async fn read_body(mut body: Body) -> Result<Vec<u8>, Code> {
             continue;
         };
         seen = seen.saturating_add(data.len());
-        if seen > MAX_BODY {
+        if seen > max {
             buf = Vec::new();
-            if seen > MAX_DRAIN {
+            if seen > MAX_DRAIN.max(max) {
                 break;
             }
         } else {
             buf.extend_from_slice(&data);
         }
     }
-    if seen > MAX_BODY { Err(Code::PayloadTooLarge) } else { Ok(buf) }
+    if seen > max { Err(Code::PayloadTooLarge) } else { Ok(buf) }
 }
 
 /// `POST /graphql/v2`.
 async fn handler(
-    AxState(schema): AxState<AppSchema>,
+    AxState(GraphqlState { schema, limits }): AxState<GraphqlState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let lang = crate::http::lang(&headers);
+    let max = limits.max_body_size;
     let too_long = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|n| n > MAX_DRAIN);
-    let bytes = if too_long { Err(Code::PayloadTooLarge) } else { read_body(body).await };
+        .is_some_and(|n| n > MAX_DRAIN.max(max));
+    let bytes = if too_long { Err(Code::PayloadTooLarge) } else { read_body(body, max).await };
     let bytes = match bytes {
         Ok(b) => b,
         Err(Code::PayloadTooLarge) => {
             let err = ApiError::with_message(
                 Code::PayloadTooLarge,
-                format!("请求体过大，最多 {MAX_BODY} 字节"),
-                format!("Request body too large: at most {MAX_BODY} bytes"),
+                format!("请求体过大，最多 {max} 字节"),
+                format!("Request body too large: at most {max} bytes"),
             );
-            return error_response(StatusCode::PAYLOAD_TOO_LARGE, &err, lang);
+            return error_response(StatusCode::OK, &err, lang);
         }
         Err(code) => return error_response(StatusCode::OK, &ApiError::new(code), lang),
     };
@@ -260,7 +269,7 @@ async fn handler(
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer).map(str::to_owned);
     let app_id = auth::app_id_header(&headers);
     let meta = RequestMeta { token, lang, app_id, headers, peer, origin: OnceLock::new() };
-    let response = match limits::check(request) {
+    let response = match limits::check(request, &limits) {
         Ok(request) => schema.execute(request.data(meta)).await,
         Err(refusal) => async_graphql::Response::from_errors(vec![refusal]),
     };
@@ -280,7 +289,7 @@ struct Answer<'a> {
     errors: Vec<Value>,
 }
 
-/// Any other method on `/graphql/v2`.
+/// Any other method on `/graphql/v2`: code 405, with HTTP 200 like every GraphQL error.
 async fn method_not_allowed(headers: HeaderMap) -> Response {
-    error_response(StatusCode::METHOD_NOT_ALLOWED, &ApiError::new(Code::MethodNotAllowed), crate::http::lang(&headers))
+    error_response(StatusCode::OK, &ApiError::new(Code::MethodNotAllowed), crate::http::lang(&headers))
 }

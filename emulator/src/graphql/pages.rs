@@ -65,8 +65,9 @@ impl PaginatedGroups {
     }
 }
 
-/// `page` and `limit` with their defaults (1 and 10); values below 1 are refused with 400.
-pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize, usize), ApiError> {
+/// `page` and `limit` with their defaults (1 and 10); values below 1, and a `limit` above the emulator's page size,
+/// are refused with 400.
+pub(crate) fn page_args(state: &State, page: Option<i32>, limit: Option<i32>) -> Result<(usize, usize), ApiError> {
     let page = page.unwrap_or(1);
     let limit = limit.unwrap_or(10);
     if page < 1 || limit < 1 {
@@ -76,7 +77,7 @@ pub(crate) fn page_args(page: Option<i32>, limit: Option<i32>) -> Result<(usize,
             "page and limit must be positive",
         ));
     }
-    Ok((page as usize, limit as usize))
+    Ok((page as usize, state.page_size(limit as usize)?))
 }
 
 /// One page of users, with the total count.

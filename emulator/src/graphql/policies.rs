@@ -87,7 +87,7 @@ impl types::Policy {
         namespace: Option<String>,
     ) -> async_graphql::Result<Vec<types::PolicyAssignment>> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         if namespace.is_some_and(|ns| crate::store::access::namespace(Some(&ns)) != self.namespace) {
             return Ok(Vec::new());
         }
@@ -123,7 +123,7 @@ impl PolicyQuery {
     ) -> async_graphql::Result<PaginatedPolicies> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let ns = crate::store::access::namespace(namespace.as_deref());
         let list = state.access_read().policies(&ns, exclude_default.unwrap_or(false));
         Ok(PaginatedPolicies { total_count: count(list.len()), list: types::list(paginate(&list, page, limit)) })
@@ -158,7 +158,7 @@ impl PolicyQuery {
         let target_type = target_type.map(TargetKind::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let filter = AssignmentFilter {
             namespace: Some(crate::store::access::namespace(namespace.as_deref())),
             policy: code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),

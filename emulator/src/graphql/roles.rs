@@ -28,7 +28,7 @@ impl types::Role {
         limit: Option<i32>,
     ) -> async_graphql::Result<PaginatedUsers> {
         let state = ctx.data_unchecked::<Arc<State>>();
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let ids = state.access_read().role_user_ids(&self.id);
         Ok(members_page(state, &ids, page, limit))
     }
@@ -122,7 +122,7 @@ impl RoleQuery {
         let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let ns = crate::store::access::namespace(namespace.as_deref());
         let roles = state.access_read().roles(&ns, sort_by.unwrap_or_default());
         Ok(PaginatedRoles { total_count: count(roles.len()), list: types::list(paginate(&roles, page, limit)) })

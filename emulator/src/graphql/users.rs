@@ -410,24 +410,25 @@ impl UserQuery {
         let sort_by = sort_by.map(SortBy::from);
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         // No user is in an organization yet, so `excludeUsersInOrg` changes nothing.
         let _ = exclude_users_in_org;
         let store = state.users_read();
         let all = store.all();
         let start = page.saturating_sub(1).saturating_mul(limit);
-        // The store keeps the users in creation order: sorting by creation needs no sort, and one page costs
+        let total = all.len();
+        // The store keeps the users in creation order: sorting by creation needs no sort, and one page copies
         // only its own users even in a pool of a hundred thousand.
         let list = match sort_by.unwrap_or_default() {
-            SortBy::CreatedatDesc => all.iter().rev().skip(start).take(limit).map(|user| (&**user).into()).collect(),
-            SortBy::CreatedatAsc => all.iter().skip(start).take(limit).map(|user| (&**user).into()).collect(),
+            SortBy::CreatedatDesc => all.rev().skip(start).take(limit).map(|user| (&**user).into()).collect(),
+            SortBy::CreatedatAsc => all.skip(start).take(limit).map(|user| (&**user).into()).collect(),
             sort => {
-                let mut users: Vec<&User> = all.iter().map(|u| &**u).collect();
+                let mut users: Vec<&User> = all.map(|u| &**u).collect();
                 sort_users(&mut users, sort);
                 return Ok(page_of(&users, page, limit));
             }
         };
-        Ok(PaginatedUsers { total_count: i32::try_from(all.len()).unwrap_or(i32::MAX), list })
+        Ok(PaginatedUsers { total_count: i32::try_from(total).unwrap_or(i32::MAX), list })
     }
 
     /// The deleted users, newest deletion first.
@@ -439,7 +440,7 @@ impl UserQuery {
     ) -> async_graphql::Result<PaginatedUsers> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let store = state.users_read();
         let mut users: Vec<&User> = store.archived().iter().collect();
         users.sort_by_key(|u| std::cmp::Reverse(u.deleted_seq));
@@ -495,7 +496,7 @@ impl UserQuery {
     ) -> async_graphql::Result<PaginatedUsers> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let (page, limit) = page_args(page, limit)?;
+        let (page, limit) = page_args(state, page, limit)?;
         let fields: Vec<String> = fields.into_iter().flatten().flatten().collect();
         let departments = flatten(&department_opts);
         let groups = flatten(&group_opts);
@@ -503,7 +504,6 @@ impl UserQuery {
         let store = state.users_read();
         let mut users: Vec<&User> = store
             .all()
-            .iter()
             .map(|u| &**u)
             .filter(|u| search_matches(u, &query, &fields))
             .filter(|u| passes_membership(&state.memberships(&u.id), &departments, &groups, &roles))
@@ -619,7 +619,19 @@ impl UserMutation {
             || input.openid.is_some()
             || input.password.is_some()
             || input.email_verified.is_some()
-            || input.phone_verified.is_some();
+            || input.phone_verified.is_some()
+            // What only an administrator sets: the account's state and its login bookkeeping.
+            || input.blocked.is_some()
+            || input.logins_count.is_some()
+            || input.last_login.is_some()
+            || input.last_ip.is_some()
+            || input.token_expired_at.is_some()
+            || input.expired_at.is_some()
+            || input.external_id.is_some()
+            || input.oauth.is_some()
+            || input.main_department_id.is_some()
+            || input.main_department_code.is_some()
+            || input.direct_management.is_some();
         let id = super::auth::self_or_management_update(state, meta, id, restricted)?;
         // Verification tokens matter only to end users changing their own e-mail or phone.
         let _ = (email_token, phone_token);
@@ -636,6 +648,7 @@ impl UserMutation {
             }
             None => None,
         };
+        let blocks = input.blocked == Some(true);
         let updated = {
             let mut store = state.users_write();
             let mut user = store.get(&id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
@@ -654,6 +667,10 @@ impl UserMutation {
             user.updated_at = Some(now_iso());
             store.replace(user)?
         };
+        if blocks {
+            // A blocked user is logged out everywhere at once: the tokens it holds are refused from now on.
+            state.sessions().revoke(&id, None);
+        }
         state.record(Action::new("updateUser", &updated, None, meta.origin()));
         Ok(updated.into())
     }

@@ -99,7 +99,7 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
 }
 
 /// `page` and `limit` of a query (1 and 10 by default; 400 when not positive integers).
-fn page_limit(query: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
+fn page_limit(state: &State, query: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
     let read = |name: &str, default: usize| match query.get(name).map(|v| v.trim()) {
         None | Some("") => Ok(default),
         Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -110,7 +110,7 @@ fn page_limit(query: &HashMap<String, String>) -> Result<(usize, usize), ApiErro
             )
         }),
     };
-    Ok((read("page", 1)?, read("limit", 10)?))
+    Ok((read("page", 1)?, state.page_size(read("limit", 10)?)?))
 }
 
 /// A required, non-empty string field (400 otherwise).
@@ -198,7 +198,7 @@ async fn list_namespaces(
 ) -> Response {
     run(&app, &headers, None, |state| {
         check_pool(state, &pool)?;
-        let (page, limit) = page_limit(&query)?;
+        let (page, limit) = page_limit(state, &query)?;
         let all = state.access_read().acl.namespaces();
         let list: Vec<Value> = paginate(&all, page, limit).iter().map(|n| n.to_json(&state.pool.id)).collect();
         Ok(json!({ "total": all.len(), "list": list }))
@@ -376,7 +376,7 @@ async fn list_resources(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     run(&app, &headers, None, |state| {
-        let (page, limit) = page_limit(&query)?;
+        let (page, limit) = page_limit(state, &query)?;
         let kind = match query.get("type").map(|t| t.trim()).filter(|t| !t.is_empty()) {
             Some(t) => Some(resource_kind(t)?),
             None => None,
@@ -684,7 +684,7 @@ async fn list_accounts(
 ) -> Response {
     run(&app, &headers, Some(("获取编程访问账号列表成功", "Programmatic access accounts listed")), |state| {
         check_app(state, &app_id)?;
-        let (page, limit) = page_limit(&query)?;
+        let (page, limit) = page_limit(state, &query)?;
         let all = state.access_read().acl.accounts(&app_id);
         let list: Vec<Value> = paginate(&all, page, limit).iter().map(|a| a.to_json()).collect();
         Ok(json!({ "totalCount": all.len(), "list": list }))
@@ -810,7 +810,7 @@ async fn app_policy_records(
 ) -> Response {
     run(&app, &headers, None, |state| {
         check_app(state, &app_id)?;
-        let (page, limit) = page_limit(&query)?;
+        let (page, limit) = page_limit(state, &query)?;
         let access = state.access_read();
         let all = authz::app_policy_records(&access, &app_id);
         Ok(json!({ "totalCount": all.len(), "list": paginate(&all, page, limit) }))

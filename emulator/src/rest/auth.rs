@@ -168,7 +168,8 @@ async fn allowed_applications(
         Ok(found) => found,
         Err(e) => return refuse(&e, lang),
     };
-    let (page, limit) = match (number(&query, "page", 1), number(&query, "limit", 10)) {
+    let (page, limit) = match (number(&query, "page", 1), number(&query, "limit", 10).and_then(|l| state.page_size(l)))
+    {
         (Ok(p), Ok(l)) => (p, l),
         (Err(e), _) | (_, Err(e)) => return refuse(&e, lang),
     };
@@ -245,6 +246,9 @@ fn do_link(state: &State, body: &Bytes, origin: &crate::store::activity::Origin)
             "The two tokens belong to the same user",
         ));
     }
+    // Both records are read again under the write lock: a change made since the tokens were checked is kept.
+    let mut store = state.users_write();
+    let mut secondary = store.get(&secondary.id).cloned().ok_or(ApiError::new(Code::NotLoggedIn))?;
     let moved: Vec<_> = secondary
         .identity_list()
         .cloned()
@@ -253,8 +257,6 @@ fn do_link(state: &State, body: &Bytes, origin: &crate::store::activity::Origin)
             Some(i)
         })
         .collect();
-    let mut store = state.users_write();
-    let mut secondary = secondary;
     secondary.identities = Some(Vec::new());
     secondary.updated_at = Some(now_iso());
     let keeps_identifier = secondary.username.is_some()
@@ -267,10 +269,11 @@ fn do_link(state: &State, body: &Bytes, origin: &crate::store::activity::Origin)
     } else {
         store.archive(&secondary.id, now_iso())
     };
-    let mut primary = primary;
-    primary.identities.get_or_insert_with(Vec::new).extend(moved);
-    primary.updated_at = Some(now_iso());
-    store.replace(primary)?;
+    store.update(&primary.id, |primary| {
+        primary.identities.get_or_insert_with(Vec::new).extend(moved);
+        primary.updated_at = Some(now_iso());
+        Ok(())
+    })?;
     drop(store);
     if let Some(archived) = archived {
         state.forget_user(&archived.id);
@@ -292,21 +295,22 @@ async fn unlink(AxState(app): AxState<RestState>, headers: HeaderMap, body: Byte
 
 fn do_unlink(state: &State, body: &Bytes) -> Result<(), ApiError> {
     let body = body_object(body)?;
-    let (_, mut user) = tokens::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
+    let (_, user) = tokens::token_user(state, Some(text_field(&body, "primaryUserToken")?))?;
     let provider = text_field(&body, "provider")?;
-    let before = user.identity_list().count();
-    let kept: Vec<_> =
-        user.identity_list().filter(|i| i.provider.as_deref() != Some(provider)).cloned().map(Some).collect();
-    if kept.len() == before {
-        return Err(ApiError::with_message(
-            Code::BadRequest,
-            format!("用户没有 {provider} 的身份"),
-            format!("The user has no identity of {provider}"),
-        ));
-    }
-    user.identities = Some(kept);
-    user.updated_at = Some(now_iso());
-    state.users_write().replace(user)?;
+    state.update_user(&user.id, |user| {
+        let before = user.identity_list().count();
+        let kept: Vec<_> =
+            user.identity_list().filter(|i| i.provider.as_deref() != Some(provider)).cloned().map(Some).collect();
+        if kept.len() == before {
+            return Err(ApiError::with_message(
+                Code::BadRequest,
+                format!("用户没有 {provider} 的身份"),
+                format!("The user has no identity of {provider}"),
+            ));
+        }
+        user.identities = Some(kept);
+        Ok(())
+    })?;
     Ok(())
 }
 

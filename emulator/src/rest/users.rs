@@ -275,10 +275,11 @@ pub(crate) async fn user_actions(
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
     }
-    let (page, limit) = match (number_param(&query, "page", 1), number_param(&query, "limit", 10)) {
-        (Ok(p), Ok(l)) => (p, l),
-        (Err(e), _) | (_, Err(e)) => return refuse(StatusCode::OK, &e, lang),
-    };
+    let (page, limit) =
+        match (number_param(&query, "page", 1), number_param(&query, "limit", 10).and_then(|l| state.page_size(l))) {
+            (Ok(p), Ok(l)) => (p, l),
+            (Err(e), _) | (_, Err(e)) => return refuse(StatusCode::OK, &e, lang),
+        };
     let client_ip = query.iter().find(|(k, _)| k == "clientip").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
     let operations = list_param(&query, "operation_name");
     let arns = list_param(&query, "operator_arn");

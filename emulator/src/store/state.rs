@@ -27,6 +27,9 @@ use crate::store::users::{User, UserStore};
 /// How long user tokens live: 15 days, Authing's default `tokenExpiresAfter`.
 pub(crate) const USER_TOKEN_TTL: u64 = 15 * 24 * 3600;
 
+/// The largest `limit` of one page of a list, unless the emulator is configured otherwise.
+pub(crate) const DEFAULT_MAX_PAGE_SIZE: usize = 1000;
+
 /// The emulator's RSA key pair: 1024 bits, like Authing's password-encryption key.
 pub(crate) struct KeyPair {
     pub(crate) private: RsaPrivateKey,
@@ -80,6 +83,8 @@ pub(crate) struct State {
     pub(crate) management_token_ttl: Duration,
     /// How long the user tokens this emulator issues (login and `refreshToken`) stay valid.
     pub(crate) user_token_ttl: Duration,
+    /// The largest `limit` of one page of a list (see [`State::page_size`]).
+    pub(crate) max_page_size: usize,
     pub(crate) tokens: TokenBook,
     counters: Mutex<HashMap<String, u64>>,
     /// Lock order: `users` before `access` before `udf` before `sessions` before `actions`.
@@ -110,6 +115,7 @@ impl State {
             jwt_secret,
             management_token_ttl,
             user_token_ttl: Duration::from_secs(USER_TOKEN_TTL),
+            max_page_size: DEFAULT_MAX_PAGE_SIZE,
             tokens: TokenBook::default(),
             counters: Mutex::new(HashMap::new()),
             users: RwLock::new(UserStore::default()),
@@ -135,6 +141,19 @@ impl State {
     pub(crate) fn request_count(&self, root_field: &str) -> u64 {
         let map = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
         map.get(root_field).copied().unwrap_or(0)
+    }
+
+    /// Refuses a page `limit` above [`State::max_page_size`] with 400.
+    pub(crate) fn page_size(&self, limit: usize) -> Result<usize, ApiError> {
+        if limit <= self.max_page_size {
+            return Ok(limit);
+        }
+        let max = self.max_page_size;
+        Err(ApiError::with_message(
+            crate::store::error::Code::BadRequest,
+            format!("limit 不能大于 {max}"),
+            format!("limit must be at most {max}"),
+        ))
     }
 
     /// Invalidates every management token issued so far.
@@ -214,6 +233,19 @@ impl State {
     /// The application object of `app_id` when it is the pool's application.
     pub(crate) fn application(&self, app_id: &str) -> Option<Value> {
         (app_id == self.app.id).then(|| self.application_json())
+    }
+
+    /// Changes the user `id` under the users' write lock (see [`UserStore::update`]), stamping `updatedAt`.
+    pub(crate) fn update_user(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut User) -> Result<(), ApiError>,
+    ) -> Result<User, ApiError> {
+        self.users_write().update(id, |user| {
+            change(user)?;
+            user.updated_at = Some(now_iso());
+            Ok(())
+        })
     }
 
     /// Creates a user from clear-text fields (the password is hashed here).

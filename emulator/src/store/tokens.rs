@@ -170,9 +170,10 @@ pub(crate) fn verify(state: &State, token: &str) -> Result<Claims, Refusal> {
         return Err(Refusal::Revoked);
     }
     if claims.data.kind == "user" {
-        let exists = state.users_read().get(&claims.data.id).is_some();
+        // A deleted or blocked user's tokens are refused, whenever they were signed.
+        let active = state.users_read().get(&claims.data.id).is_some_and(|u| u.blocked != Some(true));
         let app = claims.data.app_id.as_deref().unwrap_or_default();
-        if !exists || !state.sessions().is_valid(&claims.data.id, app, claims.epoch) {
+        if !active || !state.sessions().is_valid(&claims.data.id, app, claims.epoch) {
             return Err(Refusal::Revoked);
         }
     }
