@@ -37,7 +37,8 @@
 //!   `User` has every scalar field of the official type, plus `customData`, `roles`, `groups`,
 //!   `authorizedResources` and `departments` (always empty: organizations do not exist yet). `Role` has
 //!   `users` and `parent`, `Group` has `users`, `Policy` has `assignmentsCount` and `assignments`; every
-//!   `authorizedResources` reads the resource grants (a user's include those of its roles and groups).
+//!   `authorizedResources` reads the resource grants (a user's include those of its roles and groups; a null
+//!   `namespace` means `default`, as in the top-level query).
 //! * REST, with a management token: `GET /api/v2/.well-known` (no token), `GET /api/v2/users/{id}`,
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
 //!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
@@ -87,7 +88,8 @@
 //! * Deleting a role removes its memberships, its policy assignments and its custom data, and its
 //!   children lose their parent; deleting a group removes its memberships and assignments; deleting a
 //!   policy removes its assignments; deleting a user removes its memberships and USER assignments. The
-//!   batch deletes skip unknown codes; `deleteRole` and `deletePolicy` refuse them.
+//!   batch deletes of roles and policies skip unknown codes; `deleteRole`, `deletePolicy` and `deleteGroups`
+//!   refuse them (`deleteGroups` with 2111, deleting nothing).
 //! * The built-in policy `AdministratorAccess` of `default` (`isDefault: true`, statement `*` / `*` ALLOW)
 //!   is listed by `policies` unless `excludeDefault`, and can be neither updated nor deleted (a batch
 //!   delete that names it deletes nothing). Statement conditions keep their `value` as given (any JSON).
