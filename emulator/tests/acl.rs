@@ -590,9 +590,7 @@ async fn user_authorized_resources_without_namespace_lists_default_only() {
     let (emu, mt) = setup().await;
     create_namespace(&emu, &mt, "library").await;
     let ada = new_user(&emu, &mt, "ada").await;
-    let allow = |resource: &str, namespace: &str| {
-        json!({ "resource": resource, "action": "read", "userId": ada, "namespace": namespace })
-    };
+    let allow = |resource: &str, namespace: &str| json!({ "resource": resource, "action": "read", "userId": ada, "namespace": namespace });
     mgmt_ok(&emu, &mt, ALLOW, allow("books:1", "library"), "allow").await;
     mgmt_ok(&emu, &mt, ALLOW, allow("menu:home", "default"), "allow").await;
 
