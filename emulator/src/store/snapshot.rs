@@ -108,6 +108,45 @@ fn yes() -> bool {
     true
 }
 
+/// Custom data of a user or role: a list `[{key, value}]` (the shape of `User.customData`, in the order the
+/// values were set) or an object `{key: value}`; values are raw JSON values of the field's data type.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum CustomDataDoc {
+    List(Vec<KeyValue>),
+    Map(Map<String, Value>),
+}
+
+/// One custom data value.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyValue {
+    key: String,
+    value: Value,
+}
+
+impl Default for CustomDataDoc {
+    fn default() -> Self {
+        CustomDataDoc::List(Vec::new())
+    }
+}
+
+impl CustomDataDoc {
+    fn is_empty(&self) -> bool {
+        match self {
+            CustomDataDoc::List(list) => list.is_empty(),
+            CustomDataDoc::Map(map) => map.is_empty(),
+        }
+    }
+
+    fn pairs(&self) -> Vec<(&str, &Value)> {
+        match self {
+            CustomDataDoc::List(list) => list.iter().map(|kv| (kv.key.as_str(), &kv.value)).collect(),
+            CustomDataDoc::Map(map) => map.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        }
+    }
+}
+
 /// A custom field definition.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -208,8 +247,8 @@ struct RoleDoc {
     users: Vec<String>,
     #[serde(default)]
     groups: Vec<String>,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
-    custom_data: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "CustomDataDoc::is_empty")]
+    custom_data: CustomDataDoc,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,7 +277,8 @@ struct StatementDoc {
     condition: Option<Vec<ConditionDoc>>,
 }
 
-/// A policy (the built-in `AdministratorAccess` is neither exported nor imported).
+/// A policy. The built-in `AdministratorAccess` of `default` is exported too; on import only its dates are
+/// taken.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PolicyDoc {
@@ -416,8 +456,13 @@ fn udf_value(data_type: DataType, text: &str) -> Value {
 }
 
 /// The custom data of a target as an object of raw values.
-fn custom_data(udf: &UdfStore, target_type: TargetType, id: &str) -> Map<String, Value> {
-    udf.entries(target_type, id).into_iter().map(|e| (e.key, udf_value(e.data_type, &e.value))).collect()
+fn custom_data(udf: &UdfStore, target_type: TargetType, id: &str) -> CustomDataDoc {
+    CustomDataDoc::List(
+        udf.entries(target_type, id)
+            .into_iter()
+            .map(|e| KeyValue { value: udf_value(e.data_type, &e.value), key: e.key })
+            .collect(),
+    )
 }
 
 fn to_value<T: Serialize>(items: Vec<T>) -> Value {
@@ -464,7 +509,7 @@ pub(crate) fn export(state: &State) -> Value {
             }
             let data = custom_data(&udf, TargetType::User, &u.id);
             if !data.is_empty() {
-                obj.insert("customData".into(), Value::Object(data));
+                obj.insert("customData".into(), serde_json::to_value(data).unwrap_or(Value::Null));
             }
             Value::Object(obj)
         })
@@ -544,7 +589,7 @@ pub(crate) fn export(state: &State) -> Value {
         })
         .collect();
 
-    let mut policies: Vec<&Policy> = access.policies.iter().filter(|p| !p.is_default).collect();
+    let mut policies: Vec<&Policy> = access.policies.iter().collect();
     policies.sort_by_key(|p| p.created_seq);
     let policies: Vec<PolicyDoc> = policies
         .into_iter()
@@ -680,7 +725,7 @@ fn read_user(
     now: &str,
     known: &HashSet<String>,
     ids: &mut HashSet<String>,
-) -> Result<(User, Map<String, Value>, Option<u8>), ApiError> {
+) -> Result<(User, CustomDataDoc, Option<u8>), ApiError> {
     for key in item.keys() {
         if !known.contains(key) && !USER_EXTRAS.contains(&key.as_str()) {
             return Err(refuse(entry, format!("unknown field `{key}`")));
@@ -734,9 +779,9 @@ fn read_user(
         Some(_) => return Err(refuse(entry, "`resetPasswordOnFirstLogin` must be a boolean")),
     };
     let data = match item.get("customData") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(data)) => data.clone(),
-        Some(_) => return Err(refuse(entry, "`customData` must be an object")),
+        None | Some(Value::Null) => CustomDataDoc::default(),
+        Some(data) => serde_json::from_value(data.clone())
+            .map_err(|_| refuse(entry, "`customData` must be a list of {key, value} or an object"))?,
     };
     Ok((user, data, level))
 }
@@ -793,7 +838,7 @@ pub(crate) fn build(
     for (entry, item) in entries::<Map<String, Value>>(doc, "users")? {
         let (user, data, level) = read_user(&entry, &item, pool_id, now, &known, &mut ids)?;
         let id = user.id.clone();
-        for (key, value) in &data {
+        for (key, value) in data.pairs() {
             let text = udf.check_raw(TargetType::User, key, value).map_err(|e| refused_by_store(&entry, &e))?;
             udf.put(TargetType::User, &id, key, text);
         }
@@ -818,6 +863,12 @@ pub(crate) fn build(
                 ns.name = name;
             }
             ns.description = n.description;
+            if let Some(at) = n.created_at {
+                ns.created_at = at;
+            }
+            if let Some(at) = n.updated_at {
+                ns.updated_at = at;
+            }
             continue;
         }
         if acl.namespace(&code).is_some() {
@@ -937,7 +988,7 @@ pub(crate) fn build(
             group_ids.push(g.id.clone());
         }
         access.assign_roles(std::slice::from_ref(&id), &r.users, &group_ids);
-        for (key, value) in &r.custom_data {
+        for (key, value) in r.custom_data.pairs() {
             let text = udf.check_raw(TargetType::Role, key, value).map_err(|e| refused_by_store(&entry, &e))?;
             udf.put(TargetType::Role, &id, key, text);
         }
@@ -947,6 +998,11 @@ pub(crate) fn build(
     for (entry, p) in entries::<PolicyDoc>(doc, "policies")? {
         let ns = namespace(p.namespace.as_deref());
         if ns == DEFAULT_NAMESPACE && p.code == ADMIN_POLICY {
+            // The built-in policy always exists and cannot change: only its dates are taken.
+            if let Some(stored) = access.policies.iter_mut().find(|s| s.is_default) {
+                stored.created_at = p.created_at.or(stored.created_at.take());
+                stored.updated_at = p.updated_at.or(stored.updated_at.take());
+            }
             continue;
         }
         let code = code_arg("policy", &p.code).map_err(|e| refused_by_store(&entry, &e))?;
