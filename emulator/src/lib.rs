@@ -57,10 +57,18 @@
 //!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
 //!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims;
 //!   `{code: 400, message}` for an invalid token).
-//! * The emulator's own route (no token, not part of Authing's API): `GET /emulator/verification-codes?to=`
-//!   with a phone number or e-mail address answers `{code: 200, message: "", data: {code: "123456"}}`, or
-//!   `data: null` when that recipient has no unused, unexpired code; the same as
-//!   [`Emulator::verification_code`].
+//! * The emulator's own routes, under `/_emulator/` (no token, not part of Authing's API):
+//!   * `GET /_emulator/verification-codes?to=` with a phone number or e-mail address answers
+//!     `{code: 200, message: "", data: {code: "123456"}}`, or `data: null` when that recipient has no unused,
+//!     unexpired code; the same as [`Emulator::verification_code`] (also served at the older
+//!     `/emulator/verification-codes`);
+//!   * `GET /_emulator/sessions`: `data` = `[{userId, appId, expiresAt}]`, the user tokens still accepted;
+//!   * `POST /_emulator/reset`: empties the pool, as [`Emulator::reset`];
+//!   * `POST /_emulator/import` with a state document: as [`Emulator::import`]; a refusal is
+//!     `{code, message, data: null}` naming the first bad entry, and nothing changes;
+//!   * `GET /_emulator/export`: the state document itself (no envelope), as [`Emulator::export`].
+//!
+//!   The state document's format is described, with an example, in the crate's README.
 //!
 //! # Behaviour
 //!
