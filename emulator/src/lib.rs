@@ -37,7 +37,8 @@
 //!   `User` has every scalar field of the official type, plus `customData`, `roles`, `groups`,
 //!   `authorizedResources` and `departments` (always empty: organizations do not exist yet). `Role` has
 //!   `users` and `parent`, `Group` has `users`, `Policy` has `assignmentsCount` and `assignments`; every
-//!   `authorizedResources` reads the resource grants (a user's include those of its roles and groups).
+//!   `authorizedResources` reads the resource grants (a user's include those of its roles and groups; a null
+//!   `namespace` means `default`, as in the top-level query).
 //! * REST, with a management token: `GET /api/v2/.well-known` (no token), `GET /api/v2/users/{id}`,
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
 //!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
@@ -56,10 +57,18 @@
 //!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
 //!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims;
 //!   `{code: 400, message}` for an invalid token).
-//! * The emulator's own route (no token, not part of Authing's API): `GET /emulator/verification-codes?to=`
-//!   with a phone number or e-mail address answers `{code: 200, message: "", data: {code: "123456"}}`, or
-//!   `data: null` when that recipient has no unused, unexpired code; the same as
-//!   [`Emulator::verification_code`].
+//! * The emulator's own routes, under `/_emulator/` (no token, not part of Authing's API):
+//!   * `GET /_emulator/verification-codes?to=` with a phone number or e-mail address answers
+//!     `{code: 200, message: "", data: {code: "123456"}}`, or `data: null` when that recipient has no unused,
+//!     unexpired code; the same as [`Emulator::verification_code`] (also served at the older
+//!     `/emulator/verification-codes`);
+//!   * `GET /_emulator/sessions`: `data` = `[{userId, appId, expiresAt}]`, the user tokens still accepted;
+//!   * `POST /_emulator/reset`: empties the pool, as [`Emulator::reset`];
+//!   * `POST /_emulator/import` with a state document: as [`Emulator::import`]; a refusal is
+//!     `{code, message, data: null}` naming the first bad entry, and nothing changes;
+//!   * `GET /_emulator/export`: the state document itself (no envelope), as [`Emulator::export`].
+//!
+//!   The state document's format is described, with an example, in the crate's README.
 //!
 //! # Behaviour
 //!
@@ -97,7 +106,8 @@
 //! * Deleting a role removes its memberships, its policy assignments and its custom data, and its
 //!   children lose their parent; deleting a group removes its memberships and assignments; deleting a
 //!   policy removes its assignments; deleting a user removes its memberships and USER assignments. The
-//!   batch deletes skip unknown codes; `deleteRole` and `deletePolicy` refuse them.
+//!   batch deletes of roles and policies skip unknown codes; `deleteRole`, `deletePolicy` and `deleteGroups`
+//!   refuse them (`deleteGroups` with 2111, deleting nothing).
 //! * The built-in policy `AdministratorAccess` of `default` (`isDefault: true`, statement `*` / `*` ALLOW)
 //!   is listed by `policies` unless `excludeDefault`, and can be neither updated nor deleted (a batch
 //!   delete that names it deletes nothing). Statement conditions keep their `value` as given (any JSON).
@@ -287,6 +297,7 @@ mod store;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -295,7 +306,7 @@ use tokio::task::JoinHandle;
 
 use crate::store::common::{new_id, random_hex};
 use crate::store::state::{Credentials, State};
-use crate::store::{access, auth, error, tokens};
+use crate::store::{access, auth, error, snapshot, tokens};
 
 /// The GraphQL schema the emulator serves, as SDL.
 ///
@@ -334,6 +345,7 @@ pub struct EmulatorBuilder {
     seed_users: usize,
     limits: http::Limits,
     max_page_size: usize,
+    import: Option<ImportSource>,
 }
 
 impl Default for EmulatorBuilder {
@@ -350,6 +362,7 @@ impl Default for EmulatorBuilder {
             seed_users: 0,
             limits: http::Limits::default(),
             max_page_size: store::state::DEFAULT_MAX_PAGE_SIZE,
+            import: None,
         }
     }
 }
@@ -368,6 +381,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("seed_users", &self.seed_users)
             .field("limits", &self.limits)
             .field("max_page_size", &self.max_page_size)
+            .field("import", &self.import)
             .finish()
     }
 }
@@ -512,28 +526,59 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Starts from a state document (see the README's *State* section): a file's path or a
+    /// `serde_json::Value`. The document's `userPool` and `application` ids and secrets are used unless set on
+    /// this builder; [`seed_users`](Self::seed_users) are added after it. The document is read and checked by
+    /// [`start`](Self::start).
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let state = serde_json::json!({ "users": [{ "id": "6000000000000000000000a1", "username": "ada", "password": "pw" }] });
+    /// let emulator = authing_emulator::Emulator::builder().import(state).start().await?;
+    /// assert!(emulator.check_user_password("6000000000000000000000a1", "pw"));
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn import(mut self, source: impl Into<ImportSource>) -> Self {
+        self.import = Some(source.into());
+        self
+    }
+
     /// Binds the listener, then serves on a spawned tokio task. When this returns, the server accepts
     /// connections. Must be called within a tokio runtime.
     ///
     /// # Errors
-    /// The error of binding the address.
+    /// The error of binding the address; of reading the [`import`](Self::import) file
+    /// ([`std::io::ErrorKind::InvalidData`] when it is not JSON); an [`ImportError`] (kind `InvalidData`) when
+    /// the document is refused.
     pub async fn start(self) -> std::io::Result<Emulator> {
+        let doc = match self.import {
+            Some(source) => Some(source.load()?),
+            None => None,
+        };
+        let (pool, app) = match &doc {
+            Some(doc) => snapshot::credentials(doc).map_err(|e| ImportError::from_api(&e).into_io())?,
+            None => Default::default(),
+        };
         let listener = tokio::net::TcpListener::bind(self.bind).await?;
         let addr = listener.local_addr()?;
         let mut state = State::new(
             Credentials {
-                id: self.user_pool_id.unwrap_or_else(new_id),
-                secret: self.secret.unwrap_or_else(|| random_hex(16)),
+                id: self.user_pool_id.or(pool.id).unwrap_or_else(new_id),
+                secret: self.secret.or(pool.secret).unwrap_or_else(|| random_hex(16)),
             },
             Credentials {
-                id: self.app_id.unwrap_or_else(new_id),
-                secret: self.app_secret.unwrap_or_else(|| random_hex(16)),
+                id: self.app_id.or(app.id).unwrap_or_else(new_id),
+                secret: self.app_secret.or(app.secret).unwrap_or_else(|| random_hex(16)),
             },
             self.management_token_ttl,
         );
         state.user_token_ttl = self.user_token_ttl;
         state.max_page_size = self.max_page_size;
         let state = Arc::new(state);
+        if let Some(doc) = &doc {
+            state.import(doc).map_err(|e| ImportError::from_api(&e).into_io())?;
+        }
         state.seed_users(self.seed_users);
         let limits = self.limits;
         let app = server::router(state.clone(), limits);
@@ -726,6 +771,64 @@ impl Emulator {
         self.state.access_read().assignment_enabled(&ns, policy, kind, target_identifier)
     }
 
+    /// Replaces the pool's state with a document (the format is in the README's *State* section), as
+    /// `POST /_emulator/import` does. The document is checked as a whole first: on a refusal nothing changes.
+    /// The running emulator keeps its pool and application ids and secrets (the document's are used only by
+    /// [`EmulatorBuilder::import`]); sessions, verification codes and the user-action log are cleared.
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use serde_json::json;
+    /// let emulator = authing_emulator::Emulator::start().await?;
+    /// let refused = emulator.import(json!({ "roles": [{ "code": "admin", "users": ["nobody"] }] }));
+    /// assert!(refused.unwrap_err().message.contains("roles[0] (admin)"));
+    /// emulator.import(json!({ "users": [{ "username": "ada" }] })).unwrap();
+    /// assert_eq!(emulator.export()["users"][0]["username"], "ada");
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`ImportError`] naming the first entry refused: code 400 for a malformed entry or an unknown
+    /// reference, or the code the API would give (2026, 2034, 2035 for a taken identifier, 2102 for a role
+    /// code used twice …).
+    pub fn import(&self, document: serde_json::Value) -> Result<(), ImportError> {
+        self.state.import(&document).map_err(|e| ImportError::from_api(&e))
+    }
+
+    /// The pool's state as a document that [`Emulator::import`] and [`EmulatorBuilder::import`] accept
+    /// (passwords as hashes), as `GET /_emulator/export` serves it.
+    pub fn export(&self) -> serde_json::Value {
+        snapshot::export(&self.state)
+    }
+
+    /// Writes [`Emulator::export`] to `path`, atomically: to a temporary file of the same directory, then
+    /// renamed, so a reader never sees half a document.
+    ///
+    /// # Errors
+    /// The error of writing the temporary file or of renaming it.
+    pub fn export_to(&self, path: impl AsRef<Path>) -> std::io::Result<()> {
+        let path = path.as_ref();
+        let text = serde_json::to_vec_pretty(&self.export()).map_err(std::io::Error::other)?;
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "state".into());
+        let tmp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), random_hex(4)));
+        let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+
+    /// Empties the pool, as `POST /_emulator/reset` does: no users, roles, groups, policies, custom fields,
+    /// resources or grants; the ids and secrets stay.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
     /// Stops the server gracefully, waiting for open requests to finish.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -829,3 +932,98 @@ impl fmt::Display for AddUserError {
 }
 
 impl std::error::Error for AddUserError {}
+
+/// Where [`EmulatorBuilder::import`] reads a state document from: a file (`&str`, `String`, `&Path` and
+/// `PathBuf` are paths) or a JSON value.
+#[non_exhaustive]
+pub enum ImportSource {
+    /// A JSON file.
+    Path(PathBuf),
+    /// A document already in memory.
+    Value(serde_json::Value),
+}
+
+impl fmt::Debug for ImportSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportSource::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            // The document may hold passwords and secrets.
+            ImportSource::Value(_) => f.write_str("Value([document])"),
+        }
+    }
+}
+
+impl ImportSource {
+    fn load(self) -> std::io::Result<serde_json::Value> {
+        match self {
+            ImportSource::Value(value) => Ok(value),
+            ImportSource::Path(path) => {
+                let bytes = std::fs::read(&path)?;
+                serde_json::from_slice(&bytes).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("{} is not a JSON document: {e}", path.display()),
+                    )
+                })
+            }
+        }
+    }
+}
+
+impl From<serde_json::Value> for ImportSource {
+    fn from(value: serde_json::Value) -> Self {
+        ImportSource::Value(value)
+    }
+}
+
+impl From<PathBuf> for ImportSource {
+    fn from(path: PathBuf) -> Self {
+        ImportSource::Path(path)
+    }
+}
+
+impl From<&Path> for ImportSource {
+    fn from(path: &Path) -> Self {
+        ImportSource::Path(path.to_path_buf())
+    }
+}
+
+impl From<&str> for ImportSource {
+    fn from(path: &str) -> Self {
+        ImportSource::Path(PathBuf::from(path))
+    }
+}
+
+impl From<String> for ImportSource {
+    fn from(path: String) -> Self {
+        ImportSource::Path(PathBuf::from(path))
+    }
+}
+
+/// Why a state document was refused: the Authing code and an English message naming the entry
+/// (`roles[0] (admin): the user 6000… does not exist`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// The Authing code (400, or the code the API gives for the same refusal).
+    pub code: i32,
+    /// What is wrong, and where.
+    pub message: String,
+}
+
+impl ImportError {
+    fn from_api(e: &error::ApiError) -> Self {
+        ImportError { code: e.code.number(), message: e.message(error::Lang::En) }
+    }
+
+    fn into_io(self) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, self)
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for ImportError {}

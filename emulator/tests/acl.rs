@@ -225,10 +225,10 @@ async fn batch_checks_and_listings() {
     let vars = json!({ "id": w.bob, "namespace": "library" });
     let bob = mgmt_ok(emu, mt, USER_RESOURCES, vars, "user").await;
     assert_eq!(codes(&bob["authorizedResources"]), ["books:1"]);
-    let vars = json!({ "id": w.cy });
+    let vars = json!({ "id": w.cy, "namespace": "library" });
     let cy = mgmt_ok(emu, mt, USER_RESOURCES, vars, "user").await;
     assert_eq!(codes(&cy["authorizedResources"]), ["films:*"]);
-    let vars = json!({ "id": w.cy, "resourceType": "API" });
+    let vars = json!({ "id": w.cy, "namespace": "library", "resourceType": "API" });
     assert_eq!(mgmt_ok(emu, mt, USER_RESOURCES, vars, "user").await["authorizedResources"]["totalCount"], 0);
     let role = mgmt_ok(emu, mt, ROLE_RESOURCES, json!({ "code": "editor", "namespace": "library" }), "role").await;
     assert_eq!(
@@ -583,4 +583,23 @@ async fn is_action_allowed_agrees_with_authorized_resources() {
     }
     // The seed exercises both answers.
     assert!(agreed.0 > 5 && agreed.1 > 5, "{agreed:?}");
+}
+
+#[tokio::test]
+async fn user_authorized_resources_without_namespace_lists_default_only() {
+    let (emu, mt) = setup().await;
+    create_namespace(&emu, &mt, "library").await;
+    let ada = new_user(&emu, &mt, "ada").await;
+    let allow = |resource: &str, namespace: &str| json!({ "resource": resource, "action": "read", "userId": ada, "namespace": namespace });
+    mgmt_ok(&emu, &mt, ALLOW, allow("books:1", "library"), "allow").await;
+    mgmt_ok(&emu, &mt, ALLOW, allow("menu:home", "default"), "allow").await;
+
+    let own = mgmt_ok(&emu, &mt, USER_RESOURCES, json!({ "id": ada }), "user").await;
+    assert_eq!(codes(&own["authorizedResources"]), ["menu:home"]);
+    let vars = json!({ "targetType": "USER", "targetIdentifier": ada });
+    let top = mgmt_ok(&emu, &mt, AUTHORIZED, vars, "authorizedResources").await;
+    assert_eq!(own["authorizedResources"], top, "the same answer as the top-level query");
+    let vars = json!({ "id": ada, "namespace": "library" });
+    let library = mgmt_ok(&emu, &mt, USER_RESOURCES, vars, "user").await;
+    assert_eq!(codes(&library["authorizedResources"]), ["books:1"]);
 }

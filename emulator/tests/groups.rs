@@ -89,7 +89,10 @@ async fn group_crud() {
     assert_error(&mgmt(&emu, &mt, &update_doc(), json!({ "code": "rnd", "newCode": "ops" })).await, 2112);
     assert_error(&mgmt(&emu, &mt, &update_doc(), json!({ "code": "eng", "name": "y" })).await, 2111);
 
-    let res = mgmt_ok(&emu, &mt, DELETE_GROUPS, json!({ "codeList": ["rnd", "ghost"] }), "deleteGroups").await;
+    // A code that names no group refuses the whole batch with 2111 and deletes nothing.
+    assert_error(&mgmt(&emu, &mt, DELETE_GROUPS, json!({ "codeList": ["rnd", "ghost"] })).await, 2111);
+    assert_eq!(codes(&mgmt_ok(&emu, &mt, &groups_doc(), json!({}), "groups").await), ["ops", "rnd"]);
+    let res = mgmt_ok(&emu, &mt, DELETE_GROUPS, json!({ "codeList": ["rnd"] }), "deleteGroups").await;
     assert_eq!(res["code"], 200);
     let list = mgmt_ok(&emu, &mt, &groups_doc(), json!({}), "groups").await;
     assert_eq!(codes(&list), ["ops"]);

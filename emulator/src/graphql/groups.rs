@@ -129,12 +129,17 @@ impl GroupMutation {
         Ok(state.access_write().update_group(code.trim(), name, description, new_code.as_deref(), &now_iso())?.into())
     }
 
-    /// Deletes groups with their memberships and assignments; unknown codes are skipped.
+    /// Deletes groups with their memberships and assignments, all or nothing: a code that names no group
+    /// refuses the whole call with 2111.
     async fn delete_groups(&self, ctx: &Context<'_>, code_list: Vec<String>) -> async_graphql::Result<CommonMessage> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
         let mut access = state.access_write();
-        for code in distinct(code_list) {
+        let codes = distinct(code_list);
+        for code in &codes {
+            access.existing_group(code)?;
+        }
+        for code in codes {
             access.delete_group(&code);
         }
         Ok(CommonMessage::ok(meta.lang, "删除成功", "Deleted"))

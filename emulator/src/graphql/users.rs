@@ -117,7 +117,8 @@ impl types::User {
         Some(PaginatedGroups::all(state.access_read().groups(Some(&self.id), SortBy::CreatedatDesc)))
     }
 
-    /// The resources the user may act on; in every namespace when `namespace` is null.
+    /// The resources the user may act on in `namespace` (`default` when null), as the top-level
+    /// `authorizedResources` lists them.
     async fn authorized_resources(
         &self,
         ctx: &Context<'_>,
@@ -125,10 +126,11 @@ impl types::User {
         resource_type: Option<String>,
     ) -> Option<PaginatedAuthorizedResources> {
         let state = ctx.data_unchecked::<Arc<State>>();
+        let ns = crate::store::access::namespace(namespace.as_deref());
         let list = crate::store::authz::authorized_resources(
             &state.access_read(),
             &Target::User(self.id.clone()),
-            namespace.as_deref(),
+            Some(&ns),
             resource_type.as_deref(),
         );
         Some(PaginatedAuthorizedResources::all(list))

@@ -335,7 +335,7 @@ async fn validate_token(
 }
 
 /// `GET /emulator/verification-codes?to=`.
-async fn verification_codes(
+pub(crate) async fn verification_codes(
     AxState(app): AxState<RestState>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,

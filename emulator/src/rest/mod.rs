@@ -1,14 +1,17 @@
-//! REST under `/api/v2/` (and `/logout`, `/emulator/`): Authing's envelope `{code, message, data}`, HTTP 200 even
+//! REST under `/api/v2/` (and `/logout`, `/_emulator/`): Authing's envelope `{code, message, data}`, HTTP 200 even
 //! for business errors. The handlers read the request and call the store.
 //!
 //! * [`users`]: management calls about users (well-known key, user, orgs, has-role, kick, login status, user
 //!   actions, logout);
 //! * [`acl`]: access control (resource namespaces, resources, grants and checks, programmatic access accounts,
 //!   application access policies);
-//! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation).
+//! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation);
+//! * [`emulator`]: the emulator's own routes under `/_emulator/` (verification codes, sessions, reset, import,
+//!   export).
 
 mod acl;
 mod auth;
+mod emulator;
 mod users;
 
 use std::sync::Arc;
@@ -37,6 +40,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .route("/logout", get(users::logout))
         .merge(auth::routes())
         .merge(acl::routes())
+        .merge(emulator::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

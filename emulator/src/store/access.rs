@@ -51,8 +51,8 @@ pub(crate) struct Role {
     pub(crate) updated_at: Option<String>,
     /// The id of the parent role, if any.
     pub(crate) parent_id: Option<String>,
-    created_seq: u64,
-    updated_seq: u64,
+    pub(crate) created_seq: u64,
+    pub(crate) updated_seq: u64,
 }
 
 /// `Group` of the official schema (its scalar fields; `users` and `authorizedResources` are resolved in
@@ -66,8 +66,8 @@ pub(crate) struct Group {
     pub(crate) updated_at: Option<String>,
     /// Internal id: memberships keep it across renames.
     pub(crate) id: String,
-    created_seq: u64,
-    updated_seq: u64,
+    pub(crate) created_seq: u64,
+    pub(crate) updated_seq: u64,
 }
 
 /// `PolicyEffect` of the official schema.
@@ -110,7 +110,7 @@ pub(crate) struct Policy {
     pub(crate) statements: Vec<PolicyStatement>,
     pub(crate) created_at: Option<String>,
     pub(crate) updated_at: Option<String>,
-    created_seq: u64,
+    pub(crate) created_seq: u64,
 }
 
 /// `PolicyAssignment` of the official schema.
@@ -123,12 +123,12 @@ pub(crate) struct PolicyAssignment {
 
 /// A policy assignment as stored.
 #[derive(Clone, Debug)]
-struct Assignment {
+pub(crate) struct Assignment {
     /// The namespace of the policy (and of a ROLE target).
-    namespace: String,
-    policy: String,
-    target: Target,
-    enabled: bool,
+    pub(crate) namespace: String,
+    pub(crate) policy: String,
+    pub(crate) target: Target,
+    pub(crate) enabled: bool,
 }
 
 /// A filter of [`AccessStore::assignments`]; `None` matches everything.
@@ -142,16 +142,16 @@ pub(crate) struct AssignmentFilter {
 
 /// All roles, groups, policies, memberships and assignments of the pool.
 pub(crate) struct AccessStore {
-    roles: Vec<Role>,
-    groups: Vec<Group>,
-    policies: Vec<Policy>,
-    assignments: Vec<Assignment>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) policies: Vec<Policy>,
+    pub(crate) assignments: Vec<Assignment>,
     /// `(role id, user id)`.
-    role_users: Vec<(String, String)>,
+    pub(crate) role_users: Vec<(String, String)>,
     /// `(role id, group id)`.
-    role_groups: Vec<(String, String)>,
+    pub(crate) role_groups: Vec<(String, String)>,
     /// `(group id, user id)`.
-    group_users: Vec<(String, String)>,
+    pub(crate) group_users: Vec<(String, String)>,
     seq: u64,
     /// Resource namespaces, resources, grants, access accounts and application access policies.
     pub(crate) acl: crate::store::acl::AclStore,
@@ -200,7 +200,7 @@ impl AccessStore {
         store
     }
 
-    fn next_seq(&mut self) -> u64 {
+    pub(crate) fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
     }

@@ -52,9 +52,9 @@ pub(crate) struct Namespace {
     pub(crate) name: String,
     pub(crate) description: Option<String>,
     /// False for a namespace that came into being through a role or policy.
-    explicit: bool,
-    created_at: String,
-    updated_at: String,
+    pub(crate) explicit: bool,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
 }
 
 impl Namespace {
@@ -93,9 +93,9 @@ pub(crate) struct Resource {
     pub(crate) actions: Vec<ResourceAction>,
     pub(crate) description: Option<String>,
     pub(crate) api_identifier: Option<String>,
-    created_at: String,
-    updated_at: String,
-    seq: u64,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    pub(crate) seq: u64,
 }
 
 /// The name of a `ResourceType` on the wire.
@@ -168,11 +168,11 @@ impl Who {
 
 /// One grant of a target.
 #[derive(Clone, Debug)]
-struct Grant {
-    resource: String,
-    actions: Vec<String>,
-    kind: ResourceType,
-    seq: u64,
+pub(crate) struct Grant {
+    pub(crate) resource: String,
+    pub(crate) actions: Vec<String>,
+    pub(crate) kind: ResourceType,
+    pub(crate) seq: u64,
 }
 
 /// The type part of a resource code or action: `books` of `books:1`.
@@ -207,14 +207,14 @@ pub(crate) fn action_covers(granted: &str, asked: &str, kind: &str) -> bool {
 #[derive(Clone, Debug)]
 pub(crate) struct AccessAccount {
     pub(crate) id: String,
-    app_id: String,
-    secret: String,
-    remarks: Option<String>,
-    token_lifetime: i64,
-    enabled: bool,
-    user_id: String,
-    created_at: String,
-    updated_at: String,
+    pub(crate) app_id: String,
+    pub(crate) secret: String,
+    pub(crate) remarks: Option<String>,
+    pub(crate) token_lifetime: i64,
+    pub(crate) enabled: bool,
+    pub(crate) user_id: String,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
 }
 
 impl AccessAccount {
@@ -266,16 +266,16 @@ pub(crate) enum AppPolicyChange {
 
 /// Namespaces, resources, grants, programmatic access accounts and application access policies.
 pub(crate) struct AclStore {
-    namespaces: Vec<Namespace>,
-    next_namespace_id: i64,
+    pub(crate) namespaces: Vec<Namespace>,
+    pub(crate) next_namespace_id: i64,
     /// By `(namespace code, resource code)`.
-    resources: HashMap<(String, String), Resource>,
+    pub(crate) resources: HashMap<(String, String), Resource>,
     /// By `(namespace code, target)`, in grant order.
-    grants: HashMap<(String, Who), Vec<Grant>>,
+    pub(crate) grants: HashMap<(String, Who), Vec<Grant>>,
     /// Who holds a grant on `(namespace code, resource code)`, in grant order.
     holders: HashMap<(String, String), Vec<Who>>,
-    accounts: Vec<AccessAccount>,
-    app_policies: Vec<AppPolicy>,
+    pub(crate) accounts: Vec<AccessAccount>,
+    pub(crate) app_policies: Vec<AppPolicy>,
     /// The default strategy of the application: deny everybody no policy allows.
     deny_all: bool,
     seq: u64,
@@ -313,7 +313,7 @@ impl AclStore {
         }
     }
 
-    fn next_seq(&mut self) -> u64 {
+    pub(crate) fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
     }

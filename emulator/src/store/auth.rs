@@ -120,6 +120,16 @@ impl AuthState {
         self.store().password_levels.insert(user_id.to_owned(), password_level(clear));
     }
 
+    /// Forgets every code, failed login, ticket, password level and reset mark (a reset or an import).
+    pub(crate) fn clear(&self) {
+        *self.store() = AuthStore::default();
+    }
+
+    /// Records the level of a password the emulator knows only by its level (an imported state).
+    pub(crate) fn set_password_level(&self, user_id: &str, level: u8) {
+        self.store().password_levels.insert(user_id.to_owned(), level);
+    }
+
     /// The level of the user's password, when the emulator saw it.
     pub(crate) fn password_level(&self, user_id: &str) -> Option<u8> {
         self.store().password_levels.get(user_id).copied()

@@ -24,6 +24,7 @@ pub(crate) mod error;
 pub(crate) mod model;
 pub(crate) mod outbox;
 pub(crate) mod sessions;
+pub(crate) mod snapshot;
 pub(crate) mod state;
 pub(crate) mod tokens;
 pub(crate) mod udf;

@@ -66,6 +66,20 @@ impl SessionBook {
         user.sessions = kept;
     }
 
+    /// Every accepted, unexpired token: `(user id, application id, expiry in Unix seconds)`, by user id then
+    /// signing order.
+    pub(crate) fn live(&self, now: u64) -> Vec<(String, String, u64)> {
+        let mut users: Vec<(&String, &UserSessions)> = self.users.iter().collect();
+        users.sort_by_key(|(id, _)| id.as_str());
+        let mut out = Vec::new();
+        for (id, user) in users {
+            for s in user.sessions.iter().filter(|s| s.exp > now && user.valid(&s.app_id, s.epoch)) {
+                out.push((id.clone(), s.app_id.clone(), s.exp));
+            }
+        }
+        out
+    }
+
     /// The applications in which the user holds an accepted, unexpired token, in first-login order.
     pub(crate) fn live_apps(&self, user_id: &str, now: u64) -> Vec<String> {
         let Some(user) = self.users.get(user_id) else {

@@ -19,14 +19,14 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::store::common::is_iso_datetime;
 use crate::store::error::{ApiError, Code};
 
 /// `UDFTargetType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(crate) enum TargetType {
     Node,
@@ -39,7 +39,7 @@ pub(crate) enum TargetType {
 }
 
 /// `UDFDataType` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(crate) enum DataType {
     String,
@@ -72,8 +72,8 @@ pub(crate) struct Entry {
 /// All fields and values of the pool.
 #[derive(Default)]
 pub(crate) struct UdfStore {
-    fields: Vec<Field>,
-    values: HashMap<(TargetType, String), Vec<(String, String)>>,
+    pub(crate) fields: Vec<Field>,
+    pub(crate) values: HashMap<(TargetType, String), Vec<(String, String)>>,
 }
 
 impl UdfStore {

@@ -17,14 +17,14 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, btree_map};
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::crypto;
 use crate::store::error::{ApiError, Code};
 
 /// `UserStatus` of the official schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum UserStatus {
     Suspended,
     Resigned,
@@ -33,7 +33,7 @@ pub(crate) enum UserStatus {
 }
 
 /// `Identity` of the official schema: an account of the user at an identity provider.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Identity {
     pub(crate) openid: Option<String>,
@@ -56,8 +56,8 @@ pub(crate) struct Identity {
 /// The GraphQL front end serves a copy of its public fields as `User`; through serde it is the REST user.
 /// The password hash and the bookkeeping fields are neither served nor serialized; `password` is always
 /// null.
-#[derive(Clone, Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct User {
     pub(crate) id: String,
     pub(crate) arn: String,
