@@ -115,13 +115,17 @@ mod crypto;
 mod error;
 pub mod management;
 pub mod models;
+pub mod oidc;
 mod page;
 mod secret;
 mod transport;
 
 pub use authentication::AuthenticationClient;
-pub use config::{DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES, Lang, Options, OptionsBuilder, RetryConfig, Timeouts};
-pub use error::{ApiError, AuthingError, Result, TimeoutKind, codes};
+pub use config::{
+    DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES, Lang, Options, OptionsBuilder, Protocol, RetryConfig, Timeouts,
+    TokenEndpointAuthMethod,
+};
+pub use error::{ApiError, AuthingError, OAuthError, Result, TimeoutKind, codes};
 pub use management::ManagementClient;
 pub use page::Page;
 pub use secret::{AccessToken, Password, Secret};
