@@ -408,10 +408,11 @@ fn header_alg(token: &str) -> Result<String> {
     Ok(header.alg)
 }
 
-/// `jsonwebtoken::decode`, its refusals named by the check that failed.
+/// `jsonwebtoken::decode`, its refusals named by the check that failed. The claims are typed after the checks,
+/// so that a token without `exp` is refused for that, not for its shape.
 fn decode<T: DeserializeOwned>(token: &str, key: &DecodingKey, validation: &Validation) -> Result<T> {
-    match jsonwebtoken::decode::<T>(token, key, validation) {
-        Ok(data) => Ok(data.claims),
+    match jsonwebtoken::decode::<serde_json::Value>(token, key, validation) {
+        Ok(data) => serde_json::from_value(data.claims).map_err(|_| rejected(TokenRejection::Malformed)),
         Err(error) => Err(rejected(match error.into_kind() {
             ErrorKind::InvalidSignature | ErrorKind::InvalidRsaKey(_) | ErrorKind::InvalidKeyFormat => {
                 TokenRejection::Signature
