@@ -275,10 +275,8 @@ impl TokenVerifier {
     /// and could never be fetched.
     pub async fn verify_id_token(&self, token: &str, nonce: Option<&str>) -> Result<IdTokenClaims> {
         let claims: IdTokenClaims = self.verify(token).await?;
-        if let Some(expected) = nonce {
-            if claims.nonce.as_deref() != Some(expected) {
-                return Err(rejected(TokenRejection::Nonce));
-            }
+        if nonce.is_some_and(|expected| claims.nonce.as_deref() != Some(expected)) {
+            return Err(rejected(TokenRejection::Nonce));
         }
         Ok(claims)
     }
