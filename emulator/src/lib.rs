@@ -254,6 +254,7 @@
 pub mod crypto;
 mod graphql;
 mod http;
+mod oidc;
 mod rest;
 mod server;
 mod store;
@@ -267,6 +268,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::store::common::{new_id, random_hex};
+pub use crate::store::oidc::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
 use crate::store::state::{Credentials, State};
 use crate::store::{access, auth, error, tokens};
 
@@ -305,6 +307,7 @@ pub struct EmulatorBuilder {
     user_token_ttl: Duration,
     verification_code_ttl: Duration,
     seed_users: usize,
+    oidc: OidcSettings,
 }
 
 impl Default for EmulatorBuilder {
@@ -319,6 +322,7 @@ impl Default for EmulatorBuilder {
             user_token_ttl: Duration::from_secs(tokens::USER_TOKEN_TTL),
             verification_code_ttl: auth::DEFAULT_CODE_TTL,
             seed_users: 0,
+            oidc: OidcSettings::default(),
         }
     }
 }
@@ -335,6 +339,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("user_token_ttl", &self.user_token_ttl)
             .field("verification_code_ttl", &self.verification_code_ttl)
             .field("seed_users", &self.seed_users)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -412,6 +417,71 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The redirect URIs registered on the application (default none): an authorization request must name
+    /// one of them exactly.
+    pub fn redirect_uris<I, S>(mut self, uris: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.oidc.redirect_uris = uris.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// How clients authenticate at the token endpoint (default `client_secret_post`).
+    pub fn token_endpoint_auth_method(mut self, method: TokenAuthMethod) -> Self {
+        self.oidc.token_endpoint_auth_method = method;
+        self
+    }
+
+    /// How clients authenticate at the introspection endpoint (default `client_secret_post`).
+    pub fn introspection_endpoint_auth_method(mut self, method: TokenAuthMethod) -> Self {
+        self.oidc.introspection_endpoint_auth_method = method;
+        self
+    }
+
+    /// How clients authenticate at the revocation endpoint (default `client_secret_post`).
+    pub fn revocation_endpoint_auth_method(mut self, method: TokenAuthMethod) -> Self {
+        self.oidc.revocation_endpoint_auth_method = method;
+        self
+    }
+
+    /// How id tokens are signed (default RS256 with the key of the JWKS; HS256 uses the app secret).
+    pub fn id_token_algorithm(mut self, algorithm: IdTokenAlgorithm) -> Self {
+        self.oidc.id_token_algorithm = algorithm;
+        self
+    }
+
+    /// How long OIDC access tokens live (default 15 days).
+    pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
+        self.oidc.access_token_ttl = ttl;
+        self
+    }
+
+    /// How long OIDC id tokens live (default 15 days).
+    pub fn id_token_ttl(mut self, ttl: Duration) -> Self {
+        self.oidc.id_token_ttl = ttl;
+        self
+    }
+
+    /// How long OIDC refresh tokens live (default 30 days).
+    pub fn refresh_token_ttl(mut self, ttl: Duration) -> Self {
+        self.oidc.refresh_token_ttl = ttl;
+        self
+    }
+
+    /// How long authorization codes live (default 10 minutes).
+    pub fn authorization_code_ttl(mut self, ttl: Duration) -> Self {
+        self.oidc.code_ttl = ttl;
+        self
+    }
+
+    /// All the application's OIDC settings at once, replacing those set before.
+    pub fn oidc_settings(mut self, settings: OidcSettings) -> Self {
+        self.oidc = settings;
+        self
+    }
+
     /// Binds the listener, then serves on a spawned tokio task. When this returns, the server accepts
     /// connections. Must be called within a tokio runtime.
     ///
@@ -432,6 +502,7 @@ impl EmulatorBuilder {
             self.management_token_ttl,
         );
         state.user_token_ttl = self.user_token_ttl;
+        state.oidc.set_settings(self.oidc);
         let state = Arc::new(state);
         state.seed_users(self.seed_users);
         let app = server::router(state.clone());
@@ -632,6 +703,58 @@ impl Emulator {
         self.state.access_read().assignment_enabled(&ns, policy, kind, target_identifier)
     }
 
+    /// The application's OIDC settings.
+    pub fn oidc_settings(&self) -> OidcSettings {
+        self.state.oidc.settings()
+    }
+
+    /// Replaces the application's OIDC settings; requests from now on see the new ones.
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use authing_emulator::{Emulator, TokenAuthMethod};
+    /// let emulator = Emulator::start().await?;
+    /// let mut settings = emulator.oidc_settings();
+    /// settings.redirect_uris = vec!["http://localhost:3000/callback".into()];
+    /// settings.token_endpoint_auth_method = TokenAuthMethod::ClientSecretBasic;
+    /// emulator.set_oidc_settings(settings);
+    /// assert_eq!(emulator.oidc_settings().redirect_uris.len(), 1);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn set_oidc_settings(&self, settings: OidcSettings) {
+        self.state.oidc.set_settings(settings);
+    }
+
+    /// The `kid` of the key that signs OIDC tokens now (the one key of `/oidc/.well-known/jwks.json`).
+    pub fn signing_key_id(&self) -> String {
+        self.state.oidc.keys.current().kid().to_owned()
+    }
+
+    /// Replaces the OIDC signing key by a new RSA-2048 key and returns its `kid`; the old key leaves the JWKS,
+    /// so tokens it signed fail verification. The same as `POST /_emulator/oidc/rotate-key`. Generating the key
+    /// takes a moment (tens of milliseconds to a second).
+    pub fn rotate_signing_key(&self) -> String {
+        self.state.oidc.keys.rotate()
+    }
+
+    /// Creates a programmatic access account of the application, for the OIDC client credentials grant: the
+    /// access key is its `client_id`, the secret its `client_secret`.
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let emulator = authing_emulator::Emulator::start().await?;
+    /// let account = emulator.create_access_account();
+    /// assert_ne!(account.key, account.secret);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn create_access_account(&self) -> AccessAccount {
+        let now = store::common::now_iso();
+        let account = self.state.access_write().acl.create_account(&self.state.app.id, None, 600, &now);
+        AccessAccount { key: account.id.clone(), secret: account.secret().to_owned() }
+    }
+
     /// Stops the server gracefully, waiting for open requests to finish.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -716,6 +839,23 @@ impl NewUser {
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(password.into());
         self
+    }
+}
+
+/// A programmatic access account made by [`Emulator::create_access_account`]: the credentials of the OIDC
+/// client credentials grant. `Debug` hides the secret.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct AccessAccount {
+    /// The access key (the account id), sent as `client_id`.
+    pub key: String,
+    /// The access secret, sent as `client_secret`.
+    pub secret: String,
+}
+
+impl fmt::Debug for AccessAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessAccount").field("key", &self.key).field("secret", &"[redacted]").finish()
     }
 }
 
