@@ -56,6 +56,10 @@
 //!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
 //!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims;
 //!   `{code: 400, message}` for an invalid token).
+//! * An OIDC / OAuth 2.0 provider for the emulator's application (see [OIDC provider](#oidc-provider)):
+//!   `/oidc/.well-known/openid-configuration`, `/oidc/.well-known/jwks.json`, `/oidc/auth` (a sign-in form),
+//!   `/oidc/token`, `/oidc/me`, `/oidc/token/introspection`, `/oidc/token/revocation`, `/oidc/session/end`,
+//!   and the same under `/oauth/`.
 //! * The emulator's own route (no token, not part of Authing's API): `GET /emulator/verification-codes?to=`
 //!   with a phone number or e-mail address answers `{code: 200, message: "", data: {code: "123456"}}`, or
 //!   `data: null` when that recipient has no unused, unexpired code; the same as
@@ -115,7 +119,9 @@
 //!   and a non-empty `captchaCode` (any text passes); a correct login clears the count. A blocked user gets
 //!   2005. `params` set custom data of the user. `loginByPhoneCode` checks the code (then 2004 or
 //!   `autoRegister`); `loginBySubAccount` knows no sub-account and always answers 2004.
-//! * **Login tokens** are OIDC id tokens (HS256, the emulator's secret) with the claims `sub`, `aud` (the
+//! * **Login tokens** are OIDC id tokens, signed like the application's id tokens (RS256 with the key of
+//!   `/oidc/.well-known/jwks.json` and its `kid` by default; HS256 with the app secret when
+//!   [`EmulatorBuilder::id_token_algorithm`] says so), with the claims `sub`, `aud` (the
 //!   app id), `iss` (`{host}/oidc`), `iat`, `exp` (15 days), `userpool_id`, the profile claims (`name`,
 //!   `nickname`, `picture`, `email`, `email_verified`, `phone_number`, `phone_number_verified`,
 //!   `address {…}`, `updated_at` …), `data` as in the tokens of `refreshToken`, and the bookkeeping claims
@@ -235,12 +241,44 @@
 //! clientId}`. Kicking, logging out (per application or everywhere) and deleting the user revoke the
 //! tokens signed before.
 //!
+//! # OIDC provider
+//!
+//! The emulator's application is an OIDC / OAuth 2.0 client of the emulator (the rules are in the `store::oidc`
+//! and `oidc` module docs). Its settings ([`OidcSettings`]: redirect URIs, client authentication of the token,
+//! introspection and revocation endpoints, id token algorithm, lifetimes) are set with the builder
+//! ([`EmulatorBuilder::redirect_uris`], [`EmulatorBuilder::token_endpoint_auth_method`], …) or in process
+//! ([`Emulator::set_oidc_settings`]).
+//!
+//! * **Authorization** (`GET /oidc/auth`): the client id, a registered redirect URI, `response_type=code`,
+//!   `openid` in the scope and the PKCE challenge (`S256` or `plain`; required when the client authenticates
+//!   by `none`) are checked; a plain HTML form (no JavaScript) takes a username, e-mail or phone and the
+//!   password, and redirects to the redirect URI with `code` and `state`. A session cookie skips the form
+//!   the next time unless `prompt=login`; `prompt=none` without a session gives `login_required`. Errors
+//!   about the client or the redirect URI are shown on the page (400), the others redirected.
+//! * **Token endpoint** (`POST /oidc/token`, a form): `authorization_code` (single use, 10 minutes, bound to
+//!   the client, the redirect URI and the PKCE verifier), `refresh_token` (with `offline_access`; rotated:
+//!   the used one is refused), `client_credentials` (a programmatic access account, see
+//!   [`Emulator::create_access_account`]), `http://authing.cn/oidc/grant_type/authing_token` (a login token
+//!   in `token` for OIDC tokens). Errors are RFC 6749's `{error, error_description}`: 400, and 401 for
+//!   `invalid_client`.
+//! * **Tokens**: access tokens are RS256 JWTs (`kid`) with `jti`, `sub`, `iat`, `exp`, `iss` (`{host}/oidc`),
+//!   `aud` (the app id), `scope`, `client_id`, `userpool_id`; id tokens (scope `openid`) carry `nonce`,
+//!   `at_hash`, the standard claims of the scope, `data` and `userpool_id`, signed RS256 or HS256 with the
+//!   app secret.
+//! * **Userinfo, introspection, revocation, logout**: `/oidc/me` (GET or POST, a bearer access token),
+//!   `/oidc/token/introspection` (RFC 7662; revoked, expired or unknown tokens are `{active: false}`),
+//!   `/oidc/token/revocation` (RFC 7009; 200 with an empty body), `/oidc/session/end`.
+//! * **Keys**: one RSA-2048 key signs; the JWKS holds just that key. `POST /_emulator/oidc/rotate-key` (the
+//!   emulator's own route) or [`Emulator::rotate_signing_key`] replaces it: tokens signed with the old key,
+//!   login tokens included, are refused from then on and fail offline verification against the JWKS.
+//!
 //! # Architecture
 //!
 //! * `store/`: the domain, one user pool in memory (users, roles, groups, policies, ACL, custom fields, tokens,
 //!   verification codes, sessions, the user-action log); it knows nothing of HTTP.
 //! * `graphql/`: the GraphQL front end (async-graphql); its resolvers call the store.
 //! * `rest/`: the REST front end (axum); its handlers call the store.
+//! * `oidc/`: the OIDC / OAuth 2.0 front end (axum): discovery, JWKS, the sign-in form, the token endpoint.
 //! * `http.rs`: what both front ends read from a request's headers; `server.rs` joins their routers.
 //!
 //! Modules depend downwards only: the front ends on the store, the server on the front ends.
@@ -249,7 +287,8 @@
 //!
 //! All emulators of one process share one ordinary RSA 1024-bit key pair (two primes, made by the `rsa`
 //! crate), generated on first use, so that starting an emulator stays fast. Passwords travel RSA-encrypted
-//! (PKCS#1 v1.5) and base64-encoded; the `rsa` crate decrypts them; see [`crypto`].
+//! (PKCS#1 v1.5) and base64-encoded; the `rsa` crate decrypts them; see [`crypto`]. The OIDC signing key is
+//! another, RSA-2048 key, also shared by the emulators of a process until one rotates its own.
 
 pub mod crypto;
 mod graphql;

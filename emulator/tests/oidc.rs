@@ -700,3 +700,52 @@ async fn the_oauth_paths_serve_the_same_flow() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// A password login over GraphQL; returns the login token.
+async fn login_token(emu: &Emulator) -> String {
+    let password = authing_emulator::crypto::encrypt_password(emu.public_key_pem(), PASSWORD).unwrap();
+    let query = "mutation loginByUsername($input: LoginByUsernameInput!) { loginByUsername(input: $input) { token } }";
+    let body = common::gql(emu, query, json!({ "input": { "username": USERNAME, "password": password } }), None).await;
+    body["data"]["loginByUsername"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+}
+
+#[tokio::test]
+async fn login_tokens_are_id_tokens_signed_like_the_apps() {
+    let emu = emulator(TokenAuthMethod::ClientSecretPost).await;
+    let token = login_token(&emu).await;
+    let claims = verify_rs256(&emu, &token, emu.app_id()).await.unwrap();
+    assert_eq!(claims["data"]["username"], USERNAME);
+    let (_, me) = common::rest_get(&emu, "/api/v2/users/me", Some(&token)).await;
+    assert_eq!(me["code"], 200, "{me}");
+    // After a rotation the old login token is refused everywhere; a new login works.
+    emu.rotate_signing_key();
+    let (_, me) = common::rest_get(&emu, "/api/v2/users/me", Some(&token)).await;
+    assert_eq!(me["code"], 2020, "{me}");
+    let token = login_token(&emu).await;
+    assert!(verify_rs256(&emu, &token, emu.app_id()).await.is_ok());
+
+    // HS256: signed with the app secret, and still a valid user token.
+    let mut settings = emu.oidc_settings();
+    settings.id_token_algorithm = IdTokenAlgorithm::Hs256;
+    emu.set_oidc_settings(settings);
+    let token = login_token(&emu).await;
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&[emu.app_id()]);
+    let key = DecodingKey::from_secret(emu.app_secret().as_bytes());
+    assert!(jsonwebtoken::decode::<Value>(&token, &key, &validation).is_ok());
+    let (_, me) = common::rest_get(&emu, "/api/v2/users/me", Some(&token)).await;
+    assert_eq!(me["code"], 200, "{me}");
+    // A management token forged with the app secret is not a management token.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let forged = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(Algorithm::HS256),
+        &json!({
+            "sub": "x", "iat": now, "exp": now + 600, "jti": "j", "iss": "authing-emulator",
+            "userPoolId": emu.user_pool_id(), "data": { "type": "management", "id": "x", "userPoolId": emu.user_pool_id() },
+        }),
+        &jsonwebtoken::EncodingKey::from_secret(emu.app_secret().as_bytes()),
+    )
+    .unwrap();
+    let body = common::gql(&emu, "query { users { totalCount } }", json!({}), Some(&forged)).await;
+    common::assert_code(&body, 2020);
+}

@@ -526,7 +526,9 @@ fn issue_user_tokens(state: &State, user: &User, client_id: &str, scope: &str, n
     token_response(&access_token, access_ttl, scope, id_token, refresh_token)
 }
 
-fn sign_id_token(state: &State, alg: IdTokenAlgorithm, claims: &Value) -> String {
+/// Signs an id token (or a login token) the way the application says: RS256 with the key set, or HS256 with
+/// the app secret.
+pub(crate) fn sign_id_token<T: serde::Serialize>(state: &State, alg: IdTokenAlgorithm, claims: &T) -> String {
     match alg {
         IdTokenAlgorithm::Rs256 => state.oidc.keys.current().sign(claims),
         IdTokenAlgorithm::Hs256 => jsonwebtoken::encode(
@@ -534,7 +536,7 @@ fn sign_id_token(state: &State, alg: IdTokenAlgorithm, claims: &Value) -> String
             claims,
             &EncodingKey::from_secret(state.app.secret.as_bytes()),
         )
-        .expect("HS256 signing of JSON claims"),
+        .expect("HS256 signing of serialisable claims"),
     }
 }
 
