@@ -749,3 +749,75 @@ async fn login_tokens_are_id_tokens_signed_like_the_apps() {
     let body = common::gql(&emu, "query { users { totalCount } }", json!({}), Some(&forged)).await;
     common::assert_code(&body, 2020);
 }
+
+/// CAS login through the form; returns the service ticket.
+async fn cas_ticket(emu: &Emulator, browser: &reqwest::Client) -> String {
+    let path = format!("{}/cas-idp/{}", emu.host(), emu.app_id());
+    // `renew=true` shows the form even to a browser with a session.
+    let page = browser.get(&path).query(&[("service", REDIRECT), ("renew", "true")]).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("name=\"service\""));
+    let form = [("service", REDIRECT), ("username", USERNAME), ("password", PASSWORD)];
+    let res = browser.post(&path).form(&form).send().await.unwrap();
+    let (base, pairs) = location(&res);
+    assert_eq!(base, REDIRECT);
+    let ticket = pair(&pairs, "ticket").unwrap().to_owned();
+    assert!(ticket.starts_with("ST-"), "{ticket}");
+    ticket
+}
+
+#[tokio::test]
+async fn cas_tickets_validate_once_for_their_service() {
+    let emu = emulator(TokenAuthMethod::ClientSecretPost).await;
+    let browser = browser();
+    let v1 = format!("{}/cas-idp/{}/validate", emu.host(), emu.app_id());
+    let v2 = format!("{}/cas-idp/{}/serviceValidate", emu.host(), emu.app_id());
+    let ticket = cas_ticket(&emu, &browser).await;
+    let text = |url: String, q: Vec<(&'static str, String)>| async move {
+        reqwest::Client::new().get(url).query(&q).send().await.unwrap().text().await.unwrap()
+    };
+    assert_eq!(text(v1.clone(), vec![("service", REDIRECT.into()), ("ticket", ticket.clone())]).await, "yes\nada\n");
+    assert_eq!(text(v1.clone(), vec![("service", REDIRECT.into()), ("ticket", ticket)]).await, "no\n", "used once");
+
+    // The session cookie skips the form; serviceValidate in JSON and XML.
+    let res = browser
+        .get(format!("{}/cas-idp/{}", emu.host(), emu.app_id()))
+        .query(&[("service", REDIRECT)])
+        .send()
+        .await
+        .unwrap();
+    let (_, pairs) = location(&res);
+    let ticket = pair(&pairs, "ticket").unwrap().to_owned();
+    let q = vec![("service", REDIRECT.to_owned()), ("ticket", ticket), ("format", "JSON".to_owned())];
+    let body: Value = serde_json::from_str(&text(v2.clone(), q).await).unwrap();
+    let success = &body["serviceResponse"]["authenticationSuccess"];
+    assert_eq!(success["user"], USERNAME, "{body}");
+    assert_eq!(success["attributes"]["email"], "ada@example.com");
+    let ticket = cas_ticket(&emu, &browser).await;
+    let xml = text(v2.clone(), vec![("service", REDIRECT.into()), ("ticket", ticket)]).await;
+    assert!(xml.contains("<cas:authenticationSuccess><cas:user>ada</cas:user>"), "{xml}");
+    // A ticket for another service, and a missing ticket.
+    let ticket = cas_ticket(&emu, &browser).await;
+    let q = vec![("service", "http://localhost:9/other".to_owned()), ("ticket", ticket), ("format", "JSON".to_owned())];
+    let body: Value = serde_json::from_str(&text(v2.clone(), q).await).unwrap();
+    assert_eq!(body["serviceResponse"]["authenticationFailure"]["code"], "INVALID_SERVICE", "{body}");
+    let xml = text(v2, vec![("service", REDIRECT.into())]).await;
+    assert!(xml.contains("code=\"INVALID_REQUEST\""), "{xml}");
+
+    // /cas/session follows the cookie; logout ends it.
+    let session: Value = browser.get(format!("{}/cas/session", emu.host())).send().await.unwrap().json().await.unwrap();
+    assert_eq!(session["userInfo"]["username"], USERNAME, "{session}");
+    assert_eq!(session["session"]["appId"], emu.app_id());
+    let res = browser.get(format!("{}/cas-idp/logout", emu.host())).query(&[("url", REDIRECT)]).send().await.unwrap();
+    assert_eq!(location(&res).0, REDIRECT);
+    let session: Value = browser.get(format!("{}/cas/session", emu.host())).send().await.unwrap().json().await.unwrap();
+    assert_eq!(session, Value::Null);
+    // An unregistered service is refused on the page.
+    let res = browser
+        .get(format!("{}/cas-idp/{}", emu.host(), emu.app_id()))
+        .query(&[("service", "http://evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}

@@ -61,7 +61,7 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(super) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title></head>\n<body>\n<h1>{t}</h1>\n{body}</body></html>\n",
         t = escape(title)
@@ -71,21 +71,31 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     response
 }
 
-fn error_page(message: &str) -> Response {
+pub(super) fn error_page(message: &str) -> Response {
     page(StatusCode::BAD_REQUEST, "Sign-in error", &format!("<p id=\"error\">{}</p>\n", escape(message)))
 }
 
-/// The sign-in form, posting back to `action` with the request's parameters.
+/// The sign-in form of an authorization request, posting back to `action` with the request's parameters.
 fn form(action: &str, p: &Params, message: Option<&str>, status: StatusCode) -> Response {
+    let hidden: Vec<(&str, &str)> =
+        CARRIED.iter().filter_map(|name| p.get(*name).map(|v| (*name, v.as_str()))).collect();
+    sign_in_form(action, &hidden, message, status)
+}
+
+/// The sign-in form, posting back to `action` with `hidden` fields.
+pub(super) fn sign_in_form(
+    action: &str,
+    hidden: &[(&str, &str)],
+    message: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let mut body = String::new();
     if let Some(message) = message {
         let _ = writeln!(body, "<p id=\"error\">{}</p>", escape(message));
     }
     let _ = writeln!(body, "<form method=\"post\" action=\"{}\">", escape(action));
-    for name in CARRIED {
-        if let Some(value) = p.get(name) {
-            let _ = writeln!(body, "<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(value));
-        }
+    for (name, value) in hidden {
+        let _ = writeln!(body, "<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(name), escape(value));
     }
     body.push_str(
         "<p><label>Username, e-mail or phone <input type=\"text\" name=\"username\" autocomplete=\"username\" required></label></p>\n\
@@ -96,7 +106,7 @@ fn form(action: &str, p: &Params, message: Option<&str>, status: StatusCode) -> 
 }
 
 /// Where the browser goes: the redirect URI with the query pairs added.
-fn redirect(target: &str, pairs: &[(&str, Option<&str>)]) -> Response {
+pub(super) fn redirect(target: &str, pairs: &[(&str, Option<&str>)]) -> Response {
     let Ok(mut url) = url::Url::parse(target) else {
         return error_page("The redirect_uri is not an absolute URL.");
     };
@@ -134,7 +144,7 @@ fn with_code(state: &State, auth: &Authorization, user_id: &str) -> Response {
 }
 
 /// The session id of the request's cookie, when it names a live session.
-fn session_user(state: &State, headers: &HeaderMap) -> Option<(String, String)> {
+pub(super) fn session_user(state: &State, headers: &HeaderMap) -> Option<(String, String)> {
     let sid = cookie(headers, SESSION_COOKIE)?;
     let user = state.oidc.session_user(&sid)?;
     state.users_read().get(&user).is_some().then_some((sid, user))
@@ -194,10 +204,27 @@ pub(super) async fn submit(AxState(state): St, uri: Uri, form_body: Result<Form<
     let Some(user) = oidc::check_credentials(&state, identifier, password) else {
         return form(uri.path(), &p, Some("Wrong username or password."), StatusCode::UNAUTHORIZED);
     };
-    let sid = state.oidc.open_session(&user.id);
-    let mut response = with_code(&state, &auth, &user.id);
+    let response = with_code(&state, &auth, &user.id);
+    with_session(&state, &user.id, response)
+}
+
+/// Opens a browser session for the user and sets its cookie on the response.
+pub(super) fn with_session(state: &State, user_id: &str, mut response: Response) -> Response {
+    let sid = state.oidc.open_session(user_id);
     let cookie = format!("{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Ends the request's browser session (if any) and expires its cookie on the response.
+pub(super) fn without_session(state: &State, headers: &HeaderMap, mut response: Response) -> Response {
+    if let Some(sid) = cookie(headers, SESSION_COOKIE) {
+        state.oidc.end_session(&sid);
+    }
+    let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let Ok(value) = HeaderValue::from_str(&expired) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
@@ -212,18 +239,11 @@ pub(super) async fn end_session(AxState(state): St, headers: HeaderMap, Query(p)
     {
         return error_page("The post_logout_redirect_uri is not registered on the application.");
     }
-    if let Some(sid) = cookie(&headers, SESSION_COOKIE) {
-        state.oidc.end_session(&sid);
-    }
-    let mut response = match target {
+    let response = match target {
         Some(target) => redirect(target, &[("state", p.get("state").map(String::as_str))]),
         None => page(StatusCode::OK, "Signed out", "<p>You are signed out.</p>\n"),
     };
-    let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    if let Ok(value) = HeaderValue::from_str(&expired) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
+    without_session(&state, &headers, response)
 }
 
 #[cfg(test)]

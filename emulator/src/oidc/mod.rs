@@ -13,10 +13,13 @@
 //!   answers 200 with an empty body), with client authentication.
 //! * `GET /{oidc,oauth}/session/end?id_token_hint=&post_logout_redirect_uri=&state=`: ends the browser session,
 //!   then redirects to `post_logout_redirect_uri` (which must be a registered redirect URI) or shows a page.
+//! * CAS: `/cas-idp/{appId}` (login), `/cas-idp/{appId}/validate`, `/cas-idp/{appId}/serviceValidate`,
+//!   `/cas-idp/logout` and `/cas/session` (module [`cas`]).
 //! * `POST /_emulator/oidc/rotate-key` (the emulator's own, not Authing's): replaces the signing key; answers
 //!   `{"kid": "<new kid>"}`. Tokens signed by the old key are no longer valid anywhere.
 
 mod authorize;
+mod cas;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,7 +47,12 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
     let mut router = Router::new()
         .route("/oidc/.well-known/openid-configuration", get(discovery))
         .route("/oidc/.well-known/jwks.json", get(jwks))
-        .route("/_emulator/oidc/rotate-key", post(rotate_key));
+        .route("/_emulator/oidc/rotate-key", post(rotate_key))
+        .route("/cas-idp/logout", get(cas::logout))
+        .route("/cas-idp/{app_id}", get(cas::login).post(cas::submit))
+        .route("/cas-idp/{app_id}/validate", get(cas::validate_v1))
+        .route("/cas-idp/{app_id}/serviceValidate", get(cas::validate_v2))
+        .route("/cas/session", get(cas::session));
     for p in ["/oidc", "/oauth"] {
         router = router
             .route(&format!("{p}/auth"), get(authorize::show).post(authorize::submit))

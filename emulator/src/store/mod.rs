@@ -13,7 +13,7 @@
 //!   reset tickets) and their rules;
 //! * [`sessions`]: revocation generations of user tokens; [`activity`]: the user-action log;
 //! * [`oidc`]: the OIDC / OAuth 2.0 provider (application settings, codes, grants, the tokens it signs) and
-//!   [`signing`]: its RSA signing key and JWKS;
+//!   [`signing`]: its RSA signing key and JWKS; [`cas`]: CAS service tickets;
 //! * [`error`]: Authing's codes and messages.
 
 pub(crate) mod access;
@@ -21,6 +21,7 @@ pub(crate) mod acl;
 pub(crate) mod activity;
 pub(crate) mod auth;
 pub(crate) mod authz;
+pub(crate) mod cas;
 pub(crate) mod common;
 pub(crate) mod error;
 pub(crate) mod model;

@@ -326,6 +326,8 @@ struct Grants {
 #[derive(Default)]
 pub(crate) struct OidcState {
     pub(crate) keys: KeySet,
+    /// CAS service tickets (the application as a CAS identity provider).
+    pub(crate) cas: crate::store::cas::CasTickets,
     settings: RwLock<OidcSettings>,
     grants: Mutex<Grants>,
 }
