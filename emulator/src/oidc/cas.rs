@@ -27,16 +27,16 @@ use crate::store::oidc;
 use crate::store::state::State;
 use crate::store::users::User;
 
-/// The checked service of a login request, or the page that refuses it.
-fn service(state: &State, app_id: &str, p: &Params) -> Result<String, Response> {
+/// The checked service of a login request, or why it is refused (shown on the page).
+fn service(state: &State, app_id: &str, p: &Params) -> Result<String, &'static str> {
     if app_id != state.app.id {
-        return Err(error_page("The path names no application of this user pool."));
+        return Err("The path names no application of this user pool.");
     }
     let Some(service) = p.get("service").filter(|s| !s.is_empty()) else {
-        return Err(error_page("The request has no service."));
+        return Err("The request has no service.");
     };
     if !state.oidc.settings().redirect_uris.contains(service) {
-        return Err(error_page("The service is not a redirect URI of the application."));
+        return Err("The service is not a redirect URI of the application.");
     }
     Ok(service.clone())
 }
@@ -55,7 +55,7 @@ pub(super) async fn login(
 ) -> Response {
     let service = match service(&state, &app_id, &p) {
         Ok(s) => s,
-        Err(page) => return page,
+        Err(message) => return error_page(message),
     };
     let renew = p.get("renew").is_some_and(|r| r == "true");
     match session_user(&state, &headers) {
@@ -75,7 +75,7 @@ pub(super) async fn submit(
     };
     let service = match service(&state, &app_id, &p) {
         Ok(s) => s,
-        Err(page) => return page,
+        Err(message) => return error_page(message),
     };
     let identifier = p.get("username").map(String::as_str).unwrap_or_default();
     let password = p.get("password").map(String::as_str).unwrap_or_default();
