@@ -91,6 +91,8 @@ pub(crate) struct State {
     pub(crate) actions: Mutex<Vec<Action>>,
     /// End-user authentication: verification codes, failed logins, reset tickets (locked last).
     pub(crate) auth: crate::store::auth::AuthState,
+    /// The OIDC provider: signing keys, the application's OIDC settings, codes and grants.
+    pub(crate) oidc: crate::store::oidc::OidcState,
 }
 
 impl State {
@@ -117,6 +119,7 @@ impl State {
             sessions: Mutex::new(SessionBook::default()),
             actions: Mutex::new(Vec::new()),
             auth: crate::store::auth::AuthState::default(),
+            oidc: crate::store::oidc::OidcState::default(),
         }
     }
 
@@ -199,7 +202,7 @@ impl State {
             "identifier": "emulator-app",
             "protocol": "oidc",
             "logo": "",
-            "redirectUris": [],
+            "redirectUris": self.oidc.settings().redirect_uris,
             "logoutRedirectUris": [],
             "isOfficial": false,
             "isDeleted": false,
