@@ -174,7 +174,6 @@ pub struct OAuthError {
 }
 
 impl OAuthError {
-    #[allow(dead_code)] // used by the OAuth flows
     pub(crate) fn new(error: impl Into<String>, error_description: Option<String>, http_status: u16) -> Self {
         Self { error: error.into(), error_description, http_status }
     }

@@ -173,6 +173,21 @@ pub struct StandardClaims {
     pub updated_at: Option<Value>,
 }
 
+/// What the userinfo endpoint says about the user of an access token (OpenID Connect Core §5.3), from
+/// [`AuthenticationClient::get_user_info_by_access_token`](crate::AuthenticationClient::get_user_info_by_access_token).
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct UserInfo {
+    /// The user's id.
+    pub sub: String,
+    /// The standard claims the granted scopes allow.
+    #[serde(flatten)]
+    pub profile: StandardClaims,
+    /// Every other claim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// The `address` claim.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[non_exhaustive]
