@@ -21,7 +21,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// The protected route: runs only for a valid token.
 async fn profile(VerifiedIdToken(claims): VerifiedIdToken) -> String {
-    let name = claims.profile.preferred_username.unwrap_or_default();
+    let username = claims.data.and_then(|data| data.username);
+    let name = claims.profile.preferred_username.or(username).unwrap_or_default();
     format!("hello {name} (user {})", claims.sub)
 }
 
@@ -49,17 +50,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let response = http.get(&url).bearer_auth(token.expose()).send().await?;
     let status = response.status();
-    println!("with the token:     {status} {}", response.text().await?);
+    println!("with the token:      {status} {}", response.text().await?);
     check(status, StatusCode::OK)?;
 
     let response = http.get(&url).send().await?;
-    let (status, challenge) = (response.status(), challenge(&response));
-    println!("without a token:    {status} WWW-Authenticate: {challenge}");
+    let (status, challenge) = (response.status(), www_authenticate(&response));
+    println!("without a token:     {status} WWW-Authenticate: {challenge}");
     check(status, StatusCode::UNAUTHORIZED)?;
 
     let tampered = tamper(token.expose())?;
     let response = http.get(&url).bearer_auth(tampered).send().await?;
-    let (status, challenge) = (response.status(), challenge(&response));
+    let (status, challenge) = (response.status(), www_authenticate(&response));
     println!("with a tampered one: {status} WWW-Authenticate: {challenge} ({})", response.text().await?);
     check(status, StatusCode::UNAUTHORIZED)?;
     Ok(())
@@ -77,7 +78,7 @@ fn tamper(token: &str) -> Result<String, Box<dyn std::error::Error>> {
     Ok(format!("{header}.{}.{signature}", URL_SAFE_NO_PAD.encode(claims.to_string())))
 }
 
-fn challenge(response: &authing::reqwest::Response) -> String {
+fn www_authenticate(response: &authing::reqwest::Response) -> String {
     let value = response.headers().get(header::WWW_AUTHENTICATE);
     value.and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned()
 }

@@ -226,3 +226,45 @@ async fn the_emulators_key_rotation_is_picked_up_and_the_old_key_refused() {
         other => panic!("the revoked key still verifies: {other:?}"),
     }
 }
+
+/// Signs in through the CAS form and returns the service ticket of the redirect.
+async fn cas_ticket(emulator: &Emulator) -> String {
+    let browser =
+        authing::reqwest::Client::builder().redirect(authing::reqwest::redirect::Policy::none()).build().unwrap();
+    let form = [("service", REDIRECT), ("username", USERNAME), ("password", PASSWORD)];
+    let path = format!("{}/cas-idp/{}", emulator.host(), emulator.app_id());
+    let response = browser.post(path).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), 302, "{response:?}");
+    let location = url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
+    location.query_pairs().find(|(k, _)| k == "ticket").map(|(_, v)| v.into_owned()).expect("a ticket")
+}
+
+#[tokio::test]
+async fn cas_tickets_validate_once_with_either_version() {
+    let emulator = emulator(TokenAuthMethod::ClientSecretPost).await;
+    let options = Options::builder()
+        .host(emulator.host())
+        .app_id(emulator.app_id())
+        .protocol(authing::Protocol::Cas)
+        .build()
+        .unwrap();
+    let app = AuthenticationClient::new(&options).unwrap();
+    let login = app.build_authorize_url().service(REDIRECT).build().unwrap();
+    assert_eq!(login.url.path(), format!("/cas-idp/{}", emulator.app_id()));
+
+    let ticket = cas_ticket(&emulator).await;
+    let valid = app.validate_ticket_v1(&ticket, REDIRECT).await.unwrap();
+    assert_eq!((valid.valid, valid.user.as_deref()), (true, Some(USERNAME)));
+    assert!(!app.validate_ticket_v1(&ticket, REDIRECT).await.unwrap().valid, "a ticket is used once");
+
+    let ticket = cas_ticket(&emulator).await;
+    let valid = app.validate_ticket_v2(&ticket, REDIRECT).await.unwrap();
+    assert_eq!((valid.valid, valid.user.as_deref()), (true, Some(USERNAME)));
+    let used = app.validate_ticket_v2(&ticket, REDIRECT).await.unwrap();
+    assert_eq!((used.valid, used.failure_code.as_deref()), (false, Some("INVALID_TICKET")));
+
+    // A server-side client carries no browser session.
+    assert!(app.track_session().await.unwrap().is_none());
+    let logout = app.build_logout_url().redirect_uri(REDIRECT).build().unwrap();
+    assert_eq!(logout.path(), "/cas-idp/logout");
+}

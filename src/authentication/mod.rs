@@ -25,8 +25,8 @@ use crate::transport::{Endpoint, Operation, RestCall, RootField, Transport};
 
 pub use login::{LoginBuilder, LoginByPhoneCodeBuilder, LoginBySubAccountBuilder};
 pub use oidc::{
-    AuthorizeRequest, AuthorizeUrlBuilder, CasValidation, CodeChallengeMethod, Introspection, LogoutUrlBuilder,
-    TokenSet,
+    AuthorizeRequest, AuthorizeUrlBuilder, CasServiceValidation, CasValidation, CodeChallengeMethod, Introspection,
+    LogoutUrlBuilder, TokenSet, TrackedSession,
 };
 pub use profile::{ListApplicationsBuilder, UpdateContactBuilder};
 pub use register::RegisterBuilder;

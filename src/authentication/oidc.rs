@@ -376,6 +376,35 @@ pub struct CasValidation {
     pub user: Option<String>,
 }
 
+/// The result of CAS 2.0 ticket validation (`serviceValidate`, JSON format).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CasServiceValidation {
+    /// Whether the ticket was valid for the service.
+    pub valid: bool,
+    /// The user, when valid.
+    pub user: Option<String>,
+    /// The user's attributes, when valid.
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+    /// The failure's code (`INVALID_TICKET`, `INVALID_SERVICE`, `INVALID_REQUEST`), when not valid.
+    pub failure_code: Option<String>,
+    /// The failure's description, when not valid.
+    pub failure_description: Option<String>,
+}
+
+/// The CAS single sign-on session of the browser, from [`AuthenticationClient::track_session`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TrackedSession {
+    /// The session: application and user ids.
+    #[serde(default)]
+    pub session: Option<serde_json::Value>,
+    /// The user's attributes.
+    #[serde(default)]
+    pub user_info: Option<serde_json::Value>,
+}
+
 /// The form of the token, introspection and revocation endpoints; `None` fields are left out.
 #[derive(Serialize, Default)]
 struct OAuthForm<'a> {
@@ -586,6 +615,99 @@ impl AuthenticationClient {
         let _: serde::de::IgnoredAny =
             self.token_endpoint("authentication.revoke_token", &["token", "revocation"], form).await?;
         Ok(())
+    }
+
+    /// Validates a CAS service ticket (CAS 1.0): the server answers `yes\n<user>` or `no`.
+    ///
+    /// REST: `GET {app_host}/cas-idp/{app_id}/validate?service=&ticket=`
+    ///
+    /// # Errors
+    /// [`AuthingError::Config`] without an app id; decode errors when the answer is neither.
+    pub async fn validate_ticket_v1(&self, ticket: &str, service: &str) -> Result<CasValidation> {
+        let app_id = self.app_id().ok_or_else(|| AuthingError::config("app_id", "is required"))?;
+        let query = [("service", service), ("ticket", ticket)];
+        let call = RestCall::get("authentication.validate_ticket_v1", &[])
+            .under_host_root(&["cas-idp", app_id, "validate"])
+            .query(&query)
+            .text();
+        let text: String = self.rest(Auth::Anonymous, call).await?;
+        let mut lines = text.lines();
+        Ok(match lines.next().map(str::trim) {
+            Some("yes") => CasValidation { valid: true, user: lines.next().map(|u| u.trim().to_owned()) },
+            _ => CasValidation { valid: false, user: None },
+        })
+    }
+
+    /// Validates a CAS service ticket (CAS 2.0, JSON format).
+    ///
+    /// REST: `GET {app_host}/cas-idp/{app_id}/serviceValidate?service=&ticket=&format=JSON`
+    ///
+    /// # Errors
+    /// [`AuthingError::Config`] without an app id; decode errors for an answer of another shape.
+    pub async fn validate_ticket_v2(&self, ticket: &str, service: &str) -> Result<CasServiceValidation> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Answer {
+            service_response: ServiceResponse,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct ServiceResponse {
+            #[serde(default)]
+            authentication_success: Option<Success>,
+            #[serde(default)]
+            authentication_failure: Option<Failure>,
+        }
+        #[derive(Deserialize)]
+        struct Success {
+            user: String,
+            #[serde(default)]
+            attributes: serde_json::Map<String, serde_json::Value>,
+        }
+        #[derive(Deserialize)]
+        struct Failure {
+            #[serde(default)]
+            code: Option<String>,
+            #[serde(default)]
+            description: Option<String>,
+        }
+        let app_id = self.app_id().ok_or_else(|| AuthingError::config("app_id", "is required"))?;
+        let query = [("service", service), ("ticket", ticket), ("format", "JSON")];
+        let call = RestCall::get("authentication.validate_ticket_v2", &[])
+            .under_host_root(&["cas-idp", app_id, "serviceValidate"])
+            .query(&query)
+            .oauth();
+        let answer: Answer = self.rest(Auth::Anonymous, call).await?;
+        let response = answer.service_response;
+        let failure = response.authentication_failure;
+        Ok(match response.authentication_success {
+            Some(success) => CasServiceValidation {
+                valid: true,
+                user: Some(success.user),
+                attributes: success.attributes,
+                failure_code: None,
+                failure_description: None,
+            },
+            None => CasServiceValidation {
+                valid: false,
+                user: None,
+                attributes: serde_json::Map::new(),
+                failure_code: failure.as_ref().and_then(|f| f.code.clone()),
+                failure_description: failure.and_then(|f| f.description),
+            },
+        })
+    }
+
+    /// The CAS single sign-on session of the browser this client speaks for (`None` without one). Meant for a
+    /// client whose HTTP client carries the browser's cookies; a server-side client has no session.
+    ///
+    /// REST: `GET {app_host}/cas/session`
+    ///
+    /// # Errors
+    /// Transport and decode errors.
+    pub async fn track_session(&self) -> Result<Option<TrackedSession>> {
+        let call = RestCall::get("authentication.track_session", &[]).under_host_root(&["cas", "session"]).oauth();
+        self.rest(Auth::Anonymous, call).await
     }
 
     /// `{protocol}/{rest}` for OIDC and OAuth; other protocols have no token endpoint.

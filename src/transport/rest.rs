@@ -35,6 +35,8 @@ enum Answer {
     Envelope,
     /// Plain JSON (the OIDC endpoints); a numeric `code` other than 200 in it is Authing's refusal.
     Plain,
+    /// Plain text (CAS 1.0), handed over as a JSON string.
+    Text,
     /// An OAuth 2.0 endpoint: plain JSON (an empty body counts as `null`), and `{error, error_description}` is
     /// the refusal (RFC 6749 §5.2).
     OAuth,
@@ -109,6 +111,12 @@ impl<'a, Q: Serialize + ?Sized, F: Serialize + ?Sized> RestCall<'a, Q, F> {
         self
     }
 
+    /// The answer is plain text, decoded as a string.
+    pub(crate) fn text(mut self) -> Self {
+        self.answer = Answer::Text;
+        self
+    }
+
     /// The answer is an OAuth 2.0 endpoint's: JSON, or `{error, error_description}` for a refusal.
     pub(crate) fn oauth(mut self) -> Self {
         self.answer = Answer::OAuth;
@@ -167,6 +175,7 @@ impl Transport {
             Answer::Envelope => self.execute(info, request, decode_envelope).await,
             Answer::Plain => self.execute(info, request, decode_plain).await,
             Answer::OAuth => self.execute(info, request, decode_oauth).await,
+            Answer::Text => self.execute(info, request, decode_text).await,
         }
     }
 }
@@ -220,6 +229,16 @@ fn decode_envelope<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
         return Err(ApiError::new(code, envelope.message.unwrap_or_default(), status).with_data(data).into());
     }
     serde_json::from_str(data).map_err(|e| AuthingError::decode(status, &raw.body, e))
+}
+
+/// A plain-text answer of a successful status, as a JSON string for `T`.
+fn decode_text<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+    let status = raw.status.as_u16();
+    if !raw.status.is_success() {
+        return Err(AuthingError::decode(status, &raw.body, "an error status"));
+    }
+    let text = std::str::from_utf8(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;
+    T::deserialize(serde_json::Value::String(text.to_owned())).map_err(|e| AuthingError::decode(status, &raw.body, e))
 }
 
 /// An OAuth 2.0 answer: `{error, error_description}` is the refusal, whatever the status (400, or 401 for
