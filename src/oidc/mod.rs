@@ -1,5 +1,5 @@
 //! OpenID Connect and OAuth 2.0: offline verification of Authing's tokens ([`TokenVerifier`]) and the typed
-//! claims it returns; with the `axum` feature, the extractors [`VerifiedAccessToken`] and [`VerifiedIdToken`].
+//! claims it returns; with the `axum` feature, the extractors `VerifiedAccessToken` and `VerifiedIdToken`.
 
 #[cfg(feature = "axum")]
 mod axum;
