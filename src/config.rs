@@ -43,6 +43,11 @@ pub struct Options {
     pub(crate) secret: Option<Secret>,
     pub(crate) app_id: Option<String>,
     pub(crate) token: Option<AccessToken>,
+    pub(crate) app_secret: Option<Secret>,
+    pub(crate) redirect_uri: Option<Url>,
+    pub(crate) protocol: Protocol,
+    pub(crate) scope: Option<String>,
+    pub(crate) token_endpoint_auth_method: TokenEndpointAuthMethod,
     pub(crate) transport: Arc<Transport>,
 }
 
@@ -85,6 +90,27 @@ impl Options {
     pub fn app_id(&self) -> Option<&str> {
         self.app_id.as_deref()
     }
+
+    /// The redirect URI of the OIDC/OAuth flows, if set.
+    pub fn redirect_uri(&self) -> Option<&Url> {
+        self.redirect_uri.as_ref()
+    }
+
+    /// The sign-in protocol of the application (default [`Protocol::Oidc`]).
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// The scope asked for in the OIDC/OAuth flows, if set.
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    /// How the client authenticates at the token, introspection and revocation endpoints (default
+    /// [`TokenEndpointAuthMethod::ClientSecretPost`]).
+    pub fn token_endpoint_auth_method(&self) -> TokenEndpointAuthMethod {
+        self.token_endpoint_auth_method
+    }
 }
 
 impl fmt::Debug for Options {
@@ -96,6 +122,11 @@ impl fmt::Debug for Options {
             .field("secret", &self.secret)
             .field("app_id", &self.app_id)
             .field("token", &self.token)
+            .field("app_secret", &self.app_secret)
+            .field("redirect_uri", &self.redirect_uri.as_ref().map(Url::as_str))
+            .field("protocol", &self.protocol)
+            .field("scope", &self.scope)
+            .field("token_endpoint_auth_method", &self.token_endpoint_auth_method)
             .field("transport", &self.transport)
             .finish()
     }
@@ -117,6 +148,11 @@ pub struct OptionsBuilder {
     public_key: Option<String>,
     http_client: Option<reqwest::Client>,
     max_response_bytes: Option<usize>,
+    app_secret: Option<Secret>,
+    redirect_uri: Option<String>,
+    protocol: Protocol,
+    scope: Option<String>,
+    token_endpoint_auth_method: TokenEndpointAuthMethod,
 }
 
 /// The largest response body read by default, after decompression: 8 MiB.
@@ -168,6 +204,39 @@ impl OptionsBuilder {
     /// The application id: required by the authentication client (unless a user-pool id is set).
     pub fn app_id(mut self, id: impl Into<String>) -> Self {
         self.app_id = Some(id.into());
+        self
+    }
+
+    /// The application's secret: client authentication at the OIDC/OAuth token, introspection and revocation
+    /// endpoints, and the key of HS256 id tokens for [`TokenVerifier`](crate::oidc::TokenVerifier).
+    pub fn app_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.app_secret = Some(secret.into());
+        self
+    }
+
+    /// The redirect URI registered on the application, where Authing sends the user back with the code.
+    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(uri.into());
+        self
+    }
+
+    /// The application's sign-in protocol (default [`Protocol::Oidc`]): decides the authorize, token and logout
+    /// URLs.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = protocol;
+        self
+    }
+
+    /// The scope asked for by default in the OIDC/OAuth flows (default `openid profile email phone address`).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// How the client authenticates at the token, introspection and revocation endpoints (default
+    /// [`TokenEndpointAuthMethod::ClientSecretPost`]).
+    pub fn token_endpoint_auth_method(mut self, method: TokenEndpointAuthMethod) -> Self {
+        self.token_endpoint_auth_method = method;
         self
     }
 
@@ -236,6 +305,17 @@ impl OptionsBuilder {
         if self.secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
             return Err(AuthingError::config("secret", "is empty"));
         }
+        if self.app_secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
+            return Err(AuthingError::config("app_secret", "is empty"));
+        }
+        let redirect_uri = self
+            .redirect_uri
+            .as_deref()
+            .map(|uri| {
+                Url::parse(uri.trim()).map_err(|e| AuthingError::config_source("redirect_uri", "is not a valid URL", e))
+            })
+            .transpose()?;
+        let scope = non_empty("scope", self.scope)?;
         if self.secret.is_some() && user_pool_id.is_none() {
             return Err(AuthingError::config("user_pool_id", "is required when a secret is set"));
         }
@@ -262,6 +342,11 @@ impl OptionsBuilder {
             secret: self.secret,
             app_id,
             token: self.token,
+            app_secret: self.app_secret,
+            redirect_uri,
+            protocol: self.protocol,
+            scope,
+            token_endpoint_auth_method: self.token_endpoint_auth_method,
             transport: Arc::new(transport),
         })
     }
@@ -282,6 +367,11 @@ impl fmt::Debug for OptionsBuilder {
             .field("public_key", &self.public_key.as_ref().map(|_| "[set]"))
             .field("http_client", &self.http_client.as_ref().map(|_| "[custom]"))
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("app_secret", &self.app_secret)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("protocol", &self.protocol)
+            .field("scope", &self.scope)
+            .field("token_endpoint_auth_method", &self.token_endpoint_auth_method)
             .finish()
     }
 }
@@ -333,6 +423,57 @@ impl Lang {
         match self {
             Lang::ZhCn => "zh-CN",
             Lang::EnUs => "en-US",
+        }
+    }
+}
+
+/// The sign-in protocol of an application: which URLs the OIDC/OAuth/SAML/CAS flows use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Protocol {
+    /// OpenID Connect (`{app_host}/oidc/...`), the default.
+    #[default]
+    Oidc,
+    /// OAuth 2.0 (`{app_host}/oauth/...`).
+    OAuth,
+    /// SAML 2.0 (`{app_host}/api/v2/saml-idp/{app_id}`).
+    Saml,
+    /// CAS (`{app_host}/cas-idp/{app_id}`).
+    Cas,
+}
+
+impl Protocol {
+    /// The protocol's name: `oidc`, `oauth`, `saml` or `cas`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Oidc => "oidc",
+            Protocol::OAuth => "oauth",
+            Protocol::Saml => "saml",
+            Protocol::Cas => "cas",
+        }
+    }
+}
+
+/// How a client authenticates at the OIDC/OAuth token, introspection and revocation endpoints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenEndpointAuthMethod {
+    /// `client_id` and `client_secret` in the form body (the default).
+    #[default]
+    ClientSecretPost,
+    /// `Authorization: Basic base64(app_id:app_secret)`, neither in the body.
+    ClientSecretBasic,
+    /// `client_id` alone: a public client (use PKCE).
+    None,
+}
+
+impl TokenEndpointAuthMethod {
+    /// The method's name: `client_secret_post`, `client_secret_basic` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenEndpointAuthMethod::ClientSecretPost => "client_secret_post",
+            TokenEndpointAuthMethod::ClientSecretBasic => "client_secret_basic",
+            TokenEndpointAuthMethod::None => "none",
         }
     }
 }

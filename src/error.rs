@@ -119,7 +119,76 @@ pub enum AuthingError {
     /// is Authing's 2020 ("not logged in"), so one match arm covers both this and the server's refusal.
     #[error("not logged in: this call needs the user's token")]
     NotLoggedIn,
+
+    /// A token was refused by offline verification ([`TokenVerifier`](crate::oidc::TokenVerifier)): `reason` says
+    /// which check failed. Nothing of the token is kept in the error.
+    ///
+    /// ```
+    /// use authing::AuthingError;
+    /// use authing::oidc::TokenRejection;
+    ///
+    /// fn expired(err: &AuthingError) -> bool {
+    ///     matches!(err, AuthingError::InvalidToken { reason: TokenRejection::Expired, .. })
+    /// }
+    /// # let _ = expired;
+    /// ```
+    #[error("the token was refused: {reason}")]
+    InvalidToken {
+        /// The check that failed.
+        reason: crate::oidc::TokenRejection,
+    },
+
+    /// The application's signing keys (`{app_host}/oidc/.well-known/jwks.json`) were needed to verify a token and
+    /// could not be fetched; the source says why. Shared by every verification that waited for the same fetch.
+    #[error("the application's signing keys (JWKS) could not be fetched")]
+    Jwks(#[source] std::sync::Arc<AuthingError>),
+
+    /// An OAuth 2.0 / OIDC endpoint refused the request with `{error, error_description}` (RFC 6749 §5.2):
+    /// `invalid_grant`, `invalid_client`, ... Match on [`OAuthError::error`].
+    #[error("the OAuth endpoint refused the request: {0}")]
+    OAuth(OAuthError),
 }
+
+/// An OAuth 2.0 error response (RFC 6749 §5.2): its `error` code, `error_description` and HTTP status.
+///
+/// ```
+/// # fn check(err: &authing::AuthingError) {
+/// use authing::AuthingError;
+/// if let AuthingError::OAuth(oauth) = err {
+///     if oauth.error == "invalid_grant" {
+///         println!("the code or refresh token is used, expired or revoked");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OAuthError {
+    /// The error code: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
+    /// `unsupported_grant_type`, `invalid_scope`, ...
+    pub error: String,
+    /// The server's description, when it gave one.
+    pub error_description: Option<String>,
+    /// The HTTP status the error came with (400 or 401).
+    pub http_status: u16,
+}
+
+impl OAuthError {
+    pub(crate) fn new(error: impl Into<String>, error_description: Option<String>, http_status: u16) -> Self {
+        Self { error: error.into(), error_description, http_status }
+    }
+}
+
+impl fmt::Display for OAuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.error_description {
+            Some(description) => write!(f, "{}: {description}", self.error),
+            None => f.write_str(&self.error),
+        }
+    }
+}
+
+impl StdError for OAuthError {}
 
 /// Which of the timeouts of [`Timeouts`](crate::Timeouts) expired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,6 +286,7 @@ impl AuthingError {
         match self {
             AuthingError::Api(api) => Cow::Borrowed(&api.message),
             AuthingError::Graphql { message, .. } => Cow::Borrowed(message),
+            AuthingError::OAuth(oauth) => Cow::Borrowed(oauth.error_description.as_deref().unwrap_or(&oauth.error)),
             other => Cow::Owned(other.to_string()),
         }
     }
@@ -226,6 +296,7 @@ impl AuthingError {
         match self {
             AuthingError::Api(api) => Some(api.http_status),
             AuthingError::Graphql { http_status, .. } => Some(*http_status),
+            AuthingError::OAuth(oauth) => Some(oauth.http_status),
             AuthingError::Decode { status, .. } | AuthingError::ResponseTooLarge { status, .. } => Some(*status),
             AuthingError::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
@@ -244,14 +315,17 @@ impl AuthingError {
                 e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() || body_broken_off(e)
             }
             AuthingError::Timeout { kind, .. } => *kind != TimeoutKind::Operation,
-            AuthingError::Api(_) | AuthingError::Graphql { .. } | AuthingError::Decode { .. } => {
-                self.http_status().is_some_and(is_retryable_status)
-            }
+            AuthingError::Jwks(source) => source.is_retryable(),
+            AuthingError::Api(_)
+            | AuthingError::Graphql { .. }
+            | AuthingError::OAuth(_)
+            | AuthingError::Decode { .. } => self.http_status().is_some_and(is_retryable_status),
             AuthingError::Config { .. }
             | AuthingError::Request { .. }
             | AuthingError::ResponseTooLarge { .. }
             | AuthingError::Encryption(_)
-            | AuthingError::NotLoggedIn => false,
+            | AuthingError::NotLoggedIn
+            | AuthingError::InvalidToken { .. } => false,
         }
     }
 

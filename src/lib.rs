@@ -42,6 +42,8 @@
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
 //! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens; cheap per request |
+//! | [`oidc::TokenVerifier`] | offline verification of Authing's id and access tokens (JWKS cache, typed claims) |
+//! | [`AuthenticationClient::build_authorize_url`], [`AuthenticationClient::get_access_token_by_code`] ... | OIDC, OAuth, SAML and CAS flows; [`Protocol`], [`TokenEndpointAuthMethod`] |
 //! | [`AuthingError`], [`codes`] | the one error type, and the Authing codes worth matching on |
 //! | [`Secret`], [`AccessToken`], [`Password`] | redacted holders for secrets |
 //!
@@ -55,7 +57,10 @@
 //! [`codes`]: [`codes::USER_NOT_FOUND`] (2004), [`codes::NOT_LOGGED_IN`] (2020),
 //! [`codes::WRONG_USERNAME_OR_PASSWORD`] (2333) ... A GraphQL error that carries no Authing code is
 //! [`AuthingError::Graphql`], whose `code()` is `None`: no code is made up. Timeouts, transport, decode,
-//! configuration and request-building failures ([`AuthingError::Request`]) keep their source. No error, client or
+//! configuration and request-building failures ([`AuthingError::Request`]) keep their source. A token refused by
+//! offline verification is [`AuthingError::InvalidToken`] naming the check that failed
+//! ([`oidc::TokenRejection`]); an OAuth endpoint's refusal is [`AuthingError::OAuth`] with its `error` code
+//! (`invalid_grant`, `invalid_client` ...). No error, client or
 //! option shows a secret, a password or a token in `Debug` or `Display`.
 //!
 //! ## Retries and timeouts
@@ -84,6 +89,14 @@
 //!
 //! - `rustls` (default): TLS through rustls.
 //! - `native-tls`: TLS through the platform's library.
+//! - `axum`: the extractors `oidc::VerifiedAccessToken` and `oidc::VerifiedIdToken`, which verify
+//!   `Authorization: Bearer` for an axum handler (401 with `WWW-Authenticate: Bearer error="invalid_token"` when
+//!   refused); see `examples/axum_service.rs`.
+//!
+//! Tokens are verified with `jsonwebtoken` on its RustCrypto backend. jsonwebtoken picks its backend from its
+//! cargo features and refuses to pick when both `rust_crypto` and `aws_lc_rs` are enabled in one build: if your
+//! application enables `aws_lc_rs` on it too, install a provider once at start
+//! (`jsonwebtoken::crypto::CryptoProvider::install_default`).
 //!
 //! ## Tracing
 //!
@@ -115,13 +128,17 @@ mod crypto;
 mod error;
 pub mod management;
 pub mod models;
+pub mod oidc;
 mod page;
 mod secret;
 mod transport;
 
 pub use authentication::AuthenticationClient;
-pub use config::{DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES, Lang, Options, OptionsBuilder, RetryConfig, Timeouts};
-pub use error::{ApiError, AuthingError, Result, TimeoutKind, codes};
+pub use config::{
+    DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES, Lang, Options, OptionsBuilder, Protocol, RetryConfig, Timeouts,
+    TokenEndpointAuthMethod,
+};
+pub use error::{ApiError, AuthingError, OAuthError, Result, TimeoutKind, codes};
 pub use management::ManagementClient;
 pub use page::Page;
 pub use secret::{AccessToken, Password, Secret};

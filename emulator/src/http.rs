@@ -78,18 +78,19 @@ impl Default for Limits {
 /// Gives every error answer Authing's shape: a body that is not JSON (axum's own refusals: 405 with an empty body,
 /// 413 and 400 as plain text) becomes the GraphQL error `{errors: [{message: {code, message}}]}` with HTTP 200 on
 /// `/graphql/v2`, and the REST envelope `{code, message, data: null}` with the same HTTP status elsewhere. The
-/// refusal's own text is not repeated: it may quote the request.
+/// refusal's own text is not repeated: it may quote the request. Pages a handler writes on purpose (the OIDC
+/// sign-in form's HTML, CAS's XML) and JSON answers pass as they are.
 pub(crate) async fn envelope_errors(request: Request, next: Next) -> Response {
     let lang = lang(request.headers());
     let graphql = request.uri().path().starts_with("/graphql");
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
+    let written_on_purpose = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .is_some_and(|v| ["application/json", "text/html", "application/xml", "text/xml"].iter().any(|t| v.starts_with(t)));
+    if !(status.is_client_error() || status.is_server_error()) || written_on_purpose {
         return response;
     }
     let code = match status {

@@ -57,6 +57,10 @@
 //!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
 //!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims;
 //!   `{code: 400, message}` for an invalid token).
+//! * An OIDC / OAuth 2.0 provider for the emulator's application (see [OIDC provider](#oidc-provider)):
+//!   `/oidc/.well-known/openid-configuration`, `/oidc/.well-known/jwks.json`, `/oidc/auth` (a sign-in form),
+//!   `/oidc/token`, `/oidc/me`, `/oidc/token/introspection`, `/oidc/token/revocation`, `/oidc/session/end`,
+//!   and the same under `/oauth/`.
 //! * The emulator's own routes, under `/_emulator/` (no token, not part of Authing's API):
 //!   * `GET /_emulator/verification-codes?to=` with a phone number or e-mail address answers
 //!     `{code: 200, message: "", data: {code: "123456"}}`, or `data: null` when that recipient has no unused,
@@ -66,7 +70,8 @@
 //!   * `POST /_emulator/reset`: empties the pool, as [`Emulator::reset`];
 //!   * `POST /_emulator/import` with a state document: as [`Emulator::import`]; a refusal is
 //!     `{code, message, data: null}` naming the first bad entry, and nothing changes;
-//!   * `GET /_emulator/export`: the state document itself (no envelope), as [`Emulator::export`].
+//!   * `GET /_emulator/export`: the state document itself (no envelope), as [`Emulator::export`];
+//!   * `POST /_emulator/oidc/rotate-key`: a new OIDC signing key, as [`Emulator::rotate_signing_key`].
 //!
 //!   The state document's format is described, with an example, in the crate's README.
 //!
@@ -135,7 +140,9 @@
 //!   and a non-empty `captchaCode` (any text passes); a correct login clears the count. A blocked user gets
 //!   2005. `params` set custom data of the user. `loginByPhoneCode` checks the code (then 2004 or
 //!   `autoRegister`); `loginBySubAccount` knows no sub-account and always answers 2004.
-//! * **Login tokens** are OIDC id tokens (HS256, the emulator's secret) with the claims `sub`, `aud` (the
+//! * **Login tokens** are OIDC id tokens, signed like the application's id tokens (RS256 with the key of
+//!   `/oidc/.well-known/jwks.json` and its `kid` by default; HS256 with the app secret when
+//!   [`EmulatorBuilder::id_token_algorithm`] says so), with the claims `sub`, `aud` (the
 //!   app id), `iss` (`{host}/oidc`), `iat`, `exp` (15 days), `userpool_id`, the profile claims (`name`,
 //!   `nickname`, `picture`, `email`, `email_verified`, `phone_number`, `phone_number_verified`,
 //!   `address {…}`, `updated_at` …), `data` as in the tokens of `refreshToken`, and the bookkeeping claims
@@ -270,12 +277,44 @@
 //! clientId}`. Kicking, logging out (per application or everywhere) and deleting the user revoke the
 //! tokens signed before.
 //!
+//! # OIDC provider
+//!
+//! The emulator's application is an OIDC / OAuth 2.0 client of the emulator (the rules are in the `store::oidc`
+//! and `oidc` module docs). Its settings ([`OidcSettings`]: redirect URIs, client authentication of the token,
+//! introspection and revocation endpoints, id token algorithm, lifetimes) are set with the builder
+//! ([`EmulatorBuilder::redirect_uris`], [`EmulatorBuilder::token_endpoint_auth_method`], …) or in process
+//! ([`Emulator::set_oidc_settings`]).
+//!
+//! * **Authorization** (`GET /oidc/auth`): the client id, a registered redirect URI, `response_type=code`,
+//!   `openid` in the scope and the PKCE challenge (`S256` or `plain`; required when the client authenticates
+//!   by `none`) are checked; a plain HTML form (no JavaScript) takes a username, e-mail or phone and the
+//!   password, and redirects to the redirect URI with `code` and `state`. A session cookie skips the form
+//!   the next time unless `prompt=login`; `prompt=none` without a session gives `login_required`. Errors
+//!   about the client or the redirect URI are shown on the page (400), the others redirected.
+//! * **Token endpoint** (`POST /oidc/token`, a form): `authorization_code` (single use, 10 minutes, bound to
+//!   the client, the redirect URI and the PKCE verifier), `refresh_token` (with `offline_access`; rotated:
+//!   the used one is refused), `client_credentials` (a programmatic access account, see
+//!   [`Emulator::create_access_account`]), `http://authing.cn/oidc/grant_type/authing_token` (a login token
+//!   in `token` for OIDC tokens). Errors are RFC 6749's `{error, error_description}`: 400, and 401 for
+//!   `invalid_client`.
+//! * **Tokens**: access tokens are RS256 JWTs (`kid`) with `jti`, `sub`, `iat`, `exp`, `iss` (`{host}/oidc`),
+//!   `aud` (the app id), `scope`, `client_id`, `userpool_id`; id tokens (scope `openid`) carry `nonce`,
+//!   `at_hash`, the standard claims of the scope, `data` and `userpool_id`, signed RS256 or HS256 with the
+//!   app secret.
+//! * **Userinfo, introspection, revocation, logout**: `/oidc/me` (GET or POST, a bearer access token),
+//!   `/oidc/token/introspection` (RFC 7662; revoked, expired or unknown tokens are `{active: false}`),
+//!   `/oidc/token/revocation` (RFC 7009; 200 with an empty body), `/oidc/session/end`.
+//! * **Keys**: one RSA-2048 key signs; the JWKS holds just that key. `POST /_emulator/oidc/rotate-key` (the
+//!   emulator's own route) or [`Emulator::rotate_signing_key`] replaces it: tokens signed with the old key,
+//!   login tokens included, are refused from then on and fail offline verification against the JWKS.
+//!
 //! # Architecture
 //!
 //! * `store/`: the domain, one user pool in memory (users, roles, groups, policies, ACL, custom fields, tokens,
 //!   verification codes, sessions, the user-action log); it knows nothing of HTTP.
 //! * `graphql/`: the GraphQL front end (async-graphql); its resolvers call the store.
 //! * `rest/`: the REST front end (axum); its handlers call the store.
+//! * `oidc/`: the OIDC / OAuth 2.0 front end (axum): discovery, JWKS, the sign-in form, the token endpoint.
 //! * `http.rs`: what both front ends read from a request's headers, the limits, and the Authing shape of the
 //!   answers no handler wrote; `server.rs` joins their routers and serves them with hyper's HTTP/1 connections
 //!   (header-read and idle timeouts).
@@ -286,11 +325,13 @@
 //!
 //! All emulators of one process share one ordinary RSA 1024-bit key pair (two primes, made by the `rsa`
 //! crate), generated on first use, so that starting an emulator stays fast. Passwords travel RSA-encrypted
-//! (PKCS#1 v1.5) and base64-encoded; the `rsa` crate decrypts them; see [`crypto`].
+//! (PKCS#1 v1.5) and base64-encoded; the `rsa` crate decrypts them; see [`crypto`]. The OIDC signing key is
+//! another, RSA-2048 key, also shared by the emulators of a process until one rotates its own.
 
 pub mod crypto;
 mod graphql;
 mod http;
+mod oidc;
 mod rest;
 mod server;
 mod store;
@@ -305,6 +346,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::store::common::{new_id, random_hex};
+pub use crate::store::oidc::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
 use crate::store::state::{Credentials, State};
 use crate::store::{access, auth, error, snapshot, tokens};
 
@@ -346,6 +388,7 @@ pub struct EmulatorBuilder {
     limits: http::Limits,
     max_page_size: usize,
     import: Option<ImportSource>,
+    oidc: OidcSettings,
 }
 
 impl Default for EmulatorBuilder {
@@ -363,6 +406,7 @@ impl Default for EmulatorBuilder {
             limits: http::Limits::default(),
             max_page_size: store::state::DEFAULT_MAX_PAGE_SIZE,
             import: None,
+            oidc: OidcSettings::default(),
         }
     }
 }
@@ -382,6 +426,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("limits", &self.limits)
             .field("max_page_size", &self.max_page_size)
             .field("import", &self.import)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -544,6 +589,71 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The redirect URIs registered on the application (default none): an authorization request must name
+    /// one of them exactly.
+    pub fn redirect_uris<I, S>(mut self, uris: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.oidc.redirect_uris = uris.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// How clients authenticate at the token endpoint (default `client_secret_post`).
+    pub fn token_endpoint_auth_method(mut self, method: TokenAuthMethod) -> Self {
+        self.oidc.token_endpoint_auth_method = method;
+        self
+    }
+
+    /// How clients authenticate at the introspection endpoint (default `client_secret_post`).
+    pub fn introspection_endpoint_auth_method(mut self, method: TokenAuthMethod) -> Self {
+        self.oidc.introspection_endpoint_auth_method = method;
+        self
+    }
+
+    /// How clients authenticate at the revocation endpoint (default `client_secret_post`).
+    pub fn revocation_endpoint_auth_method(mut self, method: TokenAuthMethod) -> Self {
+        self.oidc.revocation_endpoint_auth_method = method;
+        self
+    }
+
+    /// How id tokens are signed (default RS256 with the key of the JWKS; HS256 uses the app secret).
+    pub fn id_token_algorithm(mut self, algorithm: IdTokenAlgorithm) -> Self {
+        self.oidc.id_token_algorithm = algorithm;
+        self
+    }
+
+    /// How long OIDC access tokens live (default 15 days).
+    pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
+        self.oidc.access_token_ttl = ttl;
+        self
+    }
+
+    /// How long OIDC id tokens live (default 15 days).
+    pub fn id_token_ttl(mut self, ttl: Duration) -> Self {
+        self.oidc.id_token_ttl = ttl;
+        self
+    }
+
+    /// How long OIDC refresh tokens live (default 30 days).
+    pub fn refresh_token_ttl(mut self, ttl: Duration) -> Self {
+        self.oidc.refresh_token_ttl = ttl;
+        self
+    }
+
+    /// How long authorization codes live (default 10 minutes).
+    pub fn authorization_code_ttl(mut self, ttl: Duration) -> Self {
+        self.oidc.code_ttl = ttl;
+        self
+    }
+
+    /// All the application's OIDC settings at once, replacing those set before.
+    pub fn oidc_settings(mut self, settings: OidcSettings) -> Self {
+        self.oidc = settings;
+        self
+    }
+
     /// Binds the listener, then serves on a spawned tokio task. When this returns, the server accepts
     /// connections. Must be called within a tokio runtime.
     ///
@@ -575,6 +685,7 @@ impl EmulatorBuilder {
         );
         state.user_token_ttl = self.user_token_ttl;
         state.max_page_size = self.max_page_size;
+        state.oidc.set_settings(self.oidc);
         let state = Arc::new(state);
         if let Some(doc) = &doc {
             state.import(doc).map_err(|e| ImportError::from_api(&e).into_io())?;
@@ -829,6 +940,58 @@ impl Emulator {
         self.state.reset();
     }
 
+    /// The application's OIDC settings.
+    pub fn oidc_settings(&self) -> OidcSettings {
+        self.state.oidc.settings()
+    }
+
+    /// Replaces the application's OIDC settings; requests from now on see the new ones.
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use authing_emulator::{Emulator, TokenAuthMethod};
+    /// let emulator = Emulator::start().await?;
+    /// let mut settings = emulator.oidc_settings();
+    /// settings.redirect_uris = vec!["http://localhost:3000/callback".into()];
+    /// settings.token_endpoint_auth_method = TokenAuthMethod::ClientSecretBasic;
+    /// emulator.set_oidc_settings(settings);
+    /// assert_eq!(emulator.oidc_settings().redirect_uris.len(), 1);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn set_oidc_settings(&self, settings: OidcSettings) {
+        self.state.oidc.set_settings(settings);
+    }
+
+    /// The `kid` of the key that signs OIDC tokens now (the one key of `/oidc/.well-known/jwks.json`).
+    pub fn signing_key_id(&self) -> String {
+        self.state.oidc.keys.current().kid().to_owned()
+    }
+
+    /// Replaces the OIDC signing key by a new RSA-2048 key and returns its `kid`; the old key leaves the JWKS,
+    /// so tokens it signed fail verification. The same as `POST /_emulator/oidc/rotate-key`. Generating the key
+    /// takes a moment (tens of milliseconds to a second).
+    pub fn rotate_signing_key(&self) -> String {
+        self.state.oidc.keys.rotate()
+    }
+
+    /// Creates a programmatic access account of the application, for the OIDC client credentials grant: the
+    /// access key is its `client_id`, the secret its `client_secret`.
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let emulator = authing_emulator::Emulator::start().await?;
+    /// let account = emulator.create_access_account();
+    /// assert_ne!(account.key, account.secret);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn create_access_account(&self) -> AccessAccount {
+        let now = store::common::now_iso();
+        let account = self.state.access_write().acl.create_account(&self.state.app.id, None, 600, &now);
+        AccessAccount { key: account.id.clone(), secret: account.secret().to_owned() }
+    }
+
     /// Stops the server gracefully, waiting for open requests to finish.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -913,6 +1076,23 @@ impl NewUser {
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(password.into());
         self
+    }
+}
+
+/// A programmatic access account made by [`Emulator::create_access_account`]: the credentials of the OIDC
+/// client credentials grant. `Debug` hides the secret.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct AccessAccount {
+    /// The access key (the account id), sent as `client_id`.
+    pub key: String,
+    /// The access secret, sent as `client_secret`.
+    pub secret: String,
+}
+
+impl fmt::Debug for AccessAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessAccount").field("key", &self.key).field("secret", &"[redacted]").finish()
     }
 }
 

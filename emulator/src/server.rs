@@ -29,12 +29,13 @@ use tokio::time::{Instant, Sleep};
 
 use crate::http::{Limits, envelope_errors};
 use crate::store::state::State;
-use crate::{graphql, rest};
+use crate::{graphql, oidc, rest};
 
 /// All routes of one emulator, every error answer in Authing's shape.
 pub(crate) fn router(state: Arc<State>, limits: Limits) -> Router {
     Router::new()
         .merge(graphql::routes(state.clone(), limits))
+        .merge(oidc::routes(state.clone()))
         .merge(rest::routes(state))
         .layer(DefaultBodyLimit::max(limits.max_body_size))
         .layer(axum::middleware::from_fn(envelope_errors))

@@ -3,6 +3,7 @@
 
 mod codes;
 mod login;
+mod oidc;
 mod password;
 mod profile;
 mod register;
@@ -23,6 +24,10 @@ use crate::secret::{AccessToken, Password};
 use crate::transport::{Endpoint, Operation, RestCall, RootField, Transport};
 
 pub use login::{LoginBuilder, LoginByPhoneCodeBuilder, LoginBySubAccountBuilder};
+pub use oidc::{
+    AuthorizeRequest, AuthorizeUrlBuilder, CasServiceValidation, CasValidation, CodeChallengeMethod, Introspection,
+    LogoutUrlBuilder, TokenSet, TrackedSession,
+};
 pub use profile::{ListApplicationsBuilder, UpdateContactBuilder};
 pub use register::RegisterBuilder;
 pub use token::ValidateToken;
@@ -59,6 +64,7 @@ struct App {
     app_id: Option<String>,
     user_pool_id: Option<String>,
     endpoint: Endpoint,
+    oidc: oidc::Settings,
 }
 
 impl Clone for AuthenticationClient {
@@ -103,7 +109,12 @@ impl AuthenticationClient {
             options.app_id.as_deref(),
             options.transport.lang(),
         )?;
-        let app = App { app_id: options.app_id.clone(), user_pool_id: options.user_pool_id.clone(), endpoint };
+        let app = App {
+            app_id: options.app_id.clone(),
+            user_pool_id: options.user_pool_id.clone(),
+            endpoint,
+            oidc: oidc::Settings::new(options),
+        };
         Ok(Self { transport: options.transport.clone(), app: Arc::new(app), token: RwLock::new(options.token.clone()) })
     }
 
@@ -196,7 +207,11 @@ impl AuthenticationClient {
     }
 
     /// Runs a REST call against `{app_host}/api/v2/...` and decodes the envelope's `data`.
-    async fn rest<Q: Serialize + ?Sized, T: DeserializeOwned>(&self, auth: Auth, call: RestCall<'_, Q>) -> Result<T> {
+    async fn rest<Q: Serialize + ?Sized, F: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        auth: Auth,
+        call: RestCall<'_, Q, F>,
+    ) -> Result<T> {
         let token = self.token_for(auth)?;
         self.transport.rest(&self.app.endpoint, token.as_ref(), &call).await
     }

@@ -77,7 +77,7 @@ impl Transport {
     async fn discover_public_key(&self) -> Result<RsaPublicKey> {
         let endpoint = Endpoint::new(&self.keys.host, None, None, self.lang())?;
         let call = RestCall::get("publicKey", &[".well-known"]);
-        let published = match self.rest::<_, Option<WellKnown>>(&endpoint, None, &call).await {
+        let published = match self.rest::<_, _, Option<WellKnown>>(&endpoint, None, &call).await {
             Ok(well_known) => well_known.and_then(|w| w.public_key).filter(|k| !k.trim().is_empty()),
             Err(AuthingError::Api(_)) => None,
             Err(other) => return Err(other),

@@ -155,6 +155,8 @@ impl<'a> Groups<'a> {
     /// # let options = authing::Options::builder().host(emulator.host())
     /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
     /// # let management = authing::ManagementClient::new(&options)?;
+    /// management.groups().create("a", "A").send().await?;
+    /// management.groups().create("b", "B").send().await?;
     /// assert!(management.groups().delete_many(["a", "b"]).await?.is_success());
     /// # Ok(())
     /// # }

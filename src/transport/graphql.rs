@@ -169,8 +169,15 @@ impl Transport {
         variables: &V,
     ) -> Result<T> {
         let body = encode_body(&operation, variables)?;
-        let request =
-            Request { method: Method::POST, url: &endpoint.graphql, endpoint, token, body: Some(Bytes::from(body)) };
+        let request = Request {
+            method: Method::POST,
+            url: &endpoint.graphql,
+            endpoint,
+            token,
+            body: Some(Bytes::from(body)),
+            content_type: super::JSON,
+            basic: None,
+        };
         let info =
             OpInfo { name: operation.name, transport: "graphql", idempotent: operation.kind == OperationKind::Query };
         self.execute(info, request, decode_response).await

@@ -17,7 +17,7 @@ use url::Url;
 use crate::config::{Lang, RetryConfig, Timeouts, TransportSettings};
 use crate::crypto::PublicKeys;
 use crate::error::{AuthingError, Result, TimeoutKind};
-use crate::secret::AccessToken;
+use crate::secret::{AccessToken, Secret};
 
 pub(crate) use graphql::{Operation, RootField};
 pub(crate) use rest::{PageQuery, RestCall, RestPath};
@@ -129,7 +129,13 @@ struct Request<'a> {
     endpoint: &'a Endpoint,
     token: Option<&'a AccessToken>,
     body: Option<Bytes>,
+    /// The body's media type.
+    content_type: &'static str,
+    /// HTTP basic authentication (the OAuth `client_secret_basic` method), instead of a bearer token.
+    basic: Option<(&'a str, &'a Secret)>,
 }
+
+const JSON: &str = "application/json";
 
 impl Transport {
     pub(crate) fn new(settings: TransportSettings) -> Result<Self> {
@@ -158,8 +164,12 @@ impl Transport {
         if let Some(token) = request.token {
             builder = builder.header(header::AUTHORIZATION, bearer(token)?);
         }
+        if let Some((user, password)) = request.basic {
+            // reqwest marks the header sensitive.
+            builder = builder.basic_auth(user, Some(password.expose()));
+        }
         if let Some(body) = &request.body {
-            builder = builder.header(header::CONTENT_TYPE, "application/json").body(body.clone());
+            builder = builder.header(header::CONTENT_TYPE, request.content_type).body(body.clone());
         }
         let exchange = async {
             let response = builder.send().await.map_err(|e| self.reqwest_error(e))?;

@@ -10,8 +10,8 @@ use serde_json::value::RawValue;
 use super::graphql::WireCode;
 use super::retry::OpInfo;
 use super::{Endpoint, RawResponse, Request, Transport};
-use crate::error::{ApiError, AuthingError, Result};
-use crate::secret::AccessToken;
+use crate::error::{ApiError, AuthingError, OAuthError, Result};
+use crate::secret::{AccessToken, Secret};
 
 /// Where a REST call goes.
 #[derive(Debug, Clone)]
@@ -35,26 +35,33 @@ enum Answer {
     Envelope,
     /// Plain JSON (the OIDC endpoints); a numeric `code` other than 200 in it is Authing's refusal.
     Plain,
+    /// Plain text (CAS 1.0), handed over as a JSON string.
+    Text,
+    /// An OAuth 2.0 endpoint: plain JSON (an empty body counts as `null`), and `{error, error_description}` is
+    /// the refusal (RFC 6749 §5.2).
+    OAuth,
 }
 
-/// One REST call: its name for tracing, method, path, query parameters and JSON body.
+/// One REST call: its name for tracing, method, path, query parameters and JSON or form body.
 ///
 /// ```ignore
 /// let call = RestCall::get("acl.resource", &["resources", code]).query(&[("namespace", namespace)]);
 /// ```
 #[must_use]
-pub(crate) struct RestCall<'a, Q: ?Sized = ()> {
+pub(crate) struct RestCall<'a, Q: ?Sized = (), F: ?Sized = ()> {
     name: &'a str,
     method: Method,
     path: RestPath<'a>,
     query: Option<&'a Q>,
     body: Option<Bytes>,
+    form: Option<&'a F>,
+    basic: Option<(&'a str, &'a Secret)>,
     answer: Answer,
 }
 
 impl<'a> RestCall<'a> {
     pub(crate) fn new(name: &'a str, method: Method, path: RestPath<'a>) -> Self {
-        Self { name, method, path, query: None, body: None, answer: Answer::Envelope }
+        Self { name, method, path, query: None, body: None, form: None, basic: None, answer: Answer::Envelope }
     }
 
     /// A `GET` of `{host}/api/v2/{segments}`.
@@ -83,12 +90,37 @@ impl<'a> RestCall<'a> {
     }
 }
 
-impl<'a, Q: Serialize + ?Sized> RestCall<'a, Q> {
+impl<'a, Q: Serialize + ?Sized, F: Serialize + ?Sized> RestCall<'a, Q, F> {
     /// The query parameters, encoded by reqwest's `.query()`: a struct, a map or a slice of pairs; `None` fields
     /// are left out.
-    pub(crate) fn query<R: Serialize + ?Sized>(self, query: &'a R) -> RestCall<'a, R> {
-        let RestCall { name, method, path, body, answer, .. } = self;
-        RestCall { name, method, path, query: Some(query), body, answer }
+    pub(crate) fn query<R: Serialize + ?Sized>(self, query: &'a R) -> RestCall<'a, R, F> {
+        let RestCall { name, method, path, body, form, basic, answer, .. } = self;
+        RestCall { name, method, path, query: Some(query), body, form, basic, answer }
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`), encoded by reqwest's `.form()`; `None` fields are left
+    /// out.
+    pub(crate) fn form<G: Serialize + ?Sized>(self, form: &'a G) -> RestCall<'a, Q, G> {
+        let RestCall { name, method, path, query, basic, answer, .. } = self;
+        RestCall { name, method, path, query, body: None, form: Some(form), basic, answer }
+    }
+
+    /// HTTP basic authentication with `user` and `password` (reqwest's `.basic_auth()`, a sensitive header).
+    pub(crate) fn basic_auth(mut self, user: &'a str, password: &'a Secret) -> Self {
+        self.basic = Some((user, password));
+        self
+    }
+
+    /// The answer is plain text, decoded as a string.
+    pub(crate) fn text(mut self) -> Self {
+        self.answer = Answer::Text;
+        self
+    }
+
+    /// The answer is an OAuth 2.0 endpoint's: JSON, or `{error, error_description}` for a refusal.
+    pub(crate) fn oauth(mut self) -> Self {
+        self.answer = Answer::OAuth;
+        self
     }
 
     /// The call goes to `{host}/{segments}` instead of under `/api/v2/`.
@@ -124,32 +156,44 @@ pub(crate) struct PageQuery {
 impl Transport {
     /// Runs a REST call and decodes the envelope's `data` (or, for [`RestCall::plain`], the whole body) into `T`.
     /// `GET`s are retried like GraphQL queries; other methods only when they never reached the server.
-    pub(crate) async fn rest<Q: Serialize + ?Sized, T: DeserializeOwned>(
+    pub(crate) async fn rest<Q: Serialize + ?Sized, F: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         endpoint: &Endpoint,
         token: Option<&AccessToken>,
-        call: &RestCall<'_, Q>,
+        call: &RestCall<'_, Q, F>,
     ) -> Result<T> {
-        let url = self.rest_url(endpoint, call)?;
+        let url = rest_url(&self.http, endpoint, call)?;
         let idempotent = matches!(call.method, Method::GET | Method::HEAD);
-        let request = Request { method: call.method.clone(), url: &url, endpoint, token, body: call.body.clone() };
+        let (body, content_type) = match call.form {
+            Some(form) => (Some(form_body(&self.http, &url, form)?), FORM),
+            None => (call.body.clone(), super::JSON),
+        };
+        let request =
+            Request { method: call.method.clone(), url: &url, endpoint, token, body, content_type, basic: call.basic };
         let info = OpInfo { name: call.name, transport: "rest", idempotent };
         match call.answer {
             Answer::Envelope => self.execute(info, request, decode_envelope).await,
             Answer::Plain => self.execute(info, request, decode_plain).await,
+            Answer::OAuth => self.execute(info, request, decode_oauth).await,
+            Answer::Text => self.execute(info, request, decode_text).await,
         }
-    }
-
-    fn rest_url<Q: Serialize + ?Sized>(&self, endpoint: &Endpoint, call: &RestCall<'_, Q>) -> Result<url::Url> {
-        rest_url(&self.http, endpoint, call)
     }
 }
 
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A form body, encoded by reqwest's `.form()`.
+fn form_body<F: Serialize + ?Sized>(http: &reqwest::Client, url: &url::Url, form: &F) -> Result<Bytes> {
+    let request = http.post(url.clone()).form(form).build().map_err(|e| AuthingError::request("the form body", e))?;
+    let bytes = request.body().and_then(reqwest::Body::as_bytes).unwrap_or_default();
+    Ok(Bytes::copy_from_slice(bytes))
+}
+
 /// The call's URL: its path under the endpoint, with the query encoded by reqwest.
-fn rest_url<Q: Serialize + ?Sized>(
+fn rest_url<Q: Serialize + ?Sized, F: ?Sized>(
     http: &reqwest::Client,
     endpoint: &Endpoint,
-    call: &RestCall<'_, Q>,
+    call: &RestCall<'_, Q, F>,
 ) -> Result<url::Url> {
     let url = match &call.path {
         RestPath::Segments(segments) => endpoint.url(&["api", "v2"], segments)?,
@@ -185,6 +229,39 @@ fn decode_envelope<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
         return Err(ApiError::new(code, envelope.message.unwrap_or_default(), status).with_data(data).into());
     }
     serde_json::from_str(data).map_err(|e| AuthingError::decode(status, &raw.body, e))
+}
+
+/// A plain-text answer of a successful status, as a JSON string for `T`.
+fn decode_text<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+    let status = raw.status.as_u16();
+    if !raw.status.is_success() {
+        return Err(AuthingError::decode(status, &raw.body, "an error status"));
+    }
+    let text = std::str::from_utf8(&raw.body).map_err(|e| AuthingError::decode(status, &raw.body, e))?;
+    T::deserialize(serde_json::Value::String(text.to_owned())).map_err(|e| AuthingError::decode(status, &raw.body, e))
+}
+
+/// An OAuth 2.0 answer: `{error, error_description}` is the refusal, whatever the status (400, or 401 for
+/// `invalid_client`); an empty body of a success is `null` (revocation answers 200 with nothing).
+fn decode_oauth<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+    #[derive(Deserialize)]
+    struct MaybeError {
+        #[serde(default)]
+        error: Option<String>,
+        #[serde(default)]
+        error_description: Option<String>,
+    }
+    let status = raw.status.as_u16();
+    let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &raw.body };
+    if let Ok(MaybeError { error: Some(error), error_description }) = serde_json::from_slice(body) {
+        return Err(AuthingError::OAuth(OAuthError::new(error, error_description, status)));
+    }
+    if !raw.status.is_success() {
+        // Authing's own `{code, message}` refusal, else a body that is no answer at all.
+        decode_plain::<serde::de::IgnoredAny>(raw)?;
+        return Err(AuthingError::decode(status, &raw.body, "an error status without an OAuth error"));
+    }
+    serde_json::from_slice(body).map_err(|e| AuthingError::decode(status, &raw.body, e))
 }
 
 fn decode_plain<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {

@@ -218,6 +218,26 @@ pub(crate) struct AccessAccount {
 }
 
 impl AccessAccount {
+    /// Whether `secret` is this account's secret and the account is enabled (the OAuth client credentials).
+    pub(crate) fn accepts(&self, secret: &str) -> bool {
+        self.enabled && self.secret == secret
+    }
+
+    /// The secret (the access key's password in the client credentials grant).
+    pub(crate) fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    /// The application the account belongs to.
+    pub(crate) fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// How long its access tokens live, in seconds.
+    pub(crate) fn token_lifetime(&self) -> i64 {
+        self.token_lifetime
+    }
+
     pub(crate) fn to_json(&self) -> Value {
         json!({
             "id": self.id,
@@ -799,6 +819,11 @@ impl AclStore {
         };
         self.accounts.push(account.clone());
         account
+    }
+
+    /// The account of `id`.
+    pub(crate) fn account(&self, id: &str) -> Option<&AccessAccount> {
+        self.accounts.iter().find(|a| a.id == id)
     }
 
     /// Enables, disables or gives a new secret to an account (3021 when it does not exist).

@@ -12,6 +12,8 @@
 //! * [`auth`]: what the end-user flows remember (verification codes in the [`outbox`], failed logins,
 //!   reset tickets) and their rules;
 //! * [`sessions`]: revocation generations of user tokens; [`activity`]: the user-action log;
+//! * [`oidc`]: the OIDC / OAuth 2.0 provider (application settings, codes, grants, the tokens it signs) and
+//!   [`signing`]: its RSA signing key and JWKS; [`cas`]: CAS service tickets;
 //! * [`error`]: Authing's codes and messages.
 
 pub(crate) mod access;
@@ -19,12 +21,15 @@ pub(crate) mod acl;
 pub(crate) mod activity;
 pub(crate) mod auth;
 pub(crate) mod authz;
+pub(crate) mod cas;
 pub(crate) mod common;
 pub(crate) mod error;
 pub(crate) mod model;
+pub(crate) mod oidc;
 pub(crate) mod outbox;
 pub(crate) mod sessions;
 pub(crate) mod snapshot;
+pub(crate) mod signing;
 pub(crate) mod state;
 pub(crate) mod tokens;
 pub(crate) mod udf;

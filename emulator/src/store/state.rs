@@ -96,6 +96,8 @@ pub(crate) struct State {
     pub(crate) actions: Mutex<Vec<Action>>,
     /// End-user authentication: verification codes, failed logins, reset tickets (locked last).
     pub(crate) auth: crate::store::auth::AuthState,
+    /// The OIDC provider: signing keys, the application's OIDC settings, codes and grants.
+    pub(crate) oidc: crate::store::oidc::OidcState,
 }
 
 impl State {
@@ -123,6 +125,7 @@ impl State {
             sessions: Mutex::new(SessionBook::default()),
             actions: Mutex::new(Vec::new()),
             auth: crate::store::auth::AuthState::default(),
+            oidc: crate::store::oidc::OidcState::default(),
         }
     }
 
@@ -218,7 +221,7 @@ impl State {
             "identifier": "emulator-app",
             "protocol": "oidc",
             "logo": "",
-            "redirectUris": [],
+            "redirectUris": self.oidc.settings().redirect_uris,
             "logoutRedirectUris": [],
             "isOfficial": false,
             "isDeleted": false,

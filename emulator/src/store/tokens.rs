@@ -1,4 +1,6 @@
-//! The JWTs this emulator signs and checks (HS256 with a per-emulator random secret).
+//! The JWTs this emulator signs and checks: management and `refreshToken` user tokens (HS256 with a
+//! per-emulator random secret), and login tokens, signed like the application's OIDC id tokens (RS256 with the
+//! OIDC signing key by default, or HS256 with the app secret).
 //!
 //! Management token claims:
 //!
@@ -181,19 +183,42 @@ pub(crate) fn verify(state: &State, token: &str) -> Result<Claims, Refusal> {
 }
 
 /// The claims of a token signed by this emulator for its pool, checked as JWT: signature, issuer, expiry.
+///
+/// HS256 tokens are checked with the emulator's secret; login tokens (see `issue_login_token`) are signed as
+/// the application's id tokens: RS256 with a key of the OIDC key set (by `kid`), or HS256 with the app secret,
+/// which then may only be a user token.
 fn decode(state: &State, token: &str) -> Result<Claims, Refusal> {
-    let mut validation = Validation::new(Algorithm::HS256);
+    let header = jsonwebtoken::decode_header(token).map_err(|_| Refusal::Invalid)?;
+    let mut validation = Validation::new(header.alg);
     validation.leeway = 0;
-    // Login tokens (see `issue_login_token`) are OIDC id tokens: their own issuer and an audience.
+    // Login tokens are OIDC id tokens: their own issuer and an audience.
     validation.set_issuer(&[ISSUER, state.auth.issuer()]);
     validation.validate_aud = false;
     validation.set_required_spec_claims(&["exp", "iat", "sub"]);
-    let claims = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&state.jwt_secret), &validation)
-        .map_err(|e| match e.kind() {
+    let check = |key: &DecodingKey| {
+        jsonwebtoken::decode::<Claims>(token, key, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => Refusal::Expired,
             _ => Refusal::Invalid,
-        })?
-        .claims;
+        })
+    };
+    let claims = match header.alg {
+        Algorithm::RS256 => {
+            let key =
+                header.kid.as_deref().and_then(|kid| state.oidc.keys.decoding_key(kid)).ok_or(Refusal::Invalid)?;
+            check(&key)?
+        }
+        Algorithm::HS256 => match check(&DecodingKey::from_secret(&state.jwt_secret)) {
+            Err(Refusal::Invalid) => {
+                let claims = check(&DecodingKey::from_secret(state.app.secret.as_bytes()))?;
+                if claims.data.kind != "user" || claims.iss != state.auth.issuer() {
+                    return Err(Refusal::Invalid);
+                }
+                claims
+            }
+            other => other?,
+        },
+        _ => return Err(Refusal::Invalid),
+    };
     if claims.user_pool_id != state.pool.id {
         return Err(Refusal::Invalid);
     }
@@ -214,7 +239,9 @@ pub(crate) fn bearer(value: &str) -> Option<&str> {
 }
 
 /// Signs a login token (an OIDC id token) for `user` in `app_id` and records it in the user's sessions, so that
-/// kick, logout and deletion revoke it.
+/// kick, logout and deletion revoke it. It is signed like the application's id tokens: RS256 with the OIDC
+/// signing key (`kid` in the header, verifiable against the served JWKS) by default, HS256 with the app secret
+/// when the application says so.
 ///
 /// Claims: `sub`, `aud` (the app id), `iss` (`{host}/oidc`), `iat`, `exp`, `userpool_id`, the OIDC profile
 /// claims (`birthdate`, `family_name`, `gender`, `given_name`, `locale`, `middle_name`, `name`, `nickname`,
@@ -277,9 +304,7 @@ pub(crate) fn issue_login_token(state: &State, user: &User, app_id: &str) -> Iss
         user_pool_id: &state.pool.id,
         epoch,
     };
-    let token =
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&state.jwt_secret))
-            .expect("HS256 signing cannot fail");
+    let token = crate::store::oidc::sign_id_token(state, state.oidc.settings().id_token_algorithm, &claims);
     Issued { token, iat, exp }
 }
 
