@@ -5,10 +5,12 @@
 //!   actions, logout);
 //! * [`acl`]: access control (resource namespaces, resources, grants and checks, programmatic access accounts,
 //!   application access policies);
-//! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation).
+//! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation);
+//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls).
 
 mod acl;
 mod auth;
+mod mfa;
 mod users;
 
 use std::sync::Arc;
@@ -37,6 +39,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .route("/logout", get(users::logout))
         .merge(auth::routes())
         .merge(acl::routes())
+        .merge(mfa::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

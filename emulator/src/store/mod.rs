@@ -11,6 +11,7 @@
 //! * [`tokens`]: the JWTs the emulator signs and checks (management, user and login tokens);
 //! * [`auth`]: what the end-user flows remember (verification codes in the [`outbox`], failed logins,
 //!   reset tickets) and their rules;
+//! * [`mfa`]: MFA authenticators, MFA tokens and the second step of a login;
 //! * [`sessions`]: revocation generations of user tokens; [`activity`]: the user-action log;
 //! * [`error`]: Authing's codes and messages.
 
@@ -21,6 +22,7 @@ pub(crate) mod auth;
 pub(crate) mod authz;
 pub(crate) mod common;
 pub(crate) mod error;
+pub(crate) mod mfa;
 pub(crate) mod model;
 pub(crate) mod outbox;
 pub(crate) mod sessions;

@@ -91,6 +91,8 @@ pub(crate) struct State {
     pub(crate) actions: Mutex<Vec<Action>>,
     /// End-user authentication: verification codes, failed logins, reset tickets (locked last).
     pub(crate) auth: crate::store::auth::AuthState,
+    /// MFA: authenticators, enforcement and open MFA logins (locked alone).
+    pub(crate) mfa: crate::store::mfa::MfaState,
 }
 
 impl State {
@@ -117,6 +119,7 @@ impl State {
             sessions: Mutex::new(SessionBook::default()),
             actions: Mutex::new(Vec::new()),
             auth: crate::store::auth::AuthState::default(),
+            mfa: crate::store::mfa::MfaState::default(),
         }
     }
 
