@@ -124,7 +124,7 @@ pub use config::{DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES, Lang, Options, Option
 pub use error::{ApiError, AuthingError, Result, TimeoutKind, codes};
 pub use management::ManagementClient;
 pub use page::Page;
-pub use secret::{AccessToken, Password, Secret};
+pub use secret::{AccessToken, MfaToken, Password, Secret};
 pub use transport::ManagementToken;
 
 /// The HTTP client crate used underneath, re-exported so you can pass your own client with

@@ -3,6 +3,7 @@
 
 mod codes;
 mod login;
+mod mfa;
 mod password;
 mod profile;
 mod register;

@@ -1,9 +1,10 @@
-//! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`]
-//! and [`Policies`].
+//! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`],
+//! [`Policies`] and [`Mfa`].
 
 mod acl;
 mod custom_data;
 mod groups;
+mod mfa;
 mod paging;
 mod policies;
 mod roles;
@@ -25,6 +26,7 @@ pub use policies::{
 pub use roles::{
     CreateRoleBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles, UpdateRoleBuilder,
 };
+pub use mfa::Mfa;
 pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
 #[cfg(test)]
