@@ -152,7 +152,8 @@ impl AuthenticationClient {
     ///
     /// REST: `POST /api/v2/mfa/totp/verify` (`mfa_token`)
     pub async fn verify_totp_mfa(&self, totp: &str, mfa_token: &MfaToken) -> Result<User> {
-        let call = RestCall::post("authentication.verify_totp_mfa", &["mfa", "totp", "verify"]).json(&TotpBody { totp })?;
+        let call =
+            RestCall::post("authentication.verify_totp_mfa", &["mfa", "totp", "verify"]).json(&TotpBody { totp })?;
         self.finish_mfa(mfa_token, call).await
     }
 

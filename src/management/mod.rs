@@ -19,6 +19,7 @@ pub use acl::{
 pub use groups::{
     CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,
 };
+pub use mfa::Mfa;
 pub use policies::{
     AddAssignmentsBuilder, CreatePolicyBuilder, ListAssignmentsBuilder, ListPoliciesBuilder, Policies,
     UpdatePolicyBuilder,
@@ -26,7 +27,6 @@ pub use policies::{
 pub use roles::{
     CreateRoleBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles, UpdateRoleBuilder,
 };
-pub use mfa::Mfa;
 pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
 #[cfg(test)]

@@ -88,8 +88,12 @@ impl MfaChallenge {
         }
         let data = ChallengeData::deserialize(refusal.data()?).ok()?;
         let token = data.mfa_token.filter(|t| !t.expose().is_empty())?;
-        let factors =
-            data.application_mfa.into_iter().filter(|p| p.status.is_none_or(|s| s != 0)).map(|p| p.mfa_policy).collect();
+        let factors = data
+            .application_mfa
+            .into_iter()
+            .filter(|p| p.status.is_none_or(|s| s != 0))
+            .map(|p| p.mfa_policy)
+            .collect();
         Some(Self {
             token,
             factors,

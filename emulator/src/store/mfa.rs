@@ -285,7 +285,7 @@ pub(crate) fn confirm(state: &State, user_id: &str, code: &str) -> Result<(), Ap
     let Some((secret, recovery)) = store.pending.get(user_id).cloned() else {
         return Err(bad_request("请先绑定 TOTP", "No TOTP association is pending"));
     };
-    let step = totp_step(&secret, code).ok_or_else(wrong_totp)?;
+    totp_step(&secret, code).ok_or_else(wrong_totp)?;
     store.pending.remove(user_id);
     let now = now_iso();
     let totp = Totp {
@@ -295,7 +295,8 @@ pub(crate) fn confirm(state: &State, user_id: &str, code: &str) -> Result<(), Ap
         recovery_code: recovery,
         recovery_used: false,
         source: "SELF".to_owned(),
-        last_step: Some(step),
+        // The confirmation is not a login: the code may still finish one.
+        last_step: None,
         created_at: now.clone(),
         updated_at: now,
     };
