@@ -39,11 +39,12 @@
 //! | [`management::Users`], [`management::Udf`] | `management.users()`, `management.udf()`: users, custom fields and data |
 //! | [`management::Roles`], [`management::Groups`], [`management::Policies`] | roles per namespace, groups, policies and their assignments |
 //! | [`management::Acl`] | namespaces, resources, grants and checks, access keys, application access |
+//! | [`management::Mfa`] | `management.mfa()`: a user's MFA status, unbinding a factor, importing a TOTP secret |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
-//! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens; cheap per request |
+//! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens, MFA; cheap per request |
 //! | [`AuthingError`], [`codes`] | the one error type, and the Authing codes worth matching on |
-//! | [`Secret`], [`AccessToken`], [`Password`] | redacted holders for secrets |
+//! | [`Secret`], [`AccessToken`], [`MfaToken`], [`Password`] | redacted holders for secrets |
 //!
 //! Every client made from one [`Options`] shares one transport: one pooled `reqwest` client speaking GraphQL
 //! (`{host}/graphql/v2`) and REST (`{host}/api/v2/...`).
@@ -54,7 +55,9 @@
 //! ([`AuthingError::code`], [`AuthingError::message`]), so you can match on them; the common codes are named in
 //! [`codes`]: [`codes::USER_NOT_FOUND`] (2004), [`codes::NOT_LOGGED_IN`] (2020),
 //! [`codes::WRONG_USERNAME_OR_PASSWORD`] (2333) ... A GraphQL error that carries no Authing code is
-//! [`AuthingError::Graphql`], whose `code()` is `None`: no code is made up. Timeouts, transport, decode,
+//! [`AuthingError::Graphql`], whose `code()` is `None`: no code is made up. A login that needs a second factor
+//! (1635) is [`AuthingError::MfaRequired`], carrying the MFA token and the factors on offer; the MFA verify calls
+//! of [`AuthenticationClient`] finish it. Timeouts, transport, decode,
 //! configuration and request-building failures ([`AuthingError::Request`]) keep their source. No error, client or
 //! option shows a secret, a password or a token in `Debug` or `Display`.
 //!
