@@ -236,3 +236,20 @@ async fn the_administrator_sees_imports_and_unbinds_factors() {
     app.delete_mfa_authenticator().await.unwrap();
     assert!(app.get_mfa_authenticators(None).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_user_without_an_authenticator_associates_one_with_the_mfa_token_and_finishes_the_login() {
+    let emulator = mfa_emulator().await;
+    let id = add_user(&emulator, NewUser::new().email("ada@example.com"));
+    let app = authentication(&emulator);
+    let challenge = mfa_login(&app, "ada@example.com").await;
+    assert!(!challenge.totp_bound);
+    assert!(app.get_mfa_authenticators(Some(&challenge.token)).await.unwrap().is_empty());
+    let association = app.associate_totp(Some(&challenge.token)).await.unwrap();
+    app.confirm_totp(&totp_now(association.secret.expose()), Some(&challenge.token)).await.unwrap();
+    assert_eq!(app.get_mfa_authenticators(Some(&challenge.token)).await.unwrap().len(), 1);
+    assert!(app.token().is_none(), "associating does not log in");
+    let user = app.verify_totp_mfa(&totp_now(association.secret.expose()), &challenge.token).await.unwrap();
+    assert_eq!(user.id, id);
+    assert!(app.get_security_level().await.unwrap().mfa, "the security level shows the bound authenticator");
+}

@@ -239,10 +239,9 @@ pub(crate) fn mfa_caller(state: &State, token: Option<&str>) -> Result<Caller, A
 
 /// The caller of a self-service endpoint: an MFA token or a user token.
 pub(crate) fn self_caller(state: &State, token: Option<&str>) -> Result<Caller, ApiError> {
-    if let Some(t) = token
-        && state.mfa.store().challenges.contains_key(t)
-    {
-        return mfa_caller(state, Some(t));
+    let is_mfa_token = token.is_some_and(|t| state.mfa.store().challenges.contains_key(t));
+    if is_mfa_token {
+        return mfa_caller(state, token);
     }
     let (_, user) = tokens::token_user(state, token)?;
     Ok(Caller { user, mfa_token: None })
