@@ -38,6 +38,31 @@ pub enum AuthingError {
     #[error("Authing refused the request: {0}")]
     Api(ApiError),
 
+    /// The login needs a second factor (Authing's code 1635, [`codes::MFA_REQUIRED`]): the password was right, and
+    /// the challenge carries the MFA token and the factors on offer. Finish the login with one of the MFA verify
+    /// calls of [`AuthenticationClient`](crate::AuthenticationClient), which return the logged-in user.
+    ///
+    /// ```
+    /// # async fn f(app: authing::AuthenticationClient) -> authing::Result<()> {
+    /// use authing::AuthingError;
+    ///
+    /// match app.login_by_email("ada@example.com", "password").send().await {
+    ///     Ok(user) => println!("logged in as {}", user.id),
+    ///     Err(AuthingError::MfaRequired(challenge)) => {
+    ///         let code = "123456"; // asked of the user, from the authenticator app
+    ///         let user = app.verify_totp_mfa(code, &challenge.token).await?;
+    ///         println!("logged in as {} with a second factor", user.id);
+    ///     }
+    ///     Err(other) => return Err(other),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Its [`code`](Self::code) is 1635, so code-based matching keeps working. The token is redacted in `Debug`
+    /// and absent from `Display`.
+    #[error("the login needs a second factor (MFA)")]
+    MfaRequired(Box<crate::models::MfaChallenge>),
+
     /// The GraphQL server refused the request with an error that carries no Authing code (a syntax or validation
     /// error of the GraphQL layer, for instance). Its [`code`](Self::code) is `None`.
     #[error("the GraphQL server refused the request: {message}")]
@@ -276,6 +301,7 @@ impl AuthingError {
     pub fn code(&self) -> Option<i64> {
         match self {
             AuthingError::Api(api) => Some(api.code),
+            AuthingError::MfaRequired(challenge) => Some(challenge.refusal.code),
             AuthingError::NotLoggedIn => Some(codes::NOT_LOGGED_IN),
             _ => None,
         }
@@ -285,6 +311,7 @@ impl AuthingError {
     pub fn message(&self) -> Cow<'_, str> {
         match self {
             AuthingError::Api(api) => Cow::Borrowed(&api.message),
+            AuthingError::MfaRequired(challenge) => Cow::Borrowed(&challenge.refusal.message),
             AuthingError::Graphql { message, .. } => Cow::Borrowed(message),
             AuthingError::OAuth(oauth) => Cow::Borrowed(oauth.error_description.as_deref().unwrap_or(&oauth.error)),
             other => Cow::Owned(other.to_string()),
@@ -295,6 +322,7 @@ impl AuthingError {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             AuthingError::Api(api) => Some(api.http_status),
+            AuthingError::MfaRequired(challenge) => Some(challenge.refusal.http_status),
             AuthingError::Graphql { http_status, .. } => Some(*http_status),
             AuthingError::OAuth(oauth) => Some(oauth.http_status),
             AuthingError::Decode { status, .. } | AuthingError::ResponseTooLarge { status, .. } => Some(*status),
@@ -324,6 +352,7 @@ impl AuthingError {
             | AuthingError::Request { .. }
             | AuthingError::ResponseTooLarge { .. }
             | AuthingError::Encryption(_)
+            | AuthingError::MfaRequired(_)
             | AuthingError::NotLoggedIn
             | AuthingError::InvalidToken { .. } => false,
         }
@@ -356,8 +385,13 @@ impl AuthingError {
 }
 
 impl From<ApiError> for AuthingError {
+    /// A 1635 refusal that carries an MFA token becomes [`AuthingError::MfaRequired`]; any other refusal
+    /// [`AuthingError::Api`].
     fn from(api: ApiError) -> Self {
-        AuthingError::Api(api)
+        match crate::models::MfaChallenge::from_refusal(&api) {
+            Some(challenge) => AuthingError::MfaRequired(Box::new(challenge)),
+            None => AuthingError::Api(api),
+        }
     }
 }
 
@@ -400,7 +434,8 @@ fn body_broken_off(error: &reqwest::Error) -> bool {
 pub mod codes {
     /// The caller may not do this.
     pub const NO_PERMISSION: i64 = 1001;
-    /// The login needs a second factor; the refusal's [`data`](crate::ApiError::data) carries the MFA token.
+    /// The login needs a second factor: such a refusal reaches the caller as
+    /// [`AuthingError::MfaRequired`](crate::AuthingError::MfaRequired), with the MFA token.
     pub const MFA_REQUIRED: i64 = 1635;
     /// A captcha is required (after repeated failed logins).
     pub const CAPTCHA_REQUIRED: i64 = 2000;
@@ -432,6 +467,8 @@ pub mod codes {
     pub const USER_POOL_NOT_FOUND: i64 = 2224;
     /// The username (or e-mail, phone) or the password is wrong.
     pub const WRONG_USERNAME_OR_PASSWORD: i64 = 2333;
+    /// The TOTP code (or the MFA recovery code) is wrong or was already used.
+    pub const WRONG_TOTP: i64 = 6001;
 }
 
 pub(crate) fn is_retryable_status(status: u16) -> bool {

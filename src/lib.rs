@@ -39,13 +39,14 @@
 //! | [`management::Users`], [`management::Udf`] | `management.users()`, `management.udf()`: users, custom fields and data |
 //! | [`management::Roles`], [`management::Groups`], [`management::Policies`] | roles per namespace, groups, policies and their assignments |
 //! | [`management::Acl`] | namespaces, resources, grants and checks, access keys, application access |
+//! | [`management::Mfa`] | `management.mfa()`: a user's MFA status, unbinding a factor, importing a TOTP secret |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
-//! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens; cheap per request |
+//! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens, MFA; cheap per request |
 //! | [`oidc::TokenVerifier`] | offline verification of Authing's id and access tokens (JWKS cache, typed claims) |
 //! | [`AuthenticationClient::build_authorize_url`], [`AuthenticationClient::get_access_token_by_code`] ... | OIDC, OAuth, SAML and CAS flows; [`Protocol`], [`TokenEndpointAuthMethod`] |
 //! | [`AuthingError`], [`codes`] | the one error type, and the Authing codes worth matching on |
-//! | [`Secret`], [`AccessToken`], [`Password`] | redacted holders for secrets |
+//! | [`Secret`], [`AccessToken`], [`MfaToken`], [`Password`] | redacted holders for secrets |
 //!
 //! Every client made from one [`Options`] shares one transport: one pooled `reqwest` client speaking GraphQL
 //! (`{host}/graphql/v2`) and REST (`{host}/api/v2/...`).
@@ -56,7 +57,9 @@
 //! ([`AuthingError::code`], [`AuthingError::message`]), so you can match on them; the common codes are named in
 //! [`codes`]: [`codes::USER_NOT_FOUND`] (2004), [`codes::NOT_LOGGED_IN`] (2020),
 //! [`codes::WRONG_USERNAME_OR_PASSWORD`] (2333) ... A GraphQL error that carries no Authing code is
-//! [`AuthingError::Graphql`], whose `code()` is `None`: no code is made up. Timeouts, transport, decode,
+//! [`AuthingError::Graphql`], whose `code()` is `None`: no code is made up. A login that needs a second factor
+//! (1635) is [`AuthingError::MfaRequired`], carrying the MFA token and the factors on offer; the MFA verify calls
+//! of [`AuthenticationClient`] finish it. Timeouts, transport, decode,
 //! configuration and request-building failures ([`AuthingError::Request`]) keep their source. A token refused by
 //! offline verification is [`AuthingError::InvalidToken`] naming the check that failed
 //! ([`oidc::TokenRejection`]); an OAuth endpoint's refusal is [`AuthingError::OAuth`] with its `error` code
@@ -141,7 +144,7 @@ pub use config::{
 pub use error::{ApiError, AuthingError, OAuthError, Result, TimeoutKind, codes};
 pub use management::ManagementClient;
 pub use page::Page;
-pub use secret::{AccessToken, Password, Secret};
+pub use secret::{AccessToken, MfaToken, Password, Secret};
 pub use transport::ManagementToken;
 
 /// The HTTP client crate used underneath, re-exported so you can pass your own client with

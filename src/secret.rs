@@ -73,6 +73,18 @@ secret_type!(
     AccessToken
 );
 
+secret_type!(
+    /// The MFA token of a login that needs a second factor (see
+    /// [`AuthingError::MfaRequired`](crate::AuthingError::MfaRequired)): accepted only by the MFA calls, for a few
+    /// minutes.
+    ///
+    /// ```
+    /// let token = authing::MfaToken::new("0f3a...");
+    /// assert_eq!(format!("{token:?}"), "MfaToken([redacted])");
+    /// ```
+    MfaToken
+);
+
 /// A clear-text password, as given by the caller before the SDK encrypts it.
 ///
 /// The text is held in a buffer that is zeroed when the password is dropped; the SDK encrypts it from there

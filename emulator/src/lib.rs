@@ -149,6 +149,13 @@
 //!   `jti`, `userPoolId`, `epoch`. The login's application is the emulator's (an `x-authing-app-id` naming
 //!   another one gives 2011). Kick, logout (management `GET /logout` and the user's `GET /api/v2/logout`)
 //!   and deleting the user revoke them; the user keeps the last one in `token` / `tokenExpiredAt`.
+//! * **MFA**: with [`EmulatorBuilder::enforce_mfa`] (or [`Emulator::set_mfa_enforced`]) a correct password
+//!   login answers 1635 whose `data` carries `mfaToken` (valid [`EmulatorBuilder::mfa_token_ttl`]) and the
+//!   factors on offer (`applicationMfa`, `totpMfaEnabled`, `faceMfaEnabled`). The REST MFA endpoints
+//!   (`/api/v2/mfa/*`, `/api/v2/applications/mfa/*`) finish the login with a TOTP (RFC 6238, a step used
+//!   once), the one-time recovery code, an SMS or e-mail code of the outbox, or a face. There is no face
+//!   engine: a face verifies when its photo URL is one of the two associated. MFA tokens work only there; an
+//!   expired one gives 2020. Wrong, replayed or used TOTP and recovery codes give 6001.
 //! * **Verification codes** (`POST /api/v2/sms/send`, `sendEmail` of any scene) are 6 digits, kept in the
 //!   emulator instead of being sent: single-use, only the latest per phone or e-mail counts, valid
 //!   [`EmulatorBuilder::verification_code_ttl`] (5 minutes by default). A wrong code gives 2001
@@ -389,6 +396,8 @@ pub struct EmulatorBuilder {
     max_page_size: usize,
     import: Option<ImportSource>,
     oidc: OidcSettings,
+    enforce_mfa: bool,
+    mfa_token_ttl: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -407,6 +416,8 @@ impl Default for EmulatorBuilder {
             max_page_size: store::state::DEFAULT_MAX_PAGE_SIZE,
             import: None,
             oidc: OidcSettings::default(),
+            enforce_mfa: false,
+            mfa_token_ttl: crate::store::mfa::DEFAULT_MFA_TOKEN_TTL,
         }
     }
 }
@@ -427,6 +438,8 @@ impl fmt::Debug for EmulatorBuilder {
             .field("max_page_size", &self.max_page_size)
             .field("import", &self.import)
             .field("oidc", &self.oidc)
+            .field("enforce_mfa", &self.enforce_mfa)
+            .field("mfa_token_ttl", &self.mfa_token_ttl)
             .finish()
     }
 }
@@ -654,6 +667,20 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether every correct password login must be completed with a second factor (default `false`): the
+    /// login answers 1635 with `data.mfaToken` and the factors on offer, and the MFA endpoints finish it. It
+    /// can be switched later with [`Emulator::set_mfa_enforced`].
+    pub fn enforce_mfa(mut self, on: bool) -> Self {
+        self.enforce_mfa = on;
+        self
+    }
+
+    /// How long the MFA token of a 1635 answer stays valid (default 10 minutes).
+    pub fn mfa_token_ttl(mut self, ttl: Duration) -> Self {
+        self.mfa_token_ttl = ttl;
+        self
+    }
+
     /// Binds the listener, then serves on a spawned tokio task. When this returns, the server accepts
     /// connections. Must be called within a tokio runtime.
     ///
@@ -686,6 +713,8 @@ impl EmulatorBuilder {
         state.user_token_ttl = self.user_token_ttl;
         state.max_page_size = self.max_page_size;
         state.oidc.set_settings(self.oidc);
+        state.mfa.configure(self.mfa_token_ttl);
+        state.mfa.set_enforced(self.enforce_mfa);
         let state = Arc::new(state);
         if let Some(doc) = &doc {
             state.import(doc).map_err(|e| ImportError::from_api(&e).into_io())?;
@@ -856,6 +885,25 @@ impl Emulator {
         }
         self.state.auth.require_reset(user_id);
         true
+    }
+
+    /// Turns the enforcement of MFA at password login on or off (see [`EmulatorBuilder::enforce_mfa`]).
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let emulator = authing_emulator::Emulator::start().await?;
+    /// emulator.set_mfa_enforced(true);
+    /// assert!(emulator.mfa_enforced());
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn set_mfa_enforced(&self, on: bool) {
+        self.state.mfa.set_enforced(on);
+    }
+
+    /// Whether password logins need a second factor.
+    pub fn mfa_enforced(&self) -> bool {
+        self.state.mfa.enforced()
     }
 
     /// Whether the assignment of the policy `policy` (of `namespace`, `default` when `None`) to a target

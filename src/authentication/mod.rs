@@ -4,6 +4,7 @@
 mod codes;
 mod login;
 mod oidc;
+mod mfa;
 mod password;
 mod profile;
 mod register;

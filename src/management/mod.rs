@@ -1,9 +1,10 @@
-//! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`]
-//! and [`Policies`].
+//! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`],
+//! [`Policies`] and [`Mfa`].
 
 mod acl;
 mod custom_data;
 mod groups;
+mod mfa;
 mod paging;
 mod policies;
 mod roles;
@@ -18,6 +19,7 @@ pub use acl::{
 pub use groups::{
     CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,
 };
+pub use mfa::Mfa;
 pub use policies::{
     AddAssignmentsBuilder, CreatePolicyBuilder, ListAssignmentsBuilder, ListPoliciesBuilder, Policies,
     UpdatePolicyBuilder,

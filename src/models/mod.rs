@@ -3,6 +3,7 @@
 mod acl;
 mod auth;
 mod common;
+mod mfa;
 mod role;
 mod udf;
 mod user;
@@ -16,6 +17,7 @@ pub use auth::{
     TokenStatus, TokenStatusData,
 };
 pub use common::CommonMessage;
+pub use mfa::{MfaAuthenticator, MfaBindType, MfaChallenge, MfaFactor, MfaStatus, TotpAssociation};
 pub use role::{
     AuthorizedResource, Group, Policy, PolicyAssignment, PolicyAssignmentTargetType, PolicyCondition, PolicyEffect,
     PolicyStatement, ResourceType, Role,

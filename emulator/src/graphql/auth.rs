@@ -471,6 +471,9 @@ fn password_login(state: &State, meta: &RequestMeta, login: PasswordLogin) -> Re
     if let Some(refusal) = reset_refusal(state, &user) {
         return Err(refusal);
     }
+    if let Some(challenge) = state.mfa.login_challenge(&user, &app_id) {
+        return Err(challenge);
+    }
     let values = check_custom_data(state, &parse_params(login.params.as_deref())?, &[])?;
     store_custom_data(state, &user.id, values);
     let mut user = sign_in(state, meta, &user, &app_id, login.client_ip, true)?;

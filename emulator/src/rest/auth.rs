@@ -189,7 +189,7 @@ async fn my_orgs(AxState(app): AxState<RestState>, headers: HeaderMap) -> Respon
 }
 
 /// `GET /api/v2/users/me/security-level`: `score` is 40 for a password (plus 10 per level above 1), 20 for an
-/// e-mail, 20 for a phone, at most 100; `mfa` is always false.
+/// e-mail, 20 for a phone, at most 100; `mfa` tells whether a TOTP authenticator is bound.
 async fn security_level(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
     let lang = crate::http::lang(&headers);
     let state = &app.state;
@@ -215,7 +215,7 @@ async fn security_level(AxState(app): AxState<RestState>, headers: HeaderMap) ->
         "phone": user.phone.is_some(),
         "password": password,
         "passwordSecurityLevel": level,
-        "mfa": false,
+        "mfa": state.mfa.status(&user.id).0,
     }))
 }
 

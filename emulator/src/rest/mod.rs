@@ -7,11 +7,13 @@
 //!   application access policies);
 //! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation);
 //! * [`emulator`]: the emulator's own routes under `/_emulator/` (verification codes, sessions, reset, import,
-//!   export).
+//!   export);
+//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls).
 
 mod acl;
 mod auth;
 mod emulator;
+mod mfa;
 mod users;
 
 use std::sync::Arc;
@@ -41,6 +43,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(auth::routes())
         .merge(acl::routes())
         .merge(emulator::routes())
+        .merge(mfa::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

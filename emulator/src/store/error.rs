@@ -85,6 +85,10 @@ pub(crate) enum Code {
     AccessAccountNotFound,
     /// 2333: wrong username (or e-mail, phone) or password.
     WrongCredentials,
+    /// 1635: the login needs a second factor (`data.mfaToken`).
+    MfaRequired,
+    /// 6001: the TOTP code (or recovery code) is wrong or already used.
+    WrongTotp,
 }
 
 impl Code {
@@ -124,6 +128,8 @@ impl Code {
             Code::ResourceExists => 3012,
             Code::AccessAccountNotFound => 3021,
             Code::WrongCredentials => 2333,
+            Code::MfaRequired => 1635,
+            Code::WrongTotp => 6001,
         }
     }
 
@@ -194,6 +200,10 @@ impl Code {
             (Code::AccessAccountNotFound, Lang::En) => "The programmatic access account does not exist",
             (Code::WrongCredentials, Lang::Zh) => "用户名或密码错误",
             (Code::WrongCredentials, Lang::En) => "Wrong username or password",
+            (Code::MfaRequired, Lang::Zh) => "请进行二次认证",
+            (Code::MfaRequired, Lang::En) => "A second factor is required",
+            (Code::WrongTotp, Lang::Zh) => "口令错误",
+            (Code::WrongTotp, Lang::En) => "The TOTP code is wrong",
         }
     }
 }

@@ -11,6 +11,7 @@
 //! * [`tokens`]: the JWTs the emulator signs and checks (management, user and login tokens);
 //! * [`auth`]: what the end-user flows remember (verification codes in the [`outbox`], failed logins,
 //!   reset tickets) and their rules;
+//! * [`mfa`]: MFA authenticators, MFA tokens and the second step of a login;
 //! * [`sessions`]: revocation generations of user tokens; [`activity`]: the user-action log;
 //! * [`oidc`]: the OIDC / OAuth 2.0 provider (application settings, codes, grants, the tokens it signs) and
 //!   [`signing`]: its RSA signing key and JWKS; [`cas`]: CAS service tickets;
@@ -24,6 +25,7 @@ pub(crate) mod authz;
 pub(crate) mod cas;
 pub(crate) mod common;
 pub(crate) mod error;
+pub(crate) mod mfa;
 pub(crate) mod model;
 pub(crate) mod oidc;
 pub(crate) mod outbox;

@@ -98,6 +98,8 @@ pub(crate) struct State {
     pub(crate) auth: crate::store::auth::AuthState,
     /// The OIDC provider: signing keys, the application's OIDC settings, codes and grants.
     pub(crate) oidc: crate::store::oidc::OidcState,
+    /// MFA: authenticators, enforcement and open MFA logins (locked alone).
+    pub(crate) mfa: crate::store::mfa::MfaState,
 }
 
 impl State {
@@ -126,6 +128,7 @@ impl State {
             actions: Mutex::new(Vec::new()),
             auth: crate::store::auth::AuthState::default(),
             oidc: crate::store::oidc::OidcState::default(),
+            mfa: crate::store::mfa::MfaState::default(),
         }
     }
 
