@@ -339,6 +339,11 @@ async fn request_errors_are_redirected_with_the_state() {
         assert!(pair(&pairs, "code").is_none());
     }
     let mut params = auth_params(&emu, "openid");
+    params.push(("response_mode", "form_post".to_owned()));
+    let res = browser.get(format!("{}/oidc/auth", emu.host())).query(&params).send().await.unwrap();
+    let (_, pairs) = location(&res);
+    assert_eq!(pair(&pairs, "error"), Some("invalid_request"), "response_mode=form_post");
+    let mut params = auth_params(&emu, "openid");
     params.push(("prompt", "none".to_owned()));
     let res = browser.get(format!("{}/oidc/auth", emu.host())).query(&params).send().await.unwrap();
     let (_, pairs) = location(&res);

@@ -219,6 +219,7 @@ pub(crate) struct AuthorizeParams {
     pub(crate) nonce: Option<String>,
     pub(crate) code_challenge: Option<String>,
     pub(crate) code_challenge_method: Option<String>,
+    pub(crate) response_mode: Option<String>,
 }
 
 /// Whether a PKCE code challenge or verifier has the form of RFC 7636 §4.1: 43 to 128 unreserved characters.
@@ -256,6 +257,9 @@ pub(crate) fn check_authorization(
         Some("code") => {}
         None | Some("") => return Err(refuse("invalid_request", "response_type is required")),
         Some(_) => return Err(refuse("unsupported_response_type", "only response_type=code is supported")),
+    }
+    if !matches!(p.response_mode.as_deref(), None | Some("" | "query")) {
+        return Err(refuse("invalid_request", "only response_mode=query is supported"));
     }
     let scope = p.scope.clone().unwrap_or_default();
     if openid_required && !scope.split_whitespace().any(|s| s == "openid") {
