@@ -54,8 +54,8 @@
 //! * REST for end users (a user token, see [End users](#end-users)): `POST /api/v2/sms/send` (no token),
 //!   `GET /api/v2/users/me`, `GET /api/v2/logout?app_id=`, `GET /api/v2/users/me/applications/allowed`,
 //!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
-//!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims;
-//!   `{code: 400, message}` for an invalid token).
+//!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims of
+//!   a login token or of the OIDC provider's id or access tokens; `{code: 400, message}` for an invalid one).
 //! * An OIDC / OAuth 2.0 provider for the emulator's application (see [OIDC provider](#oidc-provider)):
 //!   `/oidc/.well-known/openid-configuration`, `/oidc/.well-known/jwks.json`, `/oidc/auth` (a sign-in form),
 //!   `/oidc/token`, `/oidc/me`, `/oidc/token/introspection`, `/oidc/token/revocation`, `/oidc/session/end`,

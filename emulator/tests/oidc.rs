@@ -231,6 +231,11 @@ async fn code_flow(method: TokenAuthMethod) {
     for name in ["exp", "iat", "jti"] {
         assert!(claims.get(name).is_some(), "{name}: {claims}");
     }
+    // The online check knows both tokens.
+    for (name, token) in [("id_token", tokens["id_token"].as_str().unwrap()), ("access_token", access)] {
+        let (_, body) = common::rest_get(&emu, &format!("/api/v2/oidc/validate_token?{name}={token}"), None).await;
+        assert_eq!(body["sub"], user_id.as_str(), "{name}: {body}");
+    }
     let me: Value = reqwest::Client::new()
         .get(format!("{}/oidc/me", emu.host()))
         .bearer_auth(access)
@@ -511,6 +516,8 @@ async fn revocation_makes_introspection_inactive() {
     }
     let (_, body) = introspect(access.clone()).await;
     assert_eq!(body, json!({ "active": false }));
+    let (_, body) = common::rest_get(&emu, &format!("/api/v2/oidc/validate_token?access_token={access}"), None).await;
+    assert_eq!(body["code"], 400, "a revoked access token is invalid for validate_token too: {body}");
     let (_, body) = introspect(refresh_token.clone()).await;
     assert_eq!(body, json!({ "active": false }));
     let (status, body) = introspect("not-a-token".to_owned()).await;
