@@ -833,3 +833,31 @@ async fn cas_tickets_validate_once_for_their_service() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn expired_tokens_are_inactive_and_refused() {
+    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+    let emu = Emulator::builder()
+        .redirect_uris([REDIRECT])
+        .access_token_ttl(Duration::from_secs(1))
+        .refresh_token_ttl(Duration::from_secs(1))
+        .start()
+        .await
+        .unwrap();
+    emu.add_user(NewUser::new().username(USERNAME).password(PASSWORD)).unwrap();
+    let code = sign_in(&emu, &browser(), "openid offline_access").await;
+    let (_, tokens) = exchange(&emu, &code, VERIFIER, TokenAuthMethod::ClientSecretPost).await;
+    assert_eq!(tokens["expires_in"], 1, "{tokens}");
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    for token in [&access, &refresh_token] {
+        let form = vec![("token", token.clone())];
+        let (_, body) = post(&emu, "/oidc/token/introspection", form, TokenAuthMethod::ClientSecretPost).await;
+        assert_eq!(body, json!({ "active": false }));
+    }
+    let res = reqwest::Client::new().get(format!("{}/oidc/me", emu.host())).bearer_auth(&access).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let (status, body) = refresh(&emu, &refresh_token).await;
+    assert_oauth_error(status, &body, 400, "invalid_grant");
+}
