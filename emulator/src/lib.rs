@@ -55,12 +55,13 @@
 //! * REST for end users (a user token, see [End users](#end-users)): `POST /api/v2/sms/send` (no token),
 //!   `GET /api/v2/users/me`, `GET /api/v2/logout?app_id=`, `GET /api/v2/users/me/applications/allowed`,
 //!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
-//!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims;
-//!   `{code: 400, message}` for an invalid token).
+//!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims of
+//!   a login token or of the OIDC provider's id or access tokens; `{code: 400, message}` for an invalid one).
 //! * An OIDC / OAuth 2.0 provider for the emulator's application (see [OIDC provider](#oidc-provider)):
 //!   `/oidc/.well-known/openid-configuration`, `/oidc/.well-known/jwks.json`, `/oidc/auth` (a sign-in form),
 //!   `/oidc/token`, `/oidc/me`, `/oidc/token/introspection`, `/oidc/token/revocation`, `/oidc/session/end`,
-//!   and the same under `/oauth/`.
+//!   and the same under `/oauth/`; CAS login (`/cas-idp/{appId}`), `validate`, `serviceValidate`,
+//!   `/cas-idp/logout` and `/cas/session`.
 //! * The emulator's own routes, under `/_emulator/` (no token, not part of Authing's API):
 //!   * `GET /_emulator/verification-codes?to=` with a phone number or e-mail address answers
 //!     `{code: 200, message: "", data: {code: "123456"}}`, or `data: null` when that recipient has no unused,
@@ -311,6 +312,10 @@
 //! * **Userinfo, introspection, revocation, logout**: `/oidc/me` (GET or POST, a bearer access token),
 //!   `/oidc/token/introspection` (RFC 7662; revoked, expired or unknown tokens are `{active: false}`),
 //!   `/oidc/token/revocation` (RFC 7009; 200 with an empty body), `/oidc/session/end`.
+//! * **CAS**: `/cas-idp/{appId}?service=` signs in with the same form and session (the service must be a
+//!   redirect URI) and redirects with `ticket=ST-…`; a ticket is validated once, for its service, by
+//!   `/cas-idp/{appId}/validate` (`yes\n<user>\n` / `no\n`) or `/serviceValidate` (CAS 2.0, `format=JSON` or
+//!   XML); `/cas/session` answers `{session, userInfo}` for the browser's cookie, or `null`.
 //! * **Keys**: one RSA-2048 key signs; the JWKS holds just that key. `POST /_emulator/oidc/rotate-key` (the
 //!   emulator's own route) or [`Emulator::rotate_signing_key`] replaces it: tokens signed with the old key,
 //!   login tokens included, are refused from then on and fail offline verification against the JWKS.

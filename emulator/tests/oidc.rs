@@ -231,6 +231,11 @@ async fn code_flow(method: TokenAuthMethod) {
     for name in ["exp", "iat", "jti"] {
         assert!(claims.get(name).is_some(), "{name}: {claims}");
     }
+    // The online check knows both tokens.
+    for (name, token) in [("id_token", tokens["id_token"].as_str().unwrap()), ("access_token", access)] {
+        let (_, body) = common::rest_get(&emu, &format!("/api/v2/oidc/validate_token?{name}={token}"), None).await;
+        assert_eq!(body["sub"], user_id.as_str(), "{name}: {body}");
+    }
     let me: Value = reqwest::Client::new()
         .get(format!("{}/oidc/me", emu.host()))
         .bearer_auth(access)
@@ -338,6 +343,11 @@ async fn request_errors_are_redirected_with_the_state() {
         assert_eq!(pair(&pairs, "state"), Some("st-<1>"));
         assert!(pair(&pairs, "code").is_none());
     }
+    let mut params = auth_params(&emu, "openid");
+    params.push(("response_mode", "form_post".to_owned()));
+    let res = browser.get(format!("{}/oidc/auth", emu.host())).query(&params).send().await.unwrap();
+    let (_, pairs) = location(&res);
+    assert_eq!(pair(&pairs, "error"), Some("invalid_request"), "response_mode=form_post");
     let mut params = auth_params(&emu, "openid");
     params.push(("prompt", "none".to_owned()));
     let res = browser.get(format!("{}/oidc/auth", emu.host())).query(&params).send().await.unwrap();
@@ -506,6 +516,8 @@ async fn revocation_makes_introspection_inactive() {
     }
     let (_, body) = introspect(access.clone()).await;
     assert_eq!(body, json!({ "active": false }));
+    let (_, body) = common::rest_get(&emu, &format!("/api/v2/oidc/validate_token?access_token={access}"), None).await;
+    assert_eq!(body["code"], 400, "a revoked access token is invalid for validate_token too: {body}");
     let (_, body) = introspect(refresh_token.clone()).await;
     assert_eq!(body, json!({ "active": false }));
     let (status, body) = introspect("not-a-token".to_owned()).await;
@@ -820,4 +832,32 @@ async fn cas_tickets_validate_once_for_their_service() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn expired_tokens_are_inactive_and_refused() {
+    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+    let emu = Emulator::builder()
+        .redirect_uris([REDIRECT])
+        .access_token_ttl(Duration::from_secs(1))
+        .refresh_token_ttl(Duration::from_secs(1))
+        .start()
+        .await
+        .unwrap();
+    emu.add_user(NewUser::new().username(USERNAME).password(PASSWORD)).unwrap();
+    let code = sign_in(&emu, &browser(), "openid offline_access").await;
+    let (_, tokens) = exchange(&emu, &code, VERIFIER, TokenAuthMethod::ClientSecretPost).await;
+    assert_eq!(tokens["expires_in"], 1, "{tokens}");
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    for token in [&access, &refresh_token] {
+        let form = vec![("token", token.clone())];
+        let (_, body) = post(&emu, "/oidc/token/introspection", form, TokenAuthMethod::ClientSecretPost).await;
+        assert_eq!(body, json!({ "active": false }));
+    }
+    let res = reqwest::Client::new().get(format!("{}/oidc/me", emu.host())).bearer_auth(&access).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let (status, body) = refresh(&emu, &refresh_token).await;
+    assert_oauth_error(status, &body, 400, "invalid_grant");
 }

@@ -42,6 +42,7 @@ fn params_of(p: &Params) -> AuthorizeParams {
         nonce: get("nonce"),
         code_challenge: get("code_challenge"),
         code_challenge_method: get("code_challenge_method"),
+        response_mode: get("response_mode"),
     }
 }
 

@@ -219,6 +219,7 @@ pub(crate) struct AuthorizeParams {
     pub(crate) nonce: Option<String>,
     pub(crate) code_challenge: Option<String>,
     pub(crate) code_challenge_method: Option<String>,
+    pub(crate) response_mode: Option<String>,
 }
 
 /// Whether a PKCE code challenge or verifier has the form of RFC 7636 §4.1: 43 to 128 unreserved characters.
@@ -256,6 +257,9 @@ pub(crate) fn check_authorization(
         Some("code") => {}
         None | Some("") => return Err(refuse("invalid_request", "response_type is required")),
         Some(_) => return Err(refuse("unsupported_response_type", "only response_type=code is supported")),
+    }
+    if !matches!(p.response_mode.as_deref(), None | Some("" | "query")) {
+        return Err(refuse("invalid_request", "only response_mode=query is supported"));
     }
     let scope = p.scope.clone().unwrap_or_default();
     if openid_required && !scope.split_whitespace().any(|s| s == "openid") {
@@ -753,6 +757,30 @@ pub(crate) fn verify_access_token(state: &State, token: &str) -> Option<Map<Stri
         return None;
     }
     Some(claims)
+}
+
+/// The claims of a valid access token or id token of the provider: an access token as
+/// [`verify_access_token`] checks it; an id token by its algorithm (RS256 with a key of the set, HS256 with the
+/// app secret), issuer, expiry and audience (the app id).
+pub(crate) fn verify_oidc_token(state: &State, token: &str) -> Option<Map<String, Value>> {
+    if let Some(claims) = verify_access_token(state, token) {
+        return Some(claims);
+    }
+    let header = jsonwebtoken::decode_header(token).ok()?;
+    let key = match header.alg {
+        Algorithm::RS256 => state.oidc.keys.decoding_key(header.kid.as_deref()?)?,
+        Algorithm::HS256 => jsonwebtoken::DecodingKey::from_secret(state.app.secret.as_bytes()),
+        _ => return None,
+    };
+    let mut validation = Validation::new(header.alg);
+    validation.leeway = 0;
+    validation.set_issuer(&[state.auth.issuer()]);
+    validation.set_audience(&[state.app.id.as_str()]);
+    validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+    let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).ok()?.claims;
+    // An id token: neither an access token whose `jti` was revoked, nor a login token (its `epoch` marks it),
+    // which only `tokens::verify` may accept, as it knows whether it was revoked.
+    (!claims.contains_key("scope") && !claims.contains_key("epoch")).then_some(claims)
 }
 
 /// The userinfo of an access token: `sub` and the claims of its scope.

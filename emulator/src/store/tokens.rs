@@ -382,11 +382,13 @@ pub(crate) fn user_claims(state: &State, token: Option<&str>) -> Result<Claims, 
     }
 }
 
-/// The payload of a valid user token as plain JSON (what `validate_token` answers); `None` when the token is
-/// not a valid user token of this emulator.
+/// The payload of a valid user token, or of a valid OIDC id or access token of the provider, as plain JSON
+/// (what `validate_token` answers); `None` when the token is none of these.
 pub(crate) fn token_payload(state: &State, token: &str) -> Option<Value> {
     use base64::Engine as _;
-    user_claims(state, Some(token)).ok()?;
+    if user_claims(state, Some(token)).is_err() {
+        return crate::store::oidc::verify_oidc_token(state, token).map(Value::Object);
+    }
     let payload = token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     serde_json::from_slice(&bytes).ok()
