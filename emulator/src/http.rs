@@ -85,11 +85,10 @@ pub(crate) async fn envelope_errors(request: Request, next: Next) -> Response {
     let graphql = request.uri().path().starts_with("/graphql");
     let response = next.run(request).await;
     let status = response.status();
-    let written_on_purpose = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| ["application/json", "text/html", "application/xml", "text/xml"].iter().any(|t| v.starts_with(t)));
+    let written_on_purpose =
+        response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            ["application/json", "text/html", "application/xml", "text/xml"].iter().any(|t| v.starts_with(t))
+        });
     if !(status.is_client_error() || status.is_server_error()) || written_on_purpose {
         return response;
     }

@@ -2,11 +2,12 @@
 
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use authing_emulator::Emulator;
-use clap::{CommandFactory as _, FromArgMatches as _, Parser};
+use authing_emulator::{Emulator, IdTokenAlgorithm, TokenAuthMethod};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 
 /// authing-emulator: a local Authing v2 server for tests.
 ///
@@ -47,9 +48,75 @@ struct Cli {
     #[arg(long, env = "AUTHING_EMULATOR_TOKEN_TTL", value_name = "SECONDS", default_value = "86400", value_parser = positive_secs)]
     token_ttl: Duration,
 
-    /// Add the users seed-user-1..N before serving
+    /// End-user token lifetime, in seconds
+    #[arg(long, env = "AUTHING_EMULATOR_USER_TOKEN_TTL", value_name = "SECONDS", default_value = "1296000", value_parser = positive_secs)]
+    user_token_ttl: Duration,
+
+    /// Verification code (SMS, e-mail) lifetime, in seconds
+    #[arg(long, env = "AUTHING_EMULATOR_CODE_TTL", value_name = "SECONDS", default_value = "300", value_parser = positive_secs)]
+    code_ttl: Duration,
+
+    /// Add the users seed-user-1..N before serving (after --import)
     #[arg(long, env = "AUTHING_EMULATOR_SEED_USERS", value_name = "N", default_value_t = 0)]
     seed_users: usize,
+
+    /// Start from this state document (JSON; the format is in the README); a bad one stops the start
+    #[arg(long, env = "AUTHING_EMULATOR_IMPORT", value_name = "FILE", help_heading = "State")]
+    import: Option<PathBuf>,
+
+    /// On Ctrl-C or SIGTERM, write the state document to this file (atomically: a temporary file, renamed)
+    #[arg(long, env = "AUTHING_EMULATOR_EXPORT_ON_EXIT", value_name = "FILE", help_heading = "State")]
+    export_on_exit: Option<PathBuf>,
+
+    /// A redirect URI registered on the application; repeat the flag, or separate them with commas
+    #[arg(
+        long = "redirect-uri",
+        env = "AUTHING_EMULATOR_REDIRECT_URIS",
+        value_name = "URI",
+        value_delimiter = ',',
+        help_heading = "OIDC provider"
+    )]
+    redirect_uris: Vec<String>,
+
+    /// How clients authenticate at the token endpoint
+    #[arg(long, env = "AUTHING_EMULATOR_TOKEN_ENDPOINT_AUTH_METHOD", value_name = "METHOD", value_enum, default_value_t = AuthMethod::ClientSecretPost, help_heading = "OIDC provider")]
+    token_endpoint_auth_method: AuthMethod,
+
+    /// How clients authenticate at the introspection endpoint
+    #[arg(long, env = "AUTHING_EMULATOR_INTROSPECTION_ENDPOINT_AUTH_METHOD", value_name = "METHOD", value_enum, default_value_t = AuthMethod::ClientSecretPost, help_heading = "OIDC provider")]
+    introspection_endpoint_auth_method: AuthMethod,
+
+    /// How clients authenticate at the revocation endpoint
+    #[arg(long, env = "AUTHING_EMULATOR_REVOCATION_ENDPOINT_AUTH_METHOD", value_name = "METHOD", value_enum, default_value_t = AuthMethod::ClientSecretPost, help_heading = "OIDC provider")]
+    revocation_endpoint_auth_method: AuthMethod,
+
+    /// How id tokens are signed: RS256 with the JWKS key, HS256 with the app secret
+    #[arg(long, env = "AUTHING_EMULATOR_ID_TOKEN_ALGORITHM", value_name = "ALG", value_enum, default_value_t = Algorithm::Rs256, help_heading = "OIDC provider")]
+    id_token_algorithm: Algorithm,
+
+    /// OIDC access token lifetime, in seconds [default: 15 days]
+    #[arg(long, env = "AUTHING_EMULATOR_ACCESS_TOKEN_TTL", value_name = "SECONDS", value_parser = positive_secs, help_heading = "OIDC provider")]
+    access_token_ttl: Option<Duration>,
+
+    /// OIDC id token lifetime, in seconds [default: 15 days]
+    #[arg(long, env = "AUTHING_EMULATOR_ID_TOKEN_TTL", value_name = "SECONDS", value_parser = positive_secs, help_heading = "OIDC provider")]
+    id_token_ttl: Option<Duration>,
+
+    /// OIDC refresh token lifetime, in seconds [default: 30 days]
+    #[arg(long, env = "AUTHING_EMULATOR_REFRESH_TOKEN_TTL", value_name = "SECONDS", value_parser = positive_secs, help_heading = "OIDC provider")]
+    refresh_token_ttl: Option<Duration>,
+
+    /// Authorization code lifetime, in seconds [default: 600]
+    #[arg(long, env = "AUTHING_EMULATOR_AUTHORIZATION_CODE_TTL", value_name = "SECONDS", value_parser = positive_secs, help_heading = "OIDC provider")]
+    authorization_code_ttl: Option<Duration>,
+
+    /// Every correct password login must be finished with a second factor (answers 1635 with an MFA token)
+    #[arg(long, env = "AUTHING_EMULATOR_ENFORCE_MFA", value_name = "BOOL", num_args = 0..=1, default_value_t = false, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new(), help_heading = "MFA")]
+    enforce_mfa: bool,
+
+    /// Lifetime of the MFA token of a 1635 answer, in seconds
+    #[arg(long, env = "AUTHING_EMULATOR_MFA_TOKEN_TTL", value_name = "SECONDS", default_value = "600", value_parser = positive_secs, help_heading = "MFA")]
+    mfa_token_ttl: Duration,
 
     /// Largest request body, in bytes (past it: code 413)
     #[arg(long, env = "AUTHING_EMULATOR_MAX_BODY_SIZE", value_name = "BYTES", default_value_t = 1 << 20, help_heading = "Limits")]
@@ -122,11 +189,50 @@ struct Cli {
     print_schema: bool,
 }
 
+/// A client authentication method of the OIDC endpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum AuthMethod {
+    ClientSecretPost,
+    ClientSecretBasic,
+    None,
+}
+
+impl From<AuthMethod> for TokenAuthMethod {
+    fn from(method: AuthMethod) -> Self {
+        match method {
+            AuthMethod::ClientSecretPost => TokenAuthMethod::ClientSecretPost,
+            AuthMethod::ClientSecretBasic => TokenAuthMethod::ClientSecretBasic,
+            AuthMethod::None => TokenAuthMethod::None,
+        }
+    }
+}
+
+/// The signing algorithm of id tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Algorithm {
+    #[value(name = "RS256", alias = "rs256")]
+    Rs256,
+    #[value(name = "HS256", alias = "hs256")]
+    Hs256,
+}
+
+impl From<Algorithm> for IdTokenAlgorithm {
+    fn from(algorithm: Algorithm) -> Self {
+        match algorithm {
+            Algorithm::Rs256 => IdTokenAlgorithm::Rs256,
+            Algorithm::Hs256 => IdTokenAlgorithm::Hs256,
+        }
+    }
+}
+
 const AFTER_HELP: &str = "\
 On start, the first line on stdout is one JSON object:
     {\"host\", \"user_pool_id\", \"secret\", \"app_id\", \"app_secret\", \"public_key\"}
 Verification codes (SMS and e-mail) are not sent: read the latest one of a phone number or e-mail address at
-    GET {host}/emulator/verification-codes?to=<phone or e-mail>   (no token; data: {\"code\"} or null)
+    GET {host}/_emulator/verification-codes?to=<phone or e-mail>   (no token; data: {\"code\"} or null)
+The emulator's own routes (no token) are under {host}/_emulator/: verification-codes, sessions, reset,
+import, export, oidc/rotate-key (see the README).
 Logs go to stderr; RUST_LOG sets their level (error, warn, info, debug, trace; default info).
 Stops on Ctrl-C or SIGTERM.";
 
@@ -159,10 +265,12 @@ fn positive_secs(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a positive number of seconds"))
 }
 
-fn builder(cli: Cli) -> authing_emulator::EmulatorBuilder {
+fn builder(cli: &Cli) -> authing_emulator::EmulatorBuilder {
     let mut b = Emulator::builder()
         .bind(SocketAddr::new(cli.host, cli.port))
         .management_token_ttl(cli.token_ttl)
+        .user_token_ttl(cli.user_token_ttl)
+        .verification_code_ttl(cli.code_ttl)
         .seed_users(cli.seed_users)
         .max_body_size(cli.max_body_size)
         .max_document_size(cli.max_document_size)
@@ -172,18 +280,40 @@ fn builder(cli: Cli) -> authing_emulator::EmulatorBuilder {
         .max_aliases(cli.max_aliases)
         .max_page_size(cli.max_page_size)
         .header_read_timeout(cli.header_read_timeout)
-        .idle_timeout(cli.idle_timeout);
-    if let Some(v) = cli.user_pool_id {
+        .idle_timeout(cli.idle_timeout)
+        .redirect_uris(cli.redirect_uris.iter().filter(|uri| !uri.trim().is_empty()).cloned())
+        .token_endpoint_auth_method(cli.token_endpoint_auth_method.into())
+        .introspection_endpoint_auth_method(cli.introspection_endpoint_auth_method.into())
+        .revocation_endpoint_auth_method(cli.revocation_endpoint_auth_method.into())
+        .id_token_algorithm(cli.id_token_algorithm.into())
+        .enforce_mfa(cli.enforce_mfa)
+        .mfa_token_ttl(cli.mfa_token_ttl);
+    if let Some(v) = &cli.user_pool_id {
         b = b.user_pool_id(v);
     }
-    if let Some(v) = cli.secret {
+    if let Some(v) = &cli.secret {
         b = b.secret(v);
     }
-    if let Some(v) = cli.app_id {
+    if let Some(v) = &cli.app_id {
         b = b.app_id(v);
     }
-    if let Some(v) = cli.app_secret {
+    if let Some(v) = &cli.app_secret {
         b = b.app_secret(v);
+    }
+    if let Some(ttl) = cli.access_token_ttl {
+        b = b.access_token_ttl(ttl);
+    }
+    if let Some(ttl) = cli.id_token_ttl {
+        b = b.id_token_ttl(ttl);
+    }
+    if let Some(ttl) = cli.refresh_token_ttl {
+        b = b.refresh_token_ttl(ttl);
+    }
+    if let Some(ttl) = cli.authorization_code_ttl {
+        b = b.authorization_code_ttl(ttl);
+    }
+    if let Some(path) = &cli.import {
+        b = b.import(path.clone());
     }
     b
 }
@@ -228,7 +358,8 @@ fn main() -> ExitCode {
         print!("{}", authing_emulator::schema_sdl());
         return ExitCode::SUCCESS;
     }
-    let builder = builder(cli);
+    let builder = builder(&cli);
+    let export_on_exit = cli.export_on_exit;
     init_logs();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -241,7 +372,7 @@ fn main() -> ExitCode {
         let emulator = match builder.start().await {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("authing-emulator: cannot listen: {e}");
+                eprintln!("authing-emulator: cannot start: {e}");
                 return ExitCode::FAILURE;
             }
         };
@@ -260,8 +391,18 @@ fn main() -> ExitCode {
         drop(out);
         stop_signal().await;
         tracing::info!("stopping");
+        let exported = export_on_exit.map(|path| {
+            let written = emulator.export_to(&path);
+            if let Err(e) = &written {
+                eprintln!("authing-emulator: cannot write the state to {}: {e}", path.display());
+            }
+            written
+        });
         let _ = tokio::time::timeout(Duration::from_secs(5), emulator.shutdown()).await;
-        ExitCode::SUCCESS
+        match exported {
+            Some(Err(_)) => ExitCode::FAILURE,
+            _ => ExitCode::SUCCESS,
+        }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));
     code
@@ -290,6 +431,26 @@ mod tests {
         let cli = parse(&["--idle-timeout", "1.5", "--max-aliases=3", "--token-ttl", "60"]).unwrap();
         assert_eq!(cli.idle_timeout, Duration::from_millis(1500));
         assert_eq!((cli.max_aliases, cli.token_ttl), (3, Duration::from_secs(60)));
+        let cli = parse(&[
+            "--import",
+            "state.json",
+            "--redirect-uri",
+            "http://a/cb,http://b/cb",
+            "--redirect-uri=http://c/cb",
+            "--token-endpoint-auth-method",
+            "client_secret_basic",
+            "--id-token-algorithm",
+            "HS256",
+            "--enforce-mfa",
+        ])
+        .unwrap();
+        assert_eq!(cli.import, Some(PathBuf::from("state.json")));
+        assert_eq!(cli.redirect_uris, ["http://a/cb", "http://b/cb", "http://c/cb"]);
+        assert_eq!(cli.token_endpoint_auth_method, AuthMethod::ClientSecretBasic);
+        assert_eq!(cli.revocation_endpoint_auth_method, AuthMethod::ClientSecretPost);
+        assert_eq!(cli.id_token_algorithm, Algorithm::Hs256);
+        assert!(cli.enforce_mfa);
+        assert!(!parse(&["--enforce-mfa=false"]).unwrap().enforce_mfa);
         for bad in [
             &["--bogus"][..],
             &["--port"],
@@ -299,6 +460,9 @@ mod tests {
             &["--host", "example.com"],
             &["--idle-timeout", "-1"],
             &["--max-body-size", "1MB"],
+            &["--token-endpoint-auth-method", "private_key_jwt"],
+            &["--id-token-algorithm", "none"],
+            &["--enforce-mfa=maybe"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
