@@ -591,7 +591,8 @@ impl EmulatorBuilder {
 
     /// Starts from a state document (see the README's *State* section): a file's path or a
     /// `serde_json::Value`. The document's `userPool` and `application` ids and secrets are used unless set on
-    /// this builder; [`seed_users`](Self::seed_users) are added after it. The document is read and checked by
+    /// this builder, while the OIDC settings and the MFA enforcement it gives replace the builder's;
+    /// [`seed_users`](Self::seed_users) are added after it. The document is read and checked by
     /// [`start`](Self::start).
     ///
     /// ```
@@ -938,7 +939,9 @@ impl Emulator {
     /// Replaces the pool's state with a document (the format is in the README's *State* section), as
     /// `POST /_emulator/import` does. The document is checked as a whole first: on a refusal nothing changes.
     /// The running emulator keeps its pool and application ids and secrets (the document's are used only by
-    /// [`EmulatorBuilder::import`]); sessions, verification codes and the user-action log are cleared.
+    /// [`EmulatorBuilder::import`]); the application's OIDC settings and the MFA enforcement the document
+    /// gives replace the emulator's, those it does not give stay. Sessions, verification codes, open MFA
+    /// logins and the user-action log are cleared.
     ///
     /// ```
     /// # async fn demo() -> std::io::Result<()> {

@@ -1,12 +1,27 @@
-//! State import and export: a round trip over every entity kind, refusals that change nothing, the
-//! `/_emulator/` routes, the atomic file export and the README's example file.
+//! State import and export: a round trip over every entity kind (with the application's OIDC settings and
+//! the users' TOTP authenticators), refusals that change nothing, the `/_emulator/` routes, the atomic file
+//! export and the README's example file.
 
 mod common;
 
-use authing_emulator::Emulator;
+use std::time::Duration;
+
+use authing_emulator::{Emulator, IdTokenAlgorithm, TokenAuthMethod};
 use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
+use totp_rs::{Builder, Secret};
+
+/// The base32 TOTP secret `populate` imports for ada.
+const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// The TOTP of `secret` now.
+fn totp_now(secret: &str) -> String {
+    let bytes = Secret::try_from_base32(secret).unwrap();
+    let totp = Builder::new().with_secret(bytes.as_bytes().to_vec()).build().unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    totp.generate(now).to_string()
+}
 
 const SET_UDF: &str = "mutation setUdf($targetType: UDFTargetType!, $key: String!, $dataType: UDFDataType!, $label: String!) { setUdf(targetType: $targetType, key: $key, dataType: $dataType, label: $label) { key } }";
 const SET_UDV: &str = "mutation setUdv($targetType: UDFTargetType!, $targetId: String!, $key: String!, $value: String!) { setUdv(targetType: $targetType, targetId: $targetId, key: $key, value: $value) { key } }";
@@ -118,6 +133,19 @@ async fn populate(emu: &Emulator, mt: &str) -> Ids {
 
     let accounts = format!("/api/v2/applications/{}/programmatic-access-accounts", emu.app_id());
     rest_ok(emu, mt, Method::POST, &accounts, Some(json!({ "remarks": "ci", "tokenLifetime": 1200 }))).await;
+
+    let totp = json!({ "userId": ada, "secret": TOTP_SECRET, "recoveryCode": "1a2b-3c4d-5e6f-7a8b" });
+    rest_ok(emu, mt, Method::POST, "/api/v2/mfa/totp/import", Some(totp)).await;
+    let mut settings = emu.oidc_settings();
+    settings.redirect_uris = vec!["http://localhost:3000/callback".into(), "https://app.example.com/cb".into()];
+    settings.token_endpoint_auth_method = TokenAuthMethod::ClientSecretBasic;
+    settings.introspection_endpoint_auth_method = TokenAuthMethod::None;
+    settings.id_token_algorithm = IdTokenAlgorithm::Hs256;
+    settings.access_token_ttl = Duration::from_secs(3600);
+    settings.id_token_ttl = Duration::from_secs(1800);
+    settings.refresh_token_ttl = Duration::from_secs(7200);
+    settings.code_ttl = Duration::from_secs(120);
+    emu.set_oidc_settings(settings);
     Ids { ada, bob, cy, admin_role }
 }
 
@@ -167,6 +195,15 @@ async fn reads(emu: &Emulator, ids: &Ids) -> Value {
     );
     let (_, level) = rest_get(emu, "/api/v2/users/me/security-level", Some(&user_token(emu, mt, &ids.ada).await)).await;
     out.insert("security level of ada".into(), level["data"].clone());
+    for (name, id) in [("ada", &ids.ada), ("bob", &ids.bob)] {
+        let path = format!("/api/v2/users/{id}/mfa-bound");
+        out.insert(format!("mfa of {name}"), rest_ok(emu, mt, Method::GET, &path, None).await);
+        let token = user_token(emu, mt, id).await;
+        let (_, bound) = rest_get(emu, "/api/v2/mfa/authenticator?type=totp", Some(&token)).await;
+        out.insert(format!("authenticators of {name}"), bound["data"].clone());
+    }
+    out.insert("oidc settings".into(), Value::String(format!("{:?}", emu.oidc_settings())));
+    out.insert("mfa enforced".into(), Value::Bool(emu.mfa_enforced()));
     Value::Object(out)
 }
 
@@ -175,7 +212,25 @@ async fn export_then_import_gives_the_same_answers() {
     let first = Emulator::start().await.unwrap();
     let mt = management_token(&first).await;
     let ids = populate(&first, &mt).await;
+    first.set_mfa_enforced(true);
     let exported = first.export();
+    let application = &exported["application"];
+    assert_eq!(application["redirectUris"], json!(["http://localhost:3000/callback", "https://app.example.com/cb"]));
+    assert_eq!(
+        [&application["tokenEndpointAuthMethod"], &application["introspectionEndpointAuthMethod"]],
+        ["client_secret_basic", "none"]
+    );
+    assert_eq!(
+        (&application["revocationEndpointAuthMethod"], &application["idTokenSigningAlg"]),
+        (&json!("client_secret_post"), &json!("HS256"))
+    );
+    let lifetimes = ["accessTokenLifetime", "idTokenLifetime", "refreshTokenLifetime", "authorizationCodeLifetime"]
+        .map(|k| application[k].as_u64().unwrap());
+    assert_eq!(lifetimes, [3600, 1800, 7200, 120]);
+    assert_eq!(exported["mfa"]["enforced"], true);
+    let authenticator = &exported["mfa"]["authenticators"][0];
+    assert_eq!((&authenticator["userId"], &authenticator["secret"]), (&json!(ids.ada), &json!(TOTP_SECRET)));
+    assert_eq!(authenticator["recoveryCode"], "1a2b-3c4d-5e6f-7a8b");
     assert!(exported["users"][0].get("password").is_none(), "no clear password in an export");
     assert!(exported["users"][0]["passwordHash"].as_str().unwrap().starts_with("$pbkdf2"), "{exported}");
     assert!(!exported.to_string().contains("Passw0rd!"));
@@ -189,11 +244,19 @@ async fn export_then_import_gives_the_same_answers() {
     }
     assert_eq!(second.export(), exported, "an import exports as it came");
 
-    // Login with the imported password, and the wrong one (2333).
+    // Login with the imported password, and the wrong one (2333); MFA is enforced (1635) and the imported
+    // authenticator finishes the login with a TOTP of the same secret.
     let input = |pw: &str| json!({ "input": { "username": "ada", "password": authing_emulator::crypto::encrypt_password(second.public_key_pem(), pw).unwrap() } });
     let login = gql(&second, LOGIN, input("Passw0rd!"), None).await;
-    assert_eq!(login["data"]["loginByUsername"], json!({ "id": ids.ada, "username": "ada" }), "{login}");
+    assert_error(&login, 1635);
+    let mfa_token = login["errors"][0]["message"]["data"]["mfaToken"].as_str().unwrap_or_else(|| panic!("{login}"));
     assert_error(&gql(&second, LOGIN, input("wrong"), None).await, 2333);
+    let verify = |code: String| {
+        rest(&second, Method::POST, "/api/v2/mfa/totp/verify", Some(mfa_token), Some(json!({ "totp": code })))
+    };
+    assert_eq!(verify("000000".into()).await["code"], 6001);
+    let done = verify(totp_now(TOTP_SECRET)).await;
+    assert_eq!((&done["code"], &done["data"]["id"]), (&json!(200), &json!(ids.ada)), "{done}");
 }
 
 #[tokio::test]
@@ -269,6 +332,25 @@ async fn refused_documents_name_the_entry_and_change_nothing() {
         ),
         (json!({ "users": [{ "username": "ada", "passwordHash": "secret-two" }] }), 400, "passwordHash"),
         (json!({ "colours": [] }), 400, "colours"),
+        (
+            json!({ "application": { "introspectionEndpointAuthMethod": 1 } }),
+            400,
+            "application.introspectionEndpointAuthMethod",
+        ),
+        (json!({ "application": { "idTokenSigningAlg": "ES256" } }), 400, "application.idTokenSigningAlg"),
+        (json!({ "application": { "refreshTokenLifetime": -1 } }), 400, "application.refreshTokenLifetime"),
+        (json!({ "application": { "redirectUris": "http://x" } }), 400, "application.redirectUris"),
+        (json!({ "mfa": { "enforced": "yes" } }), 400, "mfa"),
+        (
+            json!({ "users": [{ "id": "60000000000000000000aaaa", "username": "z" }], "mfa": { "authenticators": [{ "userId": "60000000000000000000aaaa", "secret": "" }] } }),
+            400,
+            "mfa.authenticators[0] (60000000000000000000aaaa)",
+        ),
+        (
+            json!({ "users": [{ "id": "60000000000000000000aaaa", "username": "z" }], "mfa": { "authenticators": [{ "userId": "60000000000000000000aaaa", "secret": "A" }, { "userId": "60000000000000000000aaaa", "secret": "B" }] } }),
+            400,
+            "mfa.authenticators[1] (60000000000000000000aaaa)",
+        ),
         (json!([1, 2]), 400, "document"),
     ];
     for (doc, code, names) in cases {
@@ -297,6 +379,69 @@ async fn refused_documents_name_the_entry_and_change_nothing() {
     let err = Emulator::builder().import(json!({ "users": [{}] })).start().await.unwrap_err();
     assert!(err.to_string().contains("users[0]"), "{err}");
     let _ = ids;
+}
+
+#[tokio::test]
+async fn a_bad_auth_method_or_an_mfa_factor_of_an_unknown_user_refuses_the_document() {
+    let emu = Emulator::builder().enforce_mfa(true).redirect_uris(["http://localhost/cb"]).start().await.unwrap();
+    let mt = management_token(&emu).await;
+    let ada =
+        create_user(&emu, &mt, json!({ "username": "ada", "password": "pw" })).await["id"].as_str().unwrap().to_owned();
+    let totp = json!({ "userId": ada, "secret": TOTP_SECRET });
+    rest_ok(&emu, &mt, Method::POST, "/api/v2/mfa/totp/import", Some(totp)).await;
+    let before = emu.export();
+
+    let doc = json!({
+        "users": [{ "username": "bob" }],
+        "application": { "redirectUris": [], "tokenEndpointAuthMethod": "client_secret_jwt" },
+        "mfa": { "enforced": false }
+    });
+    let refused = emu.import(doc.clone()).unwrap_err();
+    assert_eq!(refused.code, 400);
+    assert_eq!(
+        refused.message,
+        "Invalid state: application.tokenEndpointAuthMethod: expected client_secret_post, client_secret_basic or none"
+    );
+    let res = import_route(&emu, &doc).await;
+    assert_eq!(res["code"], 400);
+    assert_eq!(
+        res["message"],
+        "导入的状态无效：application.tokenEndpointAuthMethod：expected client_secret_post, client_secret_basic or none"
+    );
+    assert_eq!(emu.export(), before, "nothing changed");
+
+    let doc = json!({
+        "users": [{ "id": "60000000000000000000aaaa", "username": "bob" }],
+        "application": { "idTokenSigningAlg": "HS256" },
+        "mfa": { "enforced": false, "authenticators": [{ "userId": "60000000000000000000ffff", "authenticatorType": "totp", "secret": TOTP_SECRET }] }
+    });
+    let refused = emu.import(doc).unwrap_err();
+    assert_eq!(refused.code, 400);
+    assert_eq!(
+        refused.message,
+        "Invalid state: mfa.authenticators[0] (60000000000000000000ffff): the user 60000000000000000000ffff does not exist"
+    );
+    assert_eq!(emu.export(), before, "nothing changed");
+    assert!(emu.mfa_enforced());
+    assert_eq!(emu.oidc_settings().redirect_uris, ["http://localhost/cb"]);
+
+    // Settings the document does not give stay; those it gives replace the emulator's.
+    let doc = json!({
+        "users": [{ "id": "60000000000000000000aaaa", "username": "bob" }],
+        "application": { "tokenEndpointAuthMethod": "none", "accessTokenLifetime": 60 },
+        "mfa": { "authenticators": [{ "userId": "60000000000000000000aaaa", "secret": TOTP_SECRET }] }
+    });
+    emu.import(doc).unwrap();
+    let settings = emu.oidc_settings();
+    assert_eq!(settings.redirect_uris, ["http://localhost/cb"]);
+    assert_eq!(settings.token_endpoint_auth_method, TokenAuthMethod::None);
+    assert_eq!(settings.access_token_ttl, Duration::from_secs(60));
+    assert_eq!(settings.id_token_algorithm, IdTokenAlgorithm::Rs256);
+    assert!(emu.mfa_enforced());
+    let mfa = &emu.export()["mfa"];
+    assert_eq!(mfa["authenticators"].as_array().unwrap().len(), 1, "ada's authenticator went with her: {mfa}");
+    assert_eq!(mfa["authenticators"][0]["source"], "APPLICATION");
+    assert_eq!(mfa["authenticators"][0]["recoveryCode"].as_str().unwrap().len(), 16, "a generated recovery code");
 }
 
 #[tokio::test]

@@ -41,17 +41,18 @@ const ISSUER: &str = "Authing Emulator";
 
 /// A bound TOTP authenticator.
 #[derive(Clone, Debug)]
-struct Totp {
-    id: String,
-    user_id: String,
-    secret: String,
-    recovery_code: String,
-    recovery_used: bool,
-    source: String,
+pub(crate) struct Totp {
+    pub(crate) id: String,
+    pub(crate) user_id: String,
+    pub(crate) secret: String,
+    pub(crate) recovery_code: String,
+    pub(crate) recovery_used: bool,
+    /// `SELF` (associated by the user) or `APPLICATION` (imported by the administrator).
+    pub(crate) source: String,
     /// The last time step accepted (replay protection).
-    last_step: Option<u64>,
-    created_at: String,
-    updated_at: String,
+    pub(crate) last_step: Option<u64>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
 }
 
 impl Totp {
@@ -161,6 +162,21 @@ impl MfaState {
     /// Turns the enforcement of MFA at password login on or off.
     pub(crate) fn set_enforced(&self, on: bool) {
         self.enforced.store(on, Ordering::SeqCst);
+    }
+
+    /// The bound TOTP authenticators, oldest first (for a state document).
+    pub(crate) fn authenticators(&self) -> Vec<Totp> {
+        let mut list: Vec<Totp> = self.store().totp.values().cloned().collect();
+        list.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+        list
+    }
+
+    /// Replaces the bound TOTP authenticators (keyed by their user); pending associations, faces and open
+    /// MFA logins are dropped, as they belong to the users replaced.
+    pub(crate) fn replace_authenticators(&self, list: Vec<Totp>) {
+        let mut store = self.store();
+        *store = MfaStore::default();
+        store.totp = list.into_iter().map(|t| (t.user_id.clone(), t)).collect();
     }
 
     fn store(&self) -> MutexGuard<'_, MfaStore> {

@@ -3,8 +3,9 @@
 //!
 //! * [`export`] writes every user (with its password hash and custom data), custom field, namespace,
 //!   resource, group, role (with its users, groups and custom data), policy, policy assignment, grant,
-//!   programmatic access account and the application's access settings. Archived users, sessions,
-//!   verification codes and the user-action log are not part of it.
+//!   programmatic access account, the application's access and OIDC settings, whether MFA is enforced and
+//!   the users' TOTP authenticators. Archived users, sessions, verification codes, OIDC grants, faces and
+//!   the user-action log are not part of it.
 //! * [`build`] reads a document into fresh stores, entry by entry, with the same checks as the API
 //!   (uniqueness, existing references, custom data types). The first refusal names the entry
 //!   (`roles[2] (default/editor): ...`) and nothing is installed; [`State::install`] then swaps the
@@ -15,6 +16,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Display;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -28,9 +30,11 @@ use crate::store::acl::{
     AccessAccount, AppPolicy, Effect, Namespace, ResourceAction, Who, kind_name, parse_type, type_name,
 };
 use crate::store::auth::password_level;
-use crate::store::common::new_id;
+use crate::store::common::{new_id, random_hex};
 use crate::store::error::{ApiError, Code, Lang};
+use crate::store::mfa::Totp;
 use crate::store::model::{DEFAULT_NAMESPACE, Target, TargetKind, namespace};
+use crate::store::oidc::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
 use crate::store::state::State;
 use crate::store::udf::{DataType, Field, TargetType, UdfStore};
 use crate::store::users::{User, UserStore};
@@ -39,7 +43,7 @@ use crate::store::users::{User, UserStore};
 const VERSION: u32 = 1;
 
 /// The top-level keys of a document.
-const SECTIONS: [&str; 13] = [
+const SECTIONS: [&str; 14] = [
     "version",
     "userPool",
     "application",
@@ -53,6 +57,7 @@ const SECTIONS: [&str; 13] = [
     "policyAssignments",
     "grants",
     "programmaticAccessAccounts",
+    "mfa",
 ];
 
 /// The keys of a user entry that are not fields of the user itself.
@@ -82,6 +87,174 @@ pub(crate) struct ApplicationDoc {
     deny_all: bool,
     #[serde(default)]
     access_policies: Vec<AccessPolicyDoc>,
+    /// The OIDC settings: each one given replaces the emulator's, each one missing keeps it. They are read
+    /// as raw values and checked by [`oidc_patch`], so that a refusal names the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    redirect_uris: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token_endpoint_auth_method: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    introspection_endpoint_auth_method: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    revocation_endpoint_auth_method: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_token_signing_alg: Option<Value>,
+    /// Lifetimes in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    access_token_lifetime: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_token_lifetime: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refresh_token_lifetime: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    authorization_code_lifetime: Option<Value>,
+}
+
+/// The longest token or code lifetime a document may give: 10 years, in seconds.
+const MAX_LIFETIME: u64 = 10 * 365 * 24 * 3600;
+
+/// The OIDC settings a document gives; `None` keeps the emulator's.
+#[derive(Default)]
+pub(crate) struct OidcPatch {
+    redirect_uris: Option<Vec<String>>,
+    token_endpoint_auth_method: Option<TokenAuthMethod>,
+    introspection_endpoint_auth_method: Option<TokenAuthMethod>,
+    revocation_endpoint_auth_method: Option<TokenAuthMethod>,
+    id_token_algorithm: Option<IdTokenAlgorithm>,
+    access_token_ttl: Option<Duration>,
+    id_token_ttl: Option<Duration>,
+    refresh_token_ttl: Option<Duration>,
+    code_ttl: Option<Duration>,
+}
+
+impl OidcPatch {
+    /// The settings with the document's replacing those it gives.
+    pub(crate) fn apply(self, mut settings: OidcSettings) -> OidcSettings {
+        fn set<T>(field: &mut T, value: Option<T>) {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        set(&mut settings.redirect_uris, self.redirect_uris);
+        set(&mut settings.token_endpoint_auth_method, self.token_endpoint_auth_method);
+        set(&mut settings.introspection_endpoint_auth_method, self.introspection_endpoint_auth_method);
+        set(&mut settings.revocation_endpoint_auth_method, self.revocation_endpoint_auth_method);
+        set(&mut settings.id_token_algorithm, self.id_token_algorithm);
+        set(&mut settings.access_token_ttl, self.access_token_ttl);
+        set(&mut settings.id_token_ttl, self.id_token_ttl);
+        set(&mut settings.refresh_token_ttl, self.refresh_token_ttl);
+        set(&mut settings.code_ttl, self.code_ttl);
+        settings
+    }
+}
+
+/// The client authentication methods, by their names in the document.
+const AUTH_METHODS: [TokenAuthMethod; 3] =
+    [TokenAuthMethod::ClientSecretPost, TokenAuthMethod::ClientSecretBasic, TokenAuthMethod::None];
+
+/// The name of an id token algorithm in the document.
+fn algorithm_name(alg: IdTokenAlgorithm) -> &'static str {
+    match alg {
+        IdTokenAlgorithm::Rs256 => "RS256",
+        IdTokenAlgorithm::Hs256 => "HS256",
+    }
+}
+
+/// Checks the OIDC settings of `application`; a refusal names the field (`application.redirectUris`).
+fn oidc_patch(app: &ApplicationDoc) -> Result<OidcPatch, ApiError> {
+    fn given(value: &Option<Value>) -> Option<&Value> {
+        value.as_ref().filter(|v| !v.is_null())
+    }
+    let method = |name: &str, value: &Option<Value>| -> Result<Option<TokenAuthMethod>, ApiError> {
+        let Some(value) = given(value) else { return Ok(None) };
+        let found = value.as_str().and_then(|v| AUTH_METHODS.into_iter().find(|m| m.as_str() == v));
+        found.map(Some).ok_or_else(|| {
+            refuse(&format!("application.{name}"), "expected client_secret_post, client_secret_basic or none")
+        })
+    };
+    let lifetime = |name: &str, value: &Option<Value>| -> Result<Option<Duration>, ApiError> {
+        let Some(value) = given(value) else { return Ok(None) };
+        match value.as_u64() {
+            Some(secs) if secs <= MAX_LIFETIME => Ok(Some(Duration::from_secs(secs))),
+            _ => Err(refuse(
+                &format!("application.{name}"),
+                format!("expected a whole number of seconds from 0 to {MAX_LIFETIME}"),
+            )),
+        }
+    };
+    let redirect_uris = match given(&app.redirect_uris) {
+        None => None,
+        Some(Value::Array(items)) => {
+            let mut uris = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str().map(str::trim) {
+                    Some(uri) if !uri.is_empty() => uris.push(uri.to_owned()),
+                    _ => return Err(refuse(&format!("application.redirectUris[{i}]"), "expected a URI")),
+                }
+            }
+            Some(uris)
+        }
+        Some(_) => return Err(refuse("application.redirectUris", "expected a list of URIs")),
+    };
+    let id_token_algorithm = match given(&app.id_token_signing_alg).map(Value::as_str) {
+        None => None,
+        Some(Some("RS256")) => Some(IdTokenAlgorithm::Rs256),
+        Some(Some("HS256")) => Some(IdTokenAlgorithm::Hs256),
+        Some(_) => return Err(refuse("application.idTokenSigningAlg", "expected RS256 or HS256")),
+    };
+    Ok(OidcPatch {
+        redirect_uris,
+        token_endpoint_auth_method: method("tokenEndpointAuthMethod", &app.token_endpoint_auth_method)?,
+        introspection_endpoint_auth_method: method(
+            "introspectionEndpointAuthMethod",
+            &app.introspection_endpoint_auth_method,
+        )?,
+        revocation_endpoint_auth_method: method("revocationEndpointAuthMethod", &app.revocation_endpoint_auth_method)?,
+        id_token_algorithm,
+        access_token_ttl: lifetime("accessTokenLifetime", &app.access_token_lifetime)?,
+        id_token_ttl: lifetime("idTokenLifetime", &app.id_token_lifetime)?,
+        refresh_token_ttl: lifetime("refreshTokenLifetime", &app.refresh_token_lifetime)?,
+        code_ttl: lifetime("authorizationCodeLifetime", &app.authorization_code_lifetime)?,
+    })
+}
+
+/// `mfa`: whether password logins need a second factor, and the users' TOTP authenticators.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct MfaDoc {
+    /// Given, it replaces the emulator's setting; missing, it keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    enforced: Option<bool>,
+    /// Decoded entry by entry (see [`AuthenticatorDoc`]).
+    #[serde(default)]
+    authenticators: Vec<Value>,
+}
+
+/// A TOTP authenticator of a user (the fields of `GET /api/v2/mfa/authenticator`, and whether its recovery
+/// code was used).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AuthenticatorDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    user_id: String,
+    /// `totp`, the only type a document carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    authenticator_type: Option<String>,
+    /// The base32 secret, stored as given (like `POST /api/v2/mfa/totp/import`).
+    secret: String,
+    /// Generated when missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recovery_code: Option<String>,
+    #[serde(default)]
+    recovery_code_used: bool,
+    /// `SELF` or `APPLICATION` (the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    updated_at: Option<String>,
 }
 
 /// One application access policy record.
@@ -372,6 +545,12 @@ pub(crate) struct Imported {
     pub(crate) udf: UdfStore,
     /// The known password levels (`/users/me/security-level`), by user id.
     pub(crate) password_levels: Vec<(String, u8)>,
+    /// The application's OIDC settings the document gives.
+    pub(crate) oidc: OidcPatch,
+    /// Whether MFA is enforced, when the document says.
+    pub(crate) mfa_enforced: Option<bool>,
+    /// The users' TOTP authenticators.
+    pub(crate) authenticators: Vec<Totp>,
 }
 
 /// The pool and application credentials a document gives (for an emulator that starts from it).
@@ -666,7 +845,18 @@ pub(crate) fn export(state: &State) -> Value {
         })
         .collect();
 
+    let oidc = state.oidc.settings();
+    let secs = |d: Duration| Some(json!(d.as_secs()));
     let application = ApplicationDoc {
+        redirect_uris: Some(json!(oidc.redirect_uris)),
+        token_endpoint_auth_method: Some(json!(oidc.token_endpoint_auth_method.as_str())),
+        introspection_endpoint_auth_method: Some(json!(oidc.introspection_endpoint_auth_method.as_str())),
+        revocation_endpoint_auth_method: Some(json!(oidc.revocation_endpoint_auth_method.as_str())),
+        id_token_signing_alg: Some(json!(algorithm_name(oidc.id_token_algorithm))),
+        access_token_lifetime: secs(oidc.access_token_ttl),
+        id_token_lifetime: secs(oidc.id_token_ttl),
+        refresh_token_lifetime: secs(oidc.refresh_token_ttl),
+        authorization_code_lifetime: secs(oidc.code_ttl),
         id: Some(state.app.id.clone()),
         secret: Some(state.app.secret.clone()),
         deny_all: acl.deny_all(),
@@ -686,6 +876,28 @@ pub(crate) fn export(state: &State) -> Value {
             .collect(),
     };
 
+    let mfa = MfaDoc {
+        enforced: Some(state.mfa.enforced()),
+        authenticators: state
+            .mfa
+            .authenticators()
+            .into_iter()
+            .map(|t| {
+                json!(AuthenticatorDoc {
+                    id: Some(t.id),
+                    user_id: t.user_id,
+                    authenticator_type: Some("totp".to_owned()),
+                    secret: t.secret,
+                    recovery_code: Some(t.recovery_code),
+                    recovery_code_used: t.recovery_used,
+                    source: Some(t.source),
+                    created_at: Some(t.created_at),
+                    updated_at: Some(t.updated_at),
+                })
+            })
+            .collect(),
+    };
+
     json!({
         "version": VERSION,
         "userPool": PoolDoc { id: Some(state.pool.id.clone()), secret: Some(state.pool.secret.clone()) },
@@ -700,6 +912,7 @@ pub(crate) fn export(state: &State) -> Value {
         "policyAssignments": to_value(assignments),
         "grants": to_value(grants),
         "programmaticAccessAccounts": to_value(accounts),
+        "mfa": mfa,
     })
 }
 
@@ -785,6 +998,53 @@ fn read_user(
     Ok((user, data, level))
 }
 
+/// Reads the `mfa` section: the enforcement, and an authenticator per user (each of an existing user).
+fn read_mfa(doc: &Map<String, Value>, users: &UserStore, now: &str) -> Result<(Option<bool>, Vec<Totp>), ApiError> {
+    let section = match doc.get("mfa") {
+        None | Some(Value::Null) => return Ok((None, Vec::new())),
+        Some(v) => serde_json::from_value::<MfaDoc>(v.clone()).map_err(|e| refuse("mfa", e))?,
+    };
+    let mut list: Vec<Totp> = Vec::new();
+    let mut ids = HashSet::new();
+    for (i, item) in section.authenticators.into_iter().enumerate() {
+        let entry = match item.get("userId").and_then(Value::as_str) {
+            Some(user) => format!("mfa.authenticators[{i}] ({user})"),
+            None => format!("mfa.authenticators[{i}]"),
+        };
+        let a: AuthenticatorDoc = serde_json::from_value(item).map_err(|e| refuse(&entry, e))?;
+        if a.authenticator_type.as_deref().is_some_and(|t| !t.eq_ignore_ascii_case("totp")) {
+            return Err(refuse(&entry, "the only authenticator type is totp"));
+        }
+        if users.get(&a.user_id).is_none() {
+            return Err(refuse(&entry, format!("the user {} does not exist", a.user_id)));
+        }
+        if list.iter().any(|t| t.user_id == a.user_id) {
+            return Err(refuse(&entry, "the user has another TOTP authenticator"));
+        }
+        if a.secret.trim().is_empty() {
+            return Err(refuse(&entry, "the secret is empty"));
+        }
+        let source = match a.source.as_deref() {
+            None => "APPLICATION".to_owned(),
+            Some(s @ ("SELF" | "APPLICATION")) => s.to_owned(),
+            Some(_) => return Err(refuse(&entry, "`source` must be SELF or APPLICATION")),
+        };
+        let created = a.created_at.unwrap_or_else(|| now.to_owned());
+        list.push(Totp {
+            id: fresh_id(&entry, a.id, &mut ids)?,
+            user_id: a.user_id,
+            secret: a.secret,
+            recovery_code: a.recovery_code.unwrap_or_else(|| random_hex(8)),
+            recovery_used: a.recovery_code_used,
+            source,
+            last_step: None,
+            updated_at: a.updated_at.unwrap_or_else(|| created.clone()),
+            created_at: created,
+        });
+    }
+    Ok((section.enforced, list))
+}
+
 /// Reads a document into fresh stores, checking it as a whole; the first refusal names its entry.
 /// `created_at` is the creation time of the built-in namespace and policy.
 pub(crate) fn build(
@@ -806,6 +1066,7 @@ pub(crate) fn build(
         Some(v) => return Err(refuse("version", format!("unsupported version {v}"))),
     }
     let (_, application) = credentials(&Value::Object(doc.clone()))?;
+    let oidc = oidc_patch(&application)?;
     let mut udf = UdfStore::default();
     let mut users = UserStore::default();
     let mut access = AccessStore::new(created_at);
@@ -846,6 +1107,9 @@ pub(crate) fn build(
             levels.push((id, level));
         }
     }
+
+    // MFA: the enforcement and the users' authenticators.
+    let (mfa_enforced, authenticators) = read_mfa(doc, &users, now)?;
 
     // Namespaces: given ids first, then the others numbered after the largest.
     let namespace_docs = entries::<NamespaceDoc>(doc, "namespaces")?;
@@ -1069,7 +1333,7 @@ pub(crate) fn build(
         access.acl.accounts.push(AccessAccount {
             id,
             app_id: a.app_id.unwrap_or_else(|| app_id.to_owned()),
-            secret: a.secret.unwrap_or_else(|| crate::store::common::random_hex(16)),
+            secret: a.secret.unwrap_or_else(|| random_hex(16)),
             remarks: a.remarks,
             token_lifetime: a.token_lifetime.unwrap_or(600),
             enabled: a.enabled,
@@ -1106,13 +1370,15 @@ pub(crate) fn build(
         });
     }
 
-    Ok(Imported { users, access, udf, password_levels: levels })
+    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators })
 }
 
 impl State {
-    /// Replaces the users, custom data, roles, groups, policies and ACL with a document's, after checking
-    /// it as a whole; sessions, verification codes, tickets and the user-action log are cleared. The pool's
-    /// and application's ids and secrets stay. On a refusal nothing changes.
+    /// Replaces the users, custom data, roles, groups, policies, ACL and TOTP authenticators with a
+    /// document's, after checking it as a whole; sessions, verification codes, tickets, open MFA logins,
+    /// faces and the user-action log are cleared. The pool's and application's ids and secrets stay; the
+    /// OIDC settings and the MFA enforcement the document gives replace the emulator's (those it does not
+    /// give stay). On a refusal nothing changes.
     pub(crate) fn import(&self, doc: &Value) -> Result<(), ApiError> {
         let imported = build(doc, &self.pool.id, &self.app.id, &self.created_at, &crate::store::common::now_iso())?;
         self.install(imported);
@@ -1126,6 +1392,9 @@ impl State {
             access: AccessStore::new(&self.created_at),
             udf: UdfStore::default(),
             password_levels: Vec::new(),
+            oidc: OidcPatch::default(),
+            mfa_enforced: None,
+            authenticators: Vec::new(),
         });
     }
 
@@ -1146,5 +1415,10 @@ impl State {
         for (id, level) in imported.password_levels {
             self.auth.set_password_level(&id, level);
         }
+        self.oidc.set_settings(imported.oidc.apply(self.oidc.settings()));
+        if let Some(on) = imported.mfa_enforced {
+            self.mfa.set_enforced(on);
+        }
+        self.mfa.replace_authenticators(imported.authenticators);
     }
 }
