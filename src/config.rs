@@ -58,7 +58,8 @@ impl Options {
     }
 
     /// Options from the environment: `AUTHING_USERPOOL_ID`, `AUTHING_USERPOOL_SECRET`, `AUTHING_SERVER` (the host),
-    /// `AUTHING_APP_ID` and `AUTHING_APP_HOST`. Unset or empty variables are left at their defaults.
+    /// `AUTHING_APP_ID`, `AUTHING_APP_HOST`, and for the OIDC flows and token verification `AUTHING_APP_SECRET`
+    /// and `AUTHING_REDIRECT_URI`. Unset or empty variables are left at their defaults.
     ///
     /// ```no_run
     /// let management = authing::ManagementClient::new(&authing::Options::from_env()?)?;
@@ -172,6 +173,8 @@ impl OptionsBuilder {
             user_pool_id: var("AUTHING_USERPOOL_ID"),
             secret: var("AUTHING_USERPOOL_SECRET").map(Secret::from),
             app_id: var("AUTHING_APP_ID"),
+            app_secret: var("AUTHING_APP_SECRET").map(Secret::from),
+            redirect_uri: var("AUTHING_REDIRECT_URI"),
             ..Self::default()
         }
     }
@@ -689,6 +692,8 @@ mod tests {
                 "AUTHING_SERVER" => "http://127.0.0.1:9",
                 "AUTHING_APP_ID" => "app",
                 "AUTHING_APP_HOST" => "",
+                "AUTHING_APP_SECRET" => "app-secret",
+                "AUTHING_REDIRECT_URI" => "http://localhost:3000/callback",
                 _ => return None,
             }))
         };
@@ -698,5 +703,7 @@ mod tests {
         assert_eq!(options.app_id(), Some("app"));
         assert_eq!(options.host().as_str(), "http://127.0.0.1:9/");
         assert!(options.app_host.is_none(), "an empty variable counts as unset");
+        assert_eq!(options.app_secret.as_ref().map(Secret::expose), Some("app-secret"));
+        assert_eq!(options.redirect_uri().map(Url::as_str), Some("http://localhost:3000/callback"));
     }
 }
