@@ -512,4 +512,23 @@ async fn the_readme_example_imports() {
     assert_eq!(users["totalCount"], doc["users"].as_array().unwrap().len());
     let vars = json!({ "resource": "books:1", "action": "books:read", "userId": ada, "namespace": "library" });
     assert_eq!(mgmt_ok(&emu, &mt, IS_ALLOWED, vars, "isActionAllowed").await, true);
+
+    let settings = emu.oidc_settings();
+    assert_eq!(settings.redirect_uris, ["http://localhost:3000/callback"]);
+    assert_eq!(settings.introspection_endpoint_auth_method, TokenAuthMethod::ClientSecretBasic);
+    assert_eq!(settings.access_token_ttl, Duration::from_secs(3600));
+    assert!(!emu.mfa_enforced());
+    let bound = rest_ok(&emu, &mt, Method::GET, &format!("/api/v2/users/{ada}/mfa-bound"), None).await;
+    assert_eq!(bound, json!({ "OTP": true, "FACE": false }));
+    // With MFA enforced, ada finishes a password login with a TOTP of the example's secret.
+    emu.set_mfa_enforced(true);
+    let password = doc["users"][0]["password"].as_str().unwrap();
+    let input = json!({ "input": { "username": "ada", "password": authing_emulator::crypto::encrypt_password(emu.public_key_pem(), password).unwrap() } });
+    let login = gql(&emu, LOGIN, input, None).await;
+    assert_error(&login, 1635);
+    let mfa_token = login["errors"][0]["message"]["data"]["mfaToken"].as_str().unwrap();
+    let secret = doc["mfa"]["authenticators"][0]["secret"].as_str().unwrap();
+    let body = json!({ "totp": totp_now(secret) });
+    let done = rest(&emu, Method::POST, "/api/v2/mfa/totp/verify", Some(mfa_token), Some(body)).await;
+    assert_eq!((&done["code"], &done["data"]["id"]), (&json!(200), &json!(ada)), "{done}");
 }
