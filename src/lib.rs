@@ -96,10 +96,10 @@
 //!   `Authorization: Bearer` for an axum handler (401 with `WWW-Authenticate: Bearer error="invalid_token"` when
 //!   refused); see `examples/axum_service.rs`.
 //!
-//! Tokens are verified with `jsonwebtoken` on its RustCrypto backend. jsonwebtoken picks its backend from its
-//! cargo features and refuses to pick when both `rust_crypto` and `aws_lc_rs` are enabled in one build: if your
-//! application enables `aws_lc_rs` on it too, install a provider once at start
-//! (`jsonwebtoken::crypto::CryptoProvider::install_default`).
+//! Tokens are verified with `jsonwebtoken` on its aws-lc-rs backend (the crypto library rustls already brings).
+//! jsonwebtoken refuses to pick a backend when both `rust_crypto` and `aws_lc_rs` are enabled in one build and no
+//! provider is installed: building a `TokenVerifier` installs the aws-lc-rs provider for the process unless the
+//! application installed one first (`jsonwebtoken::crypto::CryptoProvider::install_default`).
 //!
 //! ## Tracing
 //!

@@ -29,7 +29,7 @@ fn challenge(verifier: &str) -> String {
 }
 
 async fn emulator(method: TokenAuthMethod) -> Emulator {
-    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
     let emu = Emulator::builder()
         .redirect_uris([REDIRECT, "http://localhost:9/other"])
         .token_endpoint_auth_method(method)
@@ -638,7 +638,7 @@ async fn a_rotated_key_leaves_the_jwks_and_its_tokens_fail() {
 
 #[tokio::test]
 async fn hs256_id_tokens_are_signed_with_the_app_secret() {
-    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
     let emu = Emulator::builder()
         .redirect_uris([REDIRECT])
         .id_token_algorithm(IdTokenAlgorithm::Hs256)
@@ -836,7 +836,7 @@ async fn cas_tickets_validate_once_for_their_service() {
 
 #[tokio::test]
 async fn expired_tokens_are_inactive_and_refused() {
-    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
     let emu = Emulator::builder()
         .redirect_uris([REDIRECT])
         .access_token_ttl(Duration::from_secs(1))

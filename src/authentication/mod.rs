@@ -3,8 +3,8 @@
 
 mod codes;
 mod login;
-mod oidc;
 mod mfa;
+mod oidc;
 mod password;
 mod profile;
 mod register;

@@ -3,12 +3,12 @@
 
 use std::fmt;
 
+use aws_lc_rs::digest::{SHA256, digest};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::Rng;
 use rand::distributions::Alphanumeric;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::{Auth, AuthenticationClient};
@@ -494,7 +494,7 @@ impl AuthenticationClient {
     /// ```
     pub fn generate_code_challenge(verifier: &str, method: CodeChallengeMethod) -> String {
         match method {
-            CodeChallengeMethod::S256 => URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
+            CodeChallengeMethod::S256 => URL_SAFE_NO_PAD.encode(digest(&SHA256, verifier.as_bytes())),
             CodeChallengeMethod::Plain => verifier.to_owned(),
         }
     }

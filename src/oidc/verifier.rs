@@ -213,6 +213,9 @@ impl TokenVerifierBuilder<'_> {
     /// # Errors
     /// [`AuthingError::Config`] naming `app_id` when the options have no application id.
     pub fn build(self) -> Result<TokenVerifier> {
+        // jsonwebtoken panics at the first signature when a build enables both its backends and no provider is
+        // installed; installing ours (a no-op when the application installed one) rules that out.
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
         let options = self.options;
         let app_id = options.app_id().ok_or_else(|| AuthingError::config("app_id", "is required to verify tokens"))?;
         let issuer = format!("{}/oidc", options.app_host().as_str().trim_end_matches('/'));

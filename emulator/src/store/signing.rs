@@ -109,7 +109,7 @@ mod tests {
 
     #[test]
     fn signs_verifies_and_rotates() {
-        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
         let set = KeySet::default();
         let key = set.current();
         let token = key.sign(&serde_json::json!({ "sub": "u", "exp": u64::MAX / 2 }));

@@ -104,8 +104,9 @@ pub(crate) struct State {
 
 impl State {
     pub(crate) fn new(pool: Credentials, app: Credentials, management_token_ttl: Duration) -> Self {
-        // Selects the pure-Rust JWT backend for the process; a no-op once any provider is installed.
-        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
+        // Selects the JWT backend for the process, so a build that enables both of jsonwebtoken's backends does not
+        // panic; a no-op once any provider is installed.
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
         let mut jwt_secret = vec![0u8; 32];
         rand::thread_rng().fill_bytes(&mut jwt_secret);
         let created_at = now_iso();
