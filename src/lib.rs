@@ -134,6 +134,7 @@ pub mod models;
 pub mod oidc;
 mod page;
 mod secret;
+mod settings;
 mod transport;
 
 pub use authentication::AuthenticationClient;

@@ -100,9 +100,22 @@ pub(crate) async fn envelope_errors(request: Request, next: Next) -> Response {
     };
     let err = ApiError::new(code);
     if graphql {
-        return crate::graphql::error_response(StatusCode::OK, &err, lang);
+        return graphql_error(StatusCode::OK, &err, lang);
     }
     let mut body = err.to_object(lang);
     body["data"] = serde_json::Value::Null;
+    (status, axum::Json(body)).into_response()
+}
+
+/// A GraphQL response carrying only this error, in Authing's object form.
+pub(crate) fn graphql_error(status: StatusCode, err: &ApiError, lang: Lang) -> Response {
+    let body = serde_json::json!({
+        "errors": [{
+            "message": err.to_object(lang),
+            "locations": [],
+            "extensions": { "code": err.code.number() },
+        }],
+        "data": null,
+    });
     (status, axum::Json(body)).into_response()
 }

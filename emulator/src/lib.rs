@@ -358,7 +358,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::store::common::{new_id, random_hex};
-pub use crate::store::oidc::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
+pub use crate::store::oidc::provider::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
 use crate::store::state::{Credentials, State};
 use crate::store::{access, auth, error, snapshot, tokens};
 

@@ -3,55 +3,15 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
-use serde::Deserialize;
-use tokio::sync::OnceCell;
-use url::Url;
+
+pub(crate) mod keys;
 
 use crate::error::{AuthingError, Result};
 use crate::secret::Password;
 use crate::transport::RestCall;
 use crate::transport::{Endpoint, Transport};
-
-/// The public key of Authing's public cloud, used when the options give none and the server publishes none.
-const PUBLIC_CLOUD_KEY: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC4xKeUgQ+Aoz7TLfAfs9+paePb5KIofVthEopwrXFkp8OCeocaTHt9ICjTT2QeJh6cZaDaArfZ873GPUn00eOIZ7Ae+TiA2BKHbCvloW3w5Lnqm70iSsUi5Fmu9/2+68GZRH9L7Mlh8cFksCicW2Y2W2uMGKl64GDcIq3au+aqJQIDAQAB";
-
-/// Parses a public key given as PEM (SubjectPublicKeyInfo or PKCS#1, lines of any length) or as the base64 body
-/// of an SPKI PEM alone.
-pub(crate) fn parse_public_key(text: &str) -> Result<RsaPublicKey> {
-    let body: String = text
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("-----"))
-        .flat_map(|line| line.split_whitespace())
-        .collect();
-    let der =
-        STANDARD.decode(body).map_err(|e| AuthingError::config_source("public_key", "is not base64 or PEM", e))?;
-    RsaPublicKey::from_public_key_der(&der)
-        .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
-        .map_err(|e| AuthingError::config_source("public_key", "is not an RSA public key", e))
-}
-
-/// The key passwords are encrypted with: the configured one, else the one the server publishes (fetched once,
-/// single-flight), else the public cloud's.
-pub(crate) struct PublicKeys {
-    configured: Option<RsaPublicKey>,
-    discovered: OnceCell<RsaPublicKey>,
-    host: Url,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WellKnown {
-    public_key: Option<String>,
-}
-
-impl PublicKeys {
-    pub(crate) fn new(configured: Option<RsaPublicKey>, host: Url) -> Self {
-        Self { configured, discovered: OnceCell::new(), host }
-    }
-}
+use keys::{PUBLIC_CLOUD_KEY, WellKnown, parse_public_key};
 
 impl Transport {
     /// Encrypts a password for Authing: RSA PKCS#1 v1.5, then standard base64.

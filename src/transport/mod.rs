@@ -14,10 +14,10 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use crate::config::{Lang, RetryConfig, Timeouts, TransportSettings};
-use crate::crypto::PublicKeys;
+use crate::crypto::keys::PublicKeys;
 use crate::error::{AuthingError, Result, TimeoutKind};
 use crate::secret::{AccessToken, Secret};
+use crate::settings::{Lang, RetryConfig, Timeouts, TransportSettings};
 
 pub(crate) use graphql::{Operation, RootField};
 pub(crate) use rest::{PageQuery, RestCall, RestPath};

@@ -9,8 +9,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use tracing::{Instrument, field};
 
 use super::{RawResponse, Request, Transport};
-use crate::config::RetryConfig;
 use crate::error::{AuthingError, Result, TimeoutKind};
+use crate::settings::RetryConfig;
 
 /// What the tracing span of an operation says about it.
 pub(crate) struct OpInfo<'a> {

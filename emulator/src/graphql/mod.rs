@@ -32,7 +32,7 @@ use axum::routing::post;
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 
-use crate::http::{Limits, origin};
+use crate::http::{Limits, graphql_error, origin};
 use crate::store::activity::Origin;
 use crate::store::error::{ApiError, Code, Lang};
 use crate::store::state::State;
@@ -164,19 +164,6 @@ pub(crate) fn require_management(state: &State, meta: &RequestMeta) -> Result<Cl
     tokens::verify_management(state, token).map_err(|_| ApiError::new(Code::NotLoggedIn))
 }
 
-/// A GraphQL response carrying only this error, in Authing's object form.
-pub(crate) fn error_response(status: StatusCode, err: &ApiError, lang: Lang) -> Response {
-    let body = json!({
-        "errors": [{
-            "message": err.to_object(lang),
-            "locations": [],
-            "extensions": { "code": err.code.number() },
-        }],
-        "data": null,
-    });
-    (status, axum::Json(body)).into_response()
-}
-
 /// Rewrites async-graphql's error into Authing's: `message` becomes `{code, message[, data]}`.
 ///
 /// Resolver refusals keep their Authing code. Every other error comes from the request itself (parse
@@ -249,9 +236,9 @@ async fn handler(
                 format!("请求体过大，最多 {max} 字节"),
                 format!("Request body too large: at most {max} bytes"),
             );
-            return error_response(StatusCode::OK, &err, lang);
+            return graphql_error(StatusCode::OK, &err, lang);
         }
-        Err(code) => return error_response(StatusCode::OK, &ApiError::new(code), lang),
+        Err(code) => return graphql_error(StatusCode::OK, &ApiError::new(code), lang),
     };
     let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
         Ok(r) => r,
@@ -262,7 +249,7 @@ async fn handler(
                 format!("请求体不是合法的 GraphQL 请求: {e}"),
                 format!("The body is not a GraphQL request: {e}"),
             );
-            return error_response(StatusCode::OK, &err, lang);
+            return graphql_error(StatusCode::OK, &err, lang);
         }
     };
     let token =
@@ -291,5 +278,5 @@ struct Answer<'a> {
 
 /// Any other method on `/graphql/v2`: code 405, with HTTP 200 like every GraphQL error.
 async fn method_not_allowed(headers: HeaderMap) -> Response {
-    error_response(StatusCode::OK, &ApiError::new(Code::MethodNotAllowed), crate::http::lang(&headers))
+    graphql_error(StatusCode::OK, &ApiError::new(Code::MethodNotAllowed), crate::http::lang(&headers))
 }

@@ -322,7 +322,7 @@ async fn validate_token(
 ) -> Response {
     let lang = crate::http::lang(&headers);
     let token = query.get("id_token").or_else(|| query.get("access_token")).map(|t| t.trim());
-    match token.and_then(|t| tokens::token_payload(&app.state, t)) {
+    match token.and_then(|t| crate::store::oidc::token_payload(&app.state, t)) {
         Some(claims) => Json(claims).into_response(),
         None => {
             let message = match lang {

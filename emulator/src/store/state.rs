@@ -97,9 +97,9 @@ pub(crate) struct State {
     /// End-user authentication: verification codes, failed logins, reset tickets (locked last).
     pub(crate) auth: crate::store::auth::AuthState,
     /// The OIDC provider: signing keys, the application's OIDC settings, codes and grants.
-    pub(crate) oidc: crate::store::oidc::OidcState,
+    pub(crate) oidc: crate::store::oidc::provider::OidcState,
     /// MFA: authenticators, enforcement and open MFA logins (locked alone).
-    pub(crate) mfa: crate::store::mfa::MfaState,
+    pub(crate) mfa: crate::store::mfa::factors::MfaState,
 }
 
 impl State {
@@ -128,8 +128,8 @@ impl State {
             sessions: Mutex::new(SessionBook::default()),
             actions: Mutex::new(Vec::new()),
             auth: crate::store::auth::AuthState::default(),
-            oidc: crate::store::oidc::OidcState::default(),
-            mfa: crate::store::mfa::MfaState::default(),
+            oidc: crate::store::oidc::provider::OidcState::default(),
+            mfa: crate::store::mfa::factors::MfaState::default(),
         }
     }
 

@@ -35,7 +35,6 @@ use std::sync::atomic::Ordering;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::store::common::{random_hex, unix_now};
 use crate::store::error::{ApiError, Code};
@@ -304,7 +303,7 @@ pub(crate) fn issue_login_token(state: &State, user: &User, app_id: &str) -> Iss
         user_pool_id: &state.pool.id,
         epoch,
     };
-    let token = crate::store::oidc::sign_id_token(state, state.oidc.settings().id_token_algorithm, &claims);
+    let token = state.oidc.sign(state.oidc.settings().id_token_algorithm, &state.app.secret, &claims);
     Issued { token, iat, exp }
 }
 
@@ -380,18 +379,6 @@ pub(crate) fn user_claims(state: &State, token: Option<&str>) -> Result<Claims, 
         Ok(claims) if claims.data.kind == "user" => Ok(claims),
         _ => Err(ApiError::new(Code::NotLoggedIn)),
     }
-}
-
-/// The payload of a valid user token, or of a valid OIDC id or access token of the provider, as plain JSON
-/// (what `validate_token` answers); `None` when the token is none of these.
-pub(crate) fn token_payload(state: &State, token: &str) -> Option<Value> {
-    use base64::Engine as _;
-    if user_claims(state, Some(token)).is_err() {
-        return crate::store::oidc::verify_oidc_token(state, token).map(Value::Object);
-    }
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    serde_json::from_slice(&bytes).ok()
 }
 
 /// The user of a valid user token, else 2020.
@@ -472,7 +459,7 @@ mod tests {
         user.email_verified = Some(true);
         let issued = issue_login_token(&state, &user, "app");
         let payload = issued.token.split('.').nth(1).unwrap();
-        let claims: Value =
+        let claims: serde_json::Value =
             serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
         let jti = claims["jti"].as_str().unwrap();
         assert_eq!(jti.len(), 32, "{claims}");

@@ -26,206 +26,24 @@
 //! then carry a PKCE challenge). Another method than the configured one is refused (`invalid_client`, 401). The
 //! client credentials grant authenticates a programmatic access account (access key and secret) by post or basic.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, Validation};
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
 
 use crate::store::common::{random_hex, unix_now};
-use crate::store::signing::KeySet;
 use crate::store::state::State;
 use crate::store::tokens;
 use crate::store::users::User;
 
-/// The grant type of Authing's token exchange: a user token from a login for OIDC tokens.
-pub(crate) const AUTHING_TOKEN_GRANT: &str = "http://authing.cn/oidc/grant_type/authing_token";
+pub(crate) mod provider;
 
-/// How a client authenticates at the token, introspection or revocation endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum TokenAuthMethod {
-    /// `client_id` and `client_secret` in the form body (the default).
-    #[default]
-    ClientSecretPost,
-    /// `Authorization: Basic base64(client_id:client_secret)`.
-    ClientSecretBasic,
-    /// `client_id` in the body and no secret: a public client, which must use PKCE.
-    None,
-}
-
-impl TokenAuthMethod {
-    /// The name used in discovery documents (`client_secret_post`, `client_secret_basic`, `none`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenAuthMethod::ClientSecretPost => "client_secret_post",
-            TokenAuthMethod::ClientSecretBasic => "client_secret_basic",
-            TokenAuthMethod::None => "none",
-        }
-    }
-}
-
-/// How id tokens are signed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum IdTokenAlgorithm {
-    /// RS256 with the key of the served JWKS, `kid` in the header (the default).
-    #[default]
-    Rs256,
-    /// HS256 with the application secret.
-    Hs256,
-}
-
-/// The application's OIDC settings: registered redirect URIs, client authentication, id token algorithm and
-/// token lifetimes. Set them with the [`crate::EmulatorBuilder`] setters or [`crate::Emulator::set_oidc_settings`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct OidcSettings {
-    /// The redirect URIs an authorization request may name (compared exactly); also the URIs
-    /// `/oidc/session/end` may send the browser back to. Empty by default.
-    pub redirect_uris: Vec<String>,
-    /// Client authentication at the token endpoint (default `client_secret_post`).
-    pub token_endpoint_auth_method: TokenAuthMethod,
-    /// Client authentication at the introspection endpoint (default `client_secret_post`).
-    pub introspection_endpoint_auth_method: TokenAuthMethod,
-    /// Client authentication at the revocation endpoint (default `client_secret_post`).
-    pub revocation_endpoint_auth_method: TokenAuthMethod,
-    /// How id tokens are signed (default RS256).
-    pub id_token_algorithm: IdTokenAlgorithm,
-    /// How long access tokens live (default 15 days, Authing's default).
-    pub access_token_ttl: Duration,
-    /// How long id tokens live (default 15 days).
-    pub id_token_ttl: Duration,
-    /// How long refresh tokens live (default 30 days).
-    pub refresh_token_ttl: Duration,
-    /// How long authorization codes live (default 10 minutes; zero makes every code expired at once).
-    pub code_ttl: Duration,
-}
-
-impl Default for OidcSettings {
-    fn default() -> Self {
-        OidcSettings {
-            redirect_uris: Vec::new(),
-            token_endpoint_auth_method: TokenAuthMethod::default(),
-            introspection_endpoint_auth_method: TokenAuthMethod::default(),
-            revocation_endpoint_auth_method: TokenAuthMethod::default(),
-            id_token_algorithm: IdTokenAlgorithm::default(),
-            access_token_ttl: Duration::from_secs(15 * 24 * 3600),
-            id_token_ttl: Duration::from_secs(15 * 24 * 3600),
-            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
-            code_ttl: Duration::from_secs(600),
-        }
-    }
-}
-
-/// An OAuth 2.0 error (RFC 6749 §5.2): the HTTP status, the `error` code and its description.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct OAuthError {
-    pub(crate) status: u16,
-    pub(crate) error: &'static str,
-    pub(crate) description: String,
-}
-
-impl OAuthError {
-    fn new(status: u16, error: &'static str, description: impl Into<String>) -> Self {
-        OAuthError { status, error, description: description.into() }
-    }
-
-    pub(crate) fn invalid_request(description: impl Into<String>) -> Self {
-        Self::new(400, "invalid_request", description)
-    }
-
-    pub(crate) fn invalid_client(description: impl Into<String>) -> Self {
-        Self::new(401, "invalid_client", description)
-    }
-
-    pub(crate) fn invalid_grant(description: impl Into<String>) -> Self {
-        Self::new(400, "invalid_grant", description)
-    }
-
-    pub(crate) fn invalid_token(description: impl Into<String>) -> Self {
-        Self::new(401, "invalid_token", description)
-    }
-
-    fn invalid_scope(description: impl Into<String>) -> Self {
-        Self::new(400, "invalid_scope", description)
-    }
-
-    pub(crate) fn unsupported_grant_type(grant: &str) -> Self {
-        // The grant type is echoed only when short, so a client's mistake cannot fill the answer.
-        let shown: String = grant.chars().take(80).collect();
-        Self::new(400, "unsupported_grant_type", format!("unsupported grant_type `{shown}`"))
-    }
-}
-
-impl fmt::Display for OAuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.error, self.description)
-    }
-}
-
-/// The PKCE challenge of an authorization request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Challenge {
-    pub(crate) value: String,
-    /// `S256` (true) or `plain` (false).
-    pub(crate) s256: bool,
-}
-
-impl Challenge {
-    fn accepts(&self, verifier: &str) -> bool {
-        if self.s256 { s256(verifier) == self.value } else { verifier == self.value }
-    }
-}
-
-/// base64url (no padding) of SHA-256: the S256 code challenge of a verifier.
-pub(crate) fn s256(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-/// A checked authorization request, waiting for the user.
-#[derive(Clone, Debug)]
-pub(crate) struct Authorization {
-    pub(crate) client_id: String,
-    pub(crate) redirect_uri: String,
-    pub(crate) scope: String,
-    pub(crate) state: Option<String>,
-    pub(crate) nonce: Option<String>,
-    pub(crate) challenge: Option<Challenge>,
-}
-
-/// Why an authorization request is refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum AuthorizeError {
-    /// Shown to the user, never redirected: the client or its redirect URI is unknown (RFC 6749 §4.1.2.1).
-    Page(String),
-    /// Sent back to the (registered) redirect URI as `error`, `error_description` and `state`.
-    Redirect { redirect_uri: String, error: &'static str, description: String, state: Option<String> },
-}
-
-/// The parameters of an authorization request, as sent.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct AuthorizeParams {
-    pub(crate) client_id: Option<String>,
-    pub(crate) redirect_uri: Option<String>,
-    pub(crate) response_type: Option<String>,
-    pub(crate) scope: Option<String>,
-    pub(crate) state: Option<String>,
-    pub(crate) nonce: Option<String>,
-    pub(crate) code_challenge: Option<String>,
-    pub(crate) code_challenge_method: Option<String>,
-    pub(crate) response_mode: Option<String>,
-}
-
-/// Whether a PKCE code challenge or verifier has the form of RFC 7636 §4.1: 43 to 128 unreserved characters.
-fn pkce_form(s: &str) -> bool {
-    (43..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
-}
+// The provider's vocabulary (settings, errors, authorization parameters) is this module's too.
+pub(crate) use provider::*;
 
 /// Checks an authorization request for the emulator's application. `openid_required` is true for `/oidc/auth`.
 pub(crate) fn check_authorization(
@@ -293,89 +111,6 @@ pub(crate) fn check_authorization(
         nonce: p.nonce.clone().filter(|n| !n.is_empty()),
         challenge,
     })
-}
-
-/// A code waiting to be exchanged.
-#[derive(Clone, Debug)]
-struct CodeGrant {
-    auth: Authorization,
-    user_id: String,
-    expires: Instant,
-}
-
-/// A refresh token's grant.
-#[derive(Clone, Debug)]
-struct RefreshGrant {
-    client_id: String,
-    user_id: String,
-    scope: String,
-    exp: u64,
-}
-
-/// A signed-in browser (the session cookie's value names it).
-#[derive(Clone, Debug)]
-struct BrowserSession {
-    user_id: String,
-}
-
-#[derive(Default, Debug)]
-struct Grants {
-    codes: HashMap<String, CodeGrant>,
-    refresh: HashMap<String, RefreshGrant>,
-    revoked: HashSet<String>,
-    sessions: HashMap<String, BrowserSession>,
-}
-
-/// The provider's part of the state: key set, settings, grants (its locks are taken alone).
-#[derive(Default)]
-pub(crate) struct OidcState {
-    pub(crate) keys: KeySet,
-    /// CAS service tickets (the application as a CAS identity provider).
-    pub(crate) cas: crate::store::cas::CasTickets,
-    settings: RwLock<OidcSettings>,
-    grants: Mutex<Grants>,
-}
-
-impl OidcState {
-    /// The application's settings.
-    pub(crate) fn settings(&self) -> OidcSettings {
-        self.settings.read().unwrap_or_else(PoisonError::into_inner).clone()
-    }
-
-    /// Replaces the application's settings.
-    pub(crate) fn set_settings(&self, settings: OidcSettings) {
-        *self.settings.write().unwrap_or_else(PoisonError::into_inner) = settings;
-    }
-
-    fn grants(&self) -> MutexGuard<'_, Grants> {
-        self.grants.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Opens a browser session for a user; returns its id (the cookie value).
-    pub(crate) fn open_session(&self, user_id: &str) -> String {
-        let id = random_hex(24);
-        self.grants().sessions.insert(id.clone(), BrowserSession { user_id: user_id.to_owned() });
-        id
-    }
-
-    /// The user of a browser session.
-    pub(crate) fn session_user(&self, id: &str) -> Option<String> {
-        self.grants().sessions.get(id).map(|s| s.user_id.clone())
-    }
-
-    /// Ends a browser session.
-    pub(crate) fn end_session(&self, id: &str) {
-        self.grants().sessions.remove(id);
-    }
-
-    /// Issues a code for a checked request and the user who signed in.
-    pub(crate) fn issue_code(&self, auth: &Authorization, user_id: &str) -> String {
-        let code = random_hex(20);
-        let expires = Instant::now() + self.settings().code_ttl;
-        let grant = CodeGrant { auth: auth.clone(), user_id: user_id.to_owned(), expires };
-        self.grants().codes.insert(code.clone(), grant);
-        code
-    }
 }
 
 /// What a client sent to identify itself: the Basic header's pair and the body's fields.
@@ -519,7 +254,7 @@ fn issue_user_tokens(state: &State, user: &User, client_id: &str, scope: &str, n
         claims.insert("at_hash".into(), json!(at_hash(&access_token)));
         claims.insert("data".into(), token_data(state, user, client_id));
         claims.insert("userpool_id".into(), json!(state.pool.id));
-        sign_id_token(state, settings.id_token_algorithm, &Value::Object(claims))
+        state.oidc.sign(settings.id_token_algorithm, &state.app.secret, &Value::Object(claims))
     });
     let refresh_token = has_scope(scope, "offline_access").then(|| {
         let token = random_hex(32);
@@ -530,20 +265,6 @@ fn issue_user_tokens(state: &State, user: &User, client_id: &str, scope: &str, n
         token
     });
     token_response(&access_token, access_ttl, scope, id_token, refresh_token)
-}
-
-/// Signs an id token (or a login token) the way the application says: RS256 with the key set, or HS256 with
-/// the app secret.
-pub(crate) fn sign_id_token<T: serde::Serialize>(state: &State, alg: IdTokenAlgorithm, claims: &T) -> String {
-    match alg {
-        IdTokenAlgorithm::Rs256 => state.oidc.keys.current().sign(claims),
-        IdTokenAlgorithm::Hs256 => jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            claims,
-            &EncodingKey::from_secret(state.app.secret.as_bytes()),
-        )
-        .expect("HS256 signing of serialisable claims"),
-    }
 }
 
 /// `at_hash`: base64url of the left half of SHA-256 of the access token (OIDC Core §3.1.3.6).
@@ -845,6 +566,18 @@ pub(crate) fn check_credentials(state: &State, identifier: &str, password: &str)
     let users = state.users_read();
     let user = ["username", "email", "phone"].into_iter().find_map(|kind| users.find_by(kind, identifier))?;
     (user.check_password(password) && user.blocked != Some(true)).then(|| user.clone())
+}
+
+/// The payload of a valid user token, or of a valid OIDC id or access token of the provider, as plain JSON
+/// (what `validate_token` answers); `None` when the token is none of these.
+pub(crate) fn token_payload(state: &State, token: &str) -> Option<Value> {
+    use base64::Engine as _;
+    if tokens::user_claims(state, Some(token)).is_err() {
+        return verify_oidc_token(state, token).map(Value::Object);
+    }
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 #[cfg(test)]
