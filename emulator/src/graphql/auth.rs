@@ -671,9 +671,7 @@ impl AuthMutation {
         }
         state.auth.consume_code(&phone, &input.code)?;
         let mut user = new_user(state, "basic:phone-code");
-        user.phone = Some(phone);
-        user.phone_verified = Some(true);
-        user.phone_country_code = input.phone_country_code;
+        user.set_verified_phone(phone, input.phone_country_code);
         let reg = Registration {
             user,
             password,
@@ -762,9 +760,7 @@ impl AuthMutation {
                 return Err(ApiError::new(Code::UserNotFound).into());
             }
             let mut user = new_user(state, "basic:phone-code");
-            user.phone = Some(phone);
-            user.phone_verified = Some(true);
-            user.phone_country_code = input.phone_country_code;
+            user.set_verified_phone(phone, input.phone_country_code);
             let reg = Registration {
                 user,
                 password: None,
@@ -944,11 +940,7 @@ impl AuthMutation {
             if user.phone.is_some() {
                 return Err(has_phone());
             }
-            user.phone = Some(phone);
-            user.phone_verified = Some(true);
-            if phone_country_code.is_some() {
-                user.phone_country_code = phone_country_code;
-            }
+            user.set_verified_phone(phone, phone_country_code);
             Ok(())
         })?;
         Ok(user.into())
@@ -976,8 +968,7 @@ impl AuthMutation {
             if user.email.is_some() {
                 return Err(has_email());
             }
-            user.email = Some(email);
-            user.email_verified = Some(true);
+            user.set_verified_email(email);
             Ok(())
         })?;
         Ok(user.into())
@@ -1053,11 +1044,7 @@ impl AuthMutation {
             if old.is_some_and(|old| user.phone.as_deref() != Some(old)) {
                 return Err(not_old());
             }
-            user.phone = Some(phone);
-            user.phone_verified = Some(true);
-            if phone_country_code.is_some() {
-                user.phone_country_code = phone_country_code;
-            }
+            user.set_verified_phone(phone, phone_country_code);
             Ok(())
         })?;
         Ok(user.into())
@@ -1094,8 +1081,7 @@ impl AuthMutation {
             if old.as_deref().is_some_and(|old| user.email.as_deref() != Some(old)) {
                 return Err(not_old());
             }
-            user.email = Some(email);
-            user.email_verified = Some(true);
+            user.set_verified_email(email);
             Ok(())
         })?;
         Ok(user.into())

@@ -140,6 +140,21 @@ pub(crate) struct User {
 }
 
 impl User {
+    /// Sets a phone number the user proved with a code; the country code changes only when one is given.
+    pub(crate) fn set_verified_phone(&mut self, phone: String, country_code: Option<String>) {
+        self.phone = Some(phone);
+        self.phone_verified = Some(true);
+        if country_code.is_some() {
+            self.phone_country_code = country_code;
+        }
+    }
+
+    /// Sets an e-mail address the user proved with a code.
+    pub(crate) fn set_verified_email(&mut self, email: String) {
+        self.email = Some(email);
+        self.email_verified = Some(true);
+    }
+
     /// A new, active user of `pool_id` with a fresh id; `now` is its creation time.
     pub(crate) fn new(pool_id: &str, id: String, now: String) -> Self {
         User {
