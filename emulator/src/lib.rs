@@ -813,9 +813,9 @@ impl Emulator {
         &self.state.app.id
     }
 
-    /// The application secret.
-    pub fn app_secret(&self) -> &str {
-        &self.state.app.secret
+    /// The default application's current secret (a new one after `refresh-secret`).
+    pub fn app_secret(&self) -> String {
+        self.state.app_secret()
     }
 
     /// The RSA public key, PEM (`-----BEGIN PUBLIC KEY-----`, SubjectPublicKeyInfo), as served at

@@ -473,7 +473,8 @@ async fn emulator_routes_reset_sessions_import_and_codes() {
     let empty = emu.export();
     assert_eq!(empty["users"], json!([]));
     assert_eq!(empty["roles"], json!([]));
-    assert_eq!(empty["namespaces"].as_array().unwrap().len(), 1, "only default");
+    let codes: Vec<&str> = empty["namespaces"].as_array().unwrap().iter().filter_map(|n| n["code"].as_str()).collect();
+    assert_eq!(codes, ["default", emu.app_id()], "only default and the application's own");
     assert_eq!(rest(&emu, Method::GET, "/_emulator/sessions", None, None).await["data"], json!([]));
     let mt = management_token(&emu).await;
     assert_eq!(mgmt_ok(&emu, &mt, USERS, json!({}), "users").await["totalCount"], 0);

@@ -1,7 +1,8 @@
 //! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`],
-//! [`Policies`] and [`Mfa`].
+//! [`Policies`], [`Applications`] and [`Mfa`].
 
 mod acl;
+mod applications;
 mod custom_data;
 mod groups;
 mod mfa;
@@ -15,6 +16,9 @@ mod users;
 pub use acl::{
     Acl, AllowBuilder, AllowTarget, AppAccessBuilder, AuthorizedTargetsBuilder, CreateAccessAccountBuilder,
     IsAllowedBuilder, ListAuthorizedResourcesBuilder, ListResourcesBuilder, NamespaceBuilder, ResourceBuilder,
+};
+pub use applications::{
+    ActiveUsersBuilder, Applications, CreateAgreementBuilder, CreateApplicationBuilder, ListApplicationsBuilder,
 };
 pub use groups::{
     CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,

@@ -177,27 +177,6 @@ pub struct SecurityLevel {
     pub mfa: bool,
 }
 
-/// An application of the pool.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Application {
-    /// The application id.
-    pub id: String,
-    /// Its name.
-    pub name: Option<String>,
-    /// Its identifier (sub-domain).
-    pub identifier: Option<String>,
-    /// Its description.
-    pub description: Option<String>,
-    /// Its logo URL.
-    pub logo: Option<String>,
-    /// Its protocol (`oidc`, `oauth` ...).
-    pub protocol: Option<String>,
-    /// Its user pool.
-    pub user_pool_id: Option<String>,
-}
-
 /// The claims of a token Authing validated (`validate_token`).
 #[derive(Debug, Clone, Deserialize)]
 #[non_exhaustive]

@@ -1,6 +1,7 @@
 //! Typed models of what Authing sends and receives.
 
 mod acl;
+mod application;
 mod auth;
 mod common;
 mod mfa;
@@ -12,9 +13,10 @@ pub use acl::{
     ApplicationAccessPolicy, AuthorizedTarget, DefaultStrategy, GrantResource, GrantResources, GrantTarget, Namespace,
     Operator, ProgrammaticAccessAccount, Resource, ResourceAction, ResourcePermission,
 };
+pub use application::{Agreement, AgreementUpdate, Application, ApplicationType, PermissionStrategy};
 pub use auth::{
-    Application, EmailScene, PasswordSecurityLevel, PasswordStrength, RegisterProfile, SecurityLevel, TokenClaims,
-    TokenStatus, TokenStatusData,
+    EmailScene, PasswordSecurityLevel, PasswordStrength, RegisterProfile, SecurityLevel, TokenClaims, TokenStatus,
+    TokenStatusData,
 };
 pub use common::CommonMessage;
 pub use mfa::{MfaAuthenticator, MfaBindType, MfaChallenge, MfaFactor, MfaStatus, TotpAssociation};

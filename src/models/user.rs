@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::auth::Application;
+use super::application::Application;
 use super::udf::{CustomData, deserialize_custom_data, wire_enum};
 use crate::secret::{AccessToken, Password, Secret, expose_option};
 

@@ -45,7 +45,6 @@ pub(crate) fn routes() -> Router<RestState> {
         .route("/api/v2/acl/list-authorized-resources-batch", post(list_authorized_batch))
         .route("/api/v2/acl/authorize-resources", post(authorize_resources))
         .route("/api/v2/acl/revoke-resources", post(revoke_resources))
-        .route("/api/v2/applications/{id}", post(update_application))
         .route("/api/v2/applications/{id}/programmatic-access-accounts", get(list_accounts).post(create_account))
         .route(
             "/api/v2/applications/programmatic-access-accounts",
@@ -58,7 +57,7 @@ pub(crate) fn routes() -> Router<RestState> {
 // ---- envelope ------------------------------------------------------------------------------------------
 
 /// Checks the management token, runs `f` and wraps its result (message `message`, `""` by default).
-fn run(
+pub(super) fn run(
     app: &RestState,
     headers: &HeaderMap,
     message: Option<(&str, &str)>,
@@ -92,14 +91,14 @@ fn run(
 }
 
 /// Parses a JSON body (400 when it does not fit).
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+pub(super) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::with_message(Code::BadRequest, format!("请求体格式错误: {e}"), format!("Invalid body: {e}"))
     })
 }
 
 /// `page` and `limit` of a query (1 and 10 by default; 400 when not positive integers).
-fn page_limit(state: &State, query: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
+pub(super) fn page_limit(state: &State, query: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
     let read = |name: &str, default: usize| match query.get(name).map(|v| v.trim()) {
         None | Some("") => Ok(default),
         Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -114,7 +113,7 @@ fn page_limit(state: &State, query: &HashMap<String, String>) -> Result<(usize, 
 }
 
 /// A required, non-empty string field (400 otherwise).
-fn required(what: &str, value: Option<&str>) -> Result<String, ApiError> {
+pub(super) fn required(what: &str, value: Option<&str>) -> Result<String, ApiError> {
     match value.map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v.to_owned()),
         _ => Err(ApiError::with_message(Code::BadRequest, format!("缺少 {what}"), format!("{what} is missing"))),
@@ -148,9 +147,9 @@ fn check_pool(state: &State, pool: &str) -> Result<(), ApiError> {
     if pool == state.pool.id { Ok(()) } else { Err(ApiError::new(Code::UserPoolNotFound)) }
 }
 
-/// The application of a path (2011 when it is not the emulator's).
-fn check_app(state: &State, app_id: &str) -> Result<(), ApiError> {
-    if app_id == state.app.id { Ok(()) } else { Err(ApiError::new(Code::AppNotFound)) }
+/// The application of a path (2011 when the pool has no such application).
+pub(super) fn check_app(state: &State, app_id: &str) -> Result<(), ApiError> {
+    if state.app_exists(app_id) { Ok(()) } else { Err(ApiError::new(Code::AppNotFound)) }
 }
 
 /// An `AuthorizedResource` as REST JSON.
@@ -814,49 +813,5 @@ async fn app_policy_records(
         let access = state.access_read();
         let all = authz::app_policy_records(&access, &app_id);
         Ok(json!({ "totalCount": all.len(), "list": paginate(&all, page, limit) }))
-    })
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Strategy {
-    default_strategy: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ApplicationBody {
-    permission_strategy: Option<Strategy>,
-}
-
-/// `POST /api/v2/applications/{appId}` `{permissionStrategy: {defaultStrategy: ALLOW_ALL|DENY_ALL}}`: the
-/// application, with its `permissionStrategy`.
-async fn update_application(
-    AxState(app): AxState<RestState>,
-    headers: HeaderMap,
-    Path(app_id): Path<String>,
-    bytes: Bytes,
-) -> Response {
-    run(&app, &headers, None, |state| {
-        check_app(state, &app_id)?;
-        let b: ApplicationBody = body(&bytes)?;
-        let mut access = state.access_write();
-        if let Some(s) = b.permission_strategy {
-            match s.default_strategy.trim() {
-                "ALLOW_ALL" => access.acl.set_deny_all(false),
-                "DENY_ALL" => access.acl.set_deny_all(true),
-                other => {
-                    return Err(ApiError::with_message(
-                        Code::BadRequest,
-                        format!("defaultStrategy 无效: {other}"),
-                        format!("Invalid defaultStrategy: {other}"),
-                    ));
-                }
-            }
-        }
-        let mut data = state.application_json();
-        data["permissionStrategy"] =
-            json!({ "defaultStrategy": if access.acl.deny_all() { "DENY_ALL" } else { "ALLOW_ALL" } });
-        Ok(data)
     })
 }

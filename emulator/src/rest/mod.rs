@@ -5,12 +5,15 @@
 //!   actions, logout);
 //! * [`acl`]: access control (resource namespaces, resources, grants and checks, programmatic access accounts,
 //!   application access policies);
+//! * [`applications`]: applications (create, list, find, delete, update, secret refresh, active users) and
+//!   their agreements;
 //! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation);
 //! * [`emulator`]: the emulator's own routes under `/_emulator/` (verification codes, sessions, reset, import,
 //!   export);
 //! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls).
 
 mod acl;
+mod applications;
 mod auth;
 mod emulator;
 mod mfa;
@@ -42,6 +45,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .route("/logout", get(users::logout))
         .merge(auth::routes())
         .merge(acl::routes())
+        .merge(applications::routes())
         .merge(emulator::routes())
         .merge(mfa::routes())
         .fallback(users::not_found)

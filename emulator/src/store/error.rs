@@ -41,6 +41,10 @@ pub(crate) enum Code {
     UserLocked,
     /// 2006: the (old) password is wrong.
     WrongPassword,
+    /// 2007: the application name is invalid (empty).
+    AppNameInvalid,
+    /// 2008: an application with the same name already exists.
+    AppExists,
     /// 2011: no such application.
     AppNotFound,
     /// 2016: the password could not be RSA-decrypted.
@@ -71,6 +75,8 @@ pub(crate) enum Code {
     PolicyBuiltIn,
     /// 2224: the user pool does not exist.
     UserPoolNotFound,
+    /// 3829: the second-level domain (an application's identifier) is taken.
+    DomainTaken,
     /// 3001: the pool already has a resource namespace with this code.
     NamespaceExists,
     /// 3003: no such resource namespace (delete, and any ACL call naming it).
@@ -106,6 +112,8 @@ impl Code {
             Code::UserNotFound => 2004,
             Code::UserLocked => 2005,
             Code::WrongPassword => 2006,
+            Code::AppNameInvalid => 2007,
+            Code::AppExists => 2008,
             Code::AppNotFound => 2011,
             Code::PasswordDecrypt => 2016,
             Code::NotLoggedIn => 2020,
@@ -121,6 +129,7 @@ impl Code {
             Code::PolicyExists => 2122,
             Code::PolicyBuiltIn => 2123,
             Code::UserPoolNotFound => 2224,
+            Code::DomainTaken => 3829,
             Code::NamespaceExists => 3001,
             Code::NamespaceNotFound => 3003,
             Code::NamespaceUpdateMissing => 3005,
@@ -158,6 +167,12 @@ impl Code {
             (Code::UserLocked, Lang::En) => "The user is blocked",
             (Code::WrongPassword, Lang::Zh) => "密码错误",
             (Code::WrongPassword, Lang::En) => "Wrong password",
+            (Code::AppNameInvalid, Lang::Zh) => "应用名称不合法",
+            (Code::AppNameInvalid, Lang::En) => "Invalid application name",
+            (Code::AppExists, Lang::Zh) => "存在同名应用",
+            (Code::AppExists, Lang::En) => "An application with the same name already exists",
+            (Code::DomainTaken, Lang::Zh) => "二级域名已被占用",
+            (Code::DomainTaken, Lang::En) => "The second-level domain is already taken",
             (Code::AppNotFound, Lang::Zh) => "应用不存在",
             (Code::AppNotFound, Lang::En) => "Application does not exist",
             (Code::PasswordDecrypt, Lang::Zh) => "密码解密失败",

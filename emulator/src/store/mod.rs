@@ -8,6 +8,7 @@
 //! * [`acl`]: resource namespaces, resources, grants and their evaluation, programmatic access accounts and
 //!   application access policies;
 //! * [`udf`]: custom fields and their values;
+//! * [`apps`]: the applications (the default one and created ones), their secrets and agreements;
 //! * [`tokens`]: the JWTs the emulator signs and checks (management, user and login tokens);
 //! * [`auth`]: what the end-user flows remember (verification codes in the [`outbox`], failed logins,
 //!   reset tickets) and their rules;
@@ -20,6 +21,7 @@
 pub(crate) mod access;
 pub(crate) mod acl;
 pub(crate) mod activity;
+pub(crate) mod apps;
 pub(crate) mod auth;
 pub(crate) mod authz;
 pub(crate) mod cas;

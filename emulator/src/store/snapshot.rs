@@ -29,6 +29,7 @@ use crate::store::access::{
 use crate::store::acl::{
     AccessAccount, AppPolicy, Effect, Namespace, ResourceAction, Who, kind_name, parse_type, type_name,
 };
+use crate::store::apps::{Agreement, App, AppStore, ImportedApps};
 use crate::store::auth::password_level;
 use crate::store::common::{new_id, random_hex};
 use crate::store::error::{ApiError, Code, Lang};
@@ -43,10 +44,11 @@ use crate::store::users::{User, UserStore};
 const VERSION: u32 = 1;
 
 /// The top-level keys of a document.
-const SECTIONS: [&str; 14] = [
+const SECTIONS: [&str; 15] = [
     "version",
     "userPool",
     "application",
+    "applications",
     "customFields",
     "users",
     "namespaces",
@@ -87,6 +89,12 @@ pub(crate) struct ApplicationDoc {
     deny_all: bool,
     #[serde(default)]
     access_policies: Vec<AccessPolicyDoc>,
+    /// `INDIVIDUAL`, `Tenant` or `BOTH`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    app_type: Option<String>,
+    /// The agreements shown at sign-in, in display order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    agreements: Vec<AgreementDoc>,
     /// The OIDC settings: each one given replaces the emulator's, each one missing keeps it. They are read
     /// as raw values and checked by [`oidc_patch`], so that a refusal names the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,6 +287,168 @@ struct AccessPolicyDoc {
 
 fn yes() -> bool {
     true
+}
+
+/// An agreement of an application.
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AgreementDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    title: String,
+    #[serde(default = "yes")]
+    required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
+}
+
+/// `applications`: an application besides the default one.
+#[derive(Serialize, Deserialize, Clone)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AppDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    name: String,
+    identifier: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default)]
+    logo: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+    #[serde(default)]
+    redirect_uris: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    protocol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    app_type: Option<String>,
+    /// The default strategy: deny everybody no access policy allows.
+    #[serde(default)]
+    deny_all: bool,
+    #[serde(default)]
+    agreements: Vec<AgreementDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    updated_at: Option<String>,
+}
+
+fn agreement_docs(agreements: &[Agreement]) -> Vec<AgreementDoc> {
+    agreements
+        .iter()
+        .map(|a| AgreementDoc {
+            id: Some(a.id),
+            title: a.title.clone(),
+            required: a.required,
+            lang: Some(a.lang.clone()),
+        })
+        .collect()
+}
+
+/// The agreements of an entry; ids must be unique in the document (given ones are kept, missing ones follow
+/// the highest).
+fn read_agreements(entry: &str, docs: Vec<AgreementDoc>, taken: &mut HashSet<u64>) -> Result<Vec<Agreement>, ApiError> {
+    let mut out = Vec::with_capacity(docs.len());
+    for (i, a) in docs.into_iter().enumerate() {
+        let entry = format!("{entry}.agreements[{i}]");
+        if a.title.trim().is_empty() {
+            return Err(refuse(&entry, "the title is empty"));
+        }
+        let id = match a.id {
+            Some(id) if !taken.insert(id) => return Err(refuse(&entry, format!("the id {id} is taken"))),
+            Some(id) => id,
+            None => {
+                let id = taken.iter().max().copied().unwrap_or(0) + 1;
+                taken.insert(id);
+                id
+            }
+        };
+        out.push(Agreement {
+            id,
+            title: a.title,
+            required: a.required,
+            lang: a.lang.unwrap_or_else(|| "zh-CN".into()),
+        });
+    }
+    Ok(out)
+}
+
+/// Checks an `appType` given by the document.
+fn app_type(entry: &str, given: Option<String>) -> Result<Option<String>, ApiError> {
+    match given {
+        Some(t) if !AppStore::is_app_type(&t) => {
+            Err(refuse(entry, format!("unknown appType {t}; expected INDIVIDUAL, Tenant or BOTH")))
+        }
+        other => Ok(other),
+    }
+}
+
+/// The applications of a document: the default one's type and agreements, and the others.
+fn read_apps(
+    doc: &Map<String, Value>,
+    application: &ApplicationDoc,
+    pool_id: &str,
+    app_id: &str,
+    now: &str,
+) -> Result<ImportedApps, ApiError> {
+    let mut agreement_ids = HashSet::new();
+    let default_agreements = read_agreements("application", application.agreements.clone(), &mut agreement_ids)?;
+    let default_app_type = app_type("application.appType", application.app_type.clone())?;
+    let mut ids: HashSet<String> = HashSet::from([app_id.to_owned()]);
+    let (mut names, mut identifiers) = (HashSet::new(), HashSet::new());
+    let mut others = Vec::new();
+    for (entry, a) in entries::<AppDoc>(doc, "applications")? {
+        let id = fresh_id(&entry, a.id, &mut ids)?;
+        if a.name.trim().is_empty() || !names.insert(a.name.clone()) {
+            return Err(refuse(&entry, "the name is empty or taken"));
+        }
+        if a.identifier.trim().is_empty() || !identifiers.insert(a.identifier.clone()) {
+            return Err(refuse(&entry, "the identifier is empty or taken"));
+        }
+        let created = a.created_at.unwrap_or_else(|| now.to_owned());
+        others.push(App {
+            id,
+            user_pool_id: pool_id.to_owned(),
+            name: a.name,
+            identifier: a.identifier,
+            description: a.description,
+            logo: a.logo,
+            secret: a.secret.unwrap_or_else(|| random_hex(16)),
+            redirect_uris: a.redirect_uris,
+            protocol: a.protocol.unwrap_or_else(|| "oidc".to_owned()),
+            app_type: app_type(&entry, a.app_type)?.unwrap_or_else(|| "INDIVIDUAL".to_owned()),
+            is_default: false,
+            deny_all: a.deny_all,
+            agreements: read_agreements(&entry, a.agreements, &mut agreement_ids)?,
+            updated_at: a.updated_at.unwrap_or_else(|| created.clone()),
+            created_at: created,
+        });
+    }
+    Ok(ImportedApps { others, default_agreements, default_app_type })
+}
+
+/// The applications besides the default one, as document entries.
+fn app_docs(state: &State) -> Vec<AppDoc> {
+    state
+        .apps_read()
+        .others()
+        .iter()
+        .map(|a| AppDoc {
+            id: Some(a.id.clone()),
+            name: a.name.clone(),
+            identifier: a.identifier.clone(),
+            description: a.description.clone(),
+            logo: a.logo.clone(),
+            secret: Some(a.secret.clone()),
+            redirect_uris: a.redirect_uris.clone(),
+            protocol: Some(a.protocol.clone()),
+            app_type: Some(a.app_type.clone()),
+            deny_all: a.deny_all,
+            agreements: agreement_docs(&a.agreements),
+            created_at: Some(a.created_at.clone()),
+            updated_at: Some(a.updated_at.clone()),
+        })
+        .collect()
 }
 
 /// Custom data of a user or role: a list `[{key, value}]` (the shape of `User.customData`, in the order the
@@ -551,6 +721,8 @@ pub(crate) struct Imported {
     pub(crate) mfa_enforced: Option<bool>,
     /// The users' TOTP authenticators.
     pub(crate) authenticators: Vec<Totp>,
+    /// The applications besides the default one, and the default one's agreements and type.
+    pub(crate) apps: ImportedApps,
 }
 
 /// The pool and application credentials a document gives (for an emulator that starts from it).
@@ -846,6 +1018,7 @@ pub(crate) fn export(state: &State) -> Value {
         .collect();
 
     let oidc = state.oidc.settings();
+    let default_app = state.apps_read().default_app().clone();
     let secs = |d: Duration| Some(json!(d.as_secs()));
     let application = ApplicationDoc {
         redirect_uris: Some(json!(oidc.redirect_uris)),
@@ -858,7 +1031,9 @@ pub(crate) fn export(state: &State) -> Value {
         refresh_token_lifetime: secs(oidc.refresh_token_ttl),
         authorization_code_lifetime: secs(oidc.code_ttl),
         id: Some(state.app.id.clone()),
-        secret: Some(state.app.secret.clone()),
+        secret: Some(default_app.secret.clone()),
+        app_type: Some(default_app.app_type.clone()),
+        agreements: agreement_docs(&default_app.agreements),
         deny_all: acl.deny_all(),
         access_policies: acl
             .app_policies()
@@ -902,6 +1077,7 @@ pub(crate) fn export(state: &State) -> Value {
         "version": VERSION,
         "userPool": PoolDoc { id: Some(state.pool.id.clone()), secret: Some(state.pool.secret.clone()) },
         "application": application,
+        "applications": to_value(app_docs(state)),
         "customFields": to_value(fields),
         "users": user_docs,
         "namespaces": to_value(namespaces),
@@ -1343,6 +1519,7 @@ pub(crate) fn build(
         });
     }
 
+    let apps = read_apps(doc, &application, pool_id, app_id, now)?;
     // The application's access settings.
     access.acl.set_deny_all(application.deny_all);
     for (i, p) in application.access_policies.into_iter().enumerate() {
@@ -1370,7 +1547,7 @@ pub(crate) fn build(
         });
     }
 
-    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators })
+    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators, apps })
 }
 
 impl State {
@@ -1395,6 +1572,7 @@ impl State {
             oidc: OidcPatch::default(),
             mfa_enforced: None,
             authenticators: Vec::new(),
+            apps: ImportedApps::default(),
         });
     }
 
@@ -1420,5 +1598,7 @@ impl State {
             self.mfa.set_enforced(on);
         }
         self.mfa.replace_authenticators(imported.authenticators);
+        self.apps_write().replace(imported.apps);
+        self.ensure_app_namespaces();
     }
 }

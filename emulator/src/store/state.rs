@@ -13,7 +13,7 @@ use std::time::Duration;
 use rand::RngCore as _;
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::crypto;
 use crate::store::access::AccessStore;
@@ -72,6 +72,7 @@ pub(crate) struct TokenBook {
 /// Everything one emulator knows.
 pub(crate) struct State {
     pub(crate) pool: Credentials,
+    /// The default application's id and its secret at start; the current secret is [`State::app_secret`].
     pub(crate) app: Credentials,
     /// The id of the pool's administrator, the subject of management tokens.
     pub(crate) admin_id: String,
@@ -100,6 +101,8 @@ pub(crate) struct State {
     pub(crate) oidc: crate::store::oidc::provider::OidcState,
     /// MFA: authenticators, enforcement and open MFA logins (locked alone).
     pub(crate) mfa: crate::store::mfa::factors::MfaState,
+    /// The applications: the default one and the created ones (locked alone, or after `sessions`).
+    pub(crate) apps: RwLock<crate::store::apps::AppStore>,
 }
 
 impl State {
@@ -110,7 +113,8 @@ impl State {
         let mut jwt_secret = vec![0u8; 32];
         rand::thread_rng().fill_bytes(&mut jwt_secret);
         let created_at = now_iso();
-        State {
+        let default_app = crate::store::apps::App::default_app(&app, &pool.id, &created_at);
+        let state = State {
             access: RwLock::new(AccessStore::new(&created_at)),
             pool,
             app,
@@ -130,7 +134,10 @@ impl State {
             auth: crate::store::auth::AuthState::default(),
             oidc: crate::store::oidc::provider::OidcState::default(),
             mfa: crate::store::mfa::factors::MfaState::default(),
-        }
+            apps: RwLock::new(crate::store::apps::AppStore::new(default_app)),
+        };
+        state.ensure_app_namespaces();
+        state
     }
 
     /// Counts one execution of a GraphQL root field.
@@ -215,31 +222,15 @@ impl State {
         self.actions().push(action);
     }
 
-    /// The pool's one application, as the REST `Application` object.
+    /// The pool's default application, as the REST `Application` object.
     pub(crate) fn application_json(&self) -> Value {
-        json!({
-            "id": self.app.id,
-            "userPoolId": self.pool.id,
-            "name": "Emulator App",
-            "description": null,
-            "identifier": "emulator-app",
-            "protocol": "oidc",
-            "logo": "",
-            "redirectUris": self.oidc.settings().redirect_uris,
-            "logoutRedirectUris": [],
-            "isOfficial": false,
-            "isDeleted": false,
-            "isDefault": true,
-            "registerDisabled": false,
-            "skipMfa": false,
-            "createdAt": self.created_at,
-            "updatedAt": self.created_at,
-        })
+        let app = self.apps_read().default_app().clone();
+        self.app_json(&app)
     }
 
-    /// The application object of `app_id` when it is the pool's application.
+    /// The application object of `app_id`, when the pool has it.
     pub(crate) fn application(&self, app_id: &str) -> Option<Value> {
-        (app_id == self.app.id).then(|| self.application_json())
+        self.find_app_json(app_id).ok()
     }
 
     /// Changes the user `id` under the users' write lock (see [`UserStore::update`]), stamping `updatedAt`.

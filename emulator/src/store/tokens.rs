@@ -208,7 +208,7 @@ fn decode(state: &State, token: &str) -> Result<Claims, Refusal> {
         }
         Algorithm::HS256 => match check(&DecodingKey::from_secret(&state.jwt_secret)) {
             Err(Refusal::Invalid) => {
-                let claims = check(&DecodingKey::from_secret(state.app.secret.as_bytes()))?;
+                let claims = check(&DecodingKey::from_secret(state.app_secret().as_bytes()))?;
                 if claims.data.kind != "user" || claims.iss != state.auth.issuer() {
                     return Err(Refusal::Invalid);
                 }
@@ -303,7 +303,7 @@ pub(crate) fn issue_login_token(state: &State, user: &User, app_id: &str) -> Iss
         user_pool_id: &state.pool.id,
         epoch,
     };
-    let token = state.oidc.sign(state.oidc.settings().id_token_algorithm, &state.app.secret, &claims);
+    let token = state.oidc.sign(state.oidc.settings().id_token_algorithm, &state.app_secret(), &claims);
     Issued { token, iat, exp }
 }
 

@@ -190,7 +190,7 @@ pub(crate) fn authenticate_client(
         return Err(OAuthError::invalid_client("unknown client"));
     }
     if let Some(secret) = secret
-        && secret != state.app.secret
+        && secret != state.app_secret()
     {
         return Err(OAuthError::invalid_client("wrong client secret"));
     }
@@ -254,7 +254,7 @@ fn issue_user_tokens(state: &State, user: &User, client_id: &str, scope: &str, n
         claims.insert("at_hash".into(), json!(at_hash(&access_token)));
         claims.insert("data".into(), token_data(state, user, client_id));
         claims.insert("userpool_id".into(), json!(state.pool.id));
-        state.oidc.sign(settings.id_token_algorithm, &state.app.secret, &Value::Object(claims))
+        state.oidc.sign(settings.id_token_algorithm, &state.app_secret(), &Value::Object(claims))
     });
     let refresh_token = has_scope(scope, "offline_access").then(|| {
         let token = random_hex(32);
@@ -490,7 +490,7 @@ pub(crate) fn verify_oidc_token(state: &State, token: &str) -> Option<Map<String
     let header = jsonwebtoken::decode_header(token).ok()?;
     let key = match header.alg {
         Algorithm::RS256 => state.oidc.keys.decoding_key(header.kid.as_deref()?)?,
-        Algorithm::HS256 => jsonwebtoken::DecodingKey::from_secret(state.app.secret.as_bytes()),
+        Algorithm::HS256 => jsonwebtoken::DecodingKey::from_secret(state.app_secret().as_bytes()),
         _ => return None,
     };
     let mut validation = Validation::new(header.alg);
