@@ -53,8 +53,12 @@ async fn create_find_list_and_delete() {
     let all: Vec<String> = page.into_stream().map_ok(|a| a.id).try_collect().await.unwrap();
     assert_eq!(all, [shop.id.clone(), emulator.app_id().to_owned()], "the stream follows every page once");
 
+    apps.create_resource(&shop.id, "orders", ResourceType::Data, []).send().await.unwrap();
+    apps.create_role(&shop.id, "clerk").send().await.unwrap();
     apps.delete(&shop.id).await.unwrap();
     assert_eq!(refused(apps.find_by_id(&shop.id).await), 2011);
+    assert_eq!(refused(apps.list_resources(&shop.id).send().await), 3003, "its namespace goes with it");
+    assert!(apps.find_role(&shop.id, "clerk").await.unwrap().is_none(), "and the namespace's roles");
     assert_eq!(refused(apps.delete(&shop.id).await), 2011);
     assert_ne!(refused(apps.delete(emulator.app_id()).await), 200, "the default application stays");
     assert_eq!(apps.list().send().await.unwrap().total_count, 1);

@@ -231,7 +231,7 @@ fn update_namespace_by_id(state: &State, id: Option<i64>, bytes: &Bytes) -> Resu
 
 /// Deletes the namespace `id` (3003 when unknown; `default` cannot go) with its resources, grants, roles
 /// (and their custom data) and policies.
-fn delete_namespace_by_id(state: &State, id: Option<i64>) -> Result<Value, ApiError> {
+pub(super) fn delete_namespace_by_id(state: &State, id: Option<i64>) -> Result<Value, ApiError> {
     let id = id.ok_or(ApiError::new(Code::NamespaceNotFound))?;
     let deleted_roles: Vec<String> = {
         let mut access = state.access_write();
@@ -250,7 +250,7 @@ fn delete_namespace_by_id(state: &State, id: Option<i64>) -> Result<Value, ApiEr
 }
 
 /// The id of a namespace by code.
-fn namespace_id(state: &State, code: &str) -> Option<i64> {
+pub(super) fn namespace_id(state: &State, code: &str) -> Option<i64> {
     state.access_read().acl.namespace(code).map(|n| n.id)
 }
 

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::RestState;
-use super::acl::{body, check_app, page_limit, run};
+use super::acl::{body, check_app, delete_namespace_by_id, namespace_id, page_limit, run};
 use crate::store::apps::AgreementPatch;
 use crate::store::error::{ApiError, Code};
 use crate::store::state::State;
@@ -84,10 +84,15 @@ async fn find(AxState(app): AxState<RestState>, headers: HeaderMap, Path(id): Pa
     run(&app, &headers, None, |state| state.find_app_json(&id))
 }
 
-/// `DELETE /api/v2/applications/{id}`: code 200 (2011 when unknown; the default application stays).
+/// `DELETE /api/v2/applications/{id}`: code 200 (2011 when unknown; the default application stays). Its
+/// namespace (with its resources, roles and policies), access policies and programmatic access accounts go too.
 async fn delete(AxState(app): AxState<RestState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     run(&app, &headers, None, |state| {
         state.apps_write().delete(&id)?;
+        state.forget_app(&id);
+        if let Some(namespace) = namespace_id(state, &id) {
+            delete_namespace_by_id(state, Some(namespace))?;
+        }
         Ok(Value::Bool(true))
     })
 }

@@ -438,6 +438,13 @@ impl State {
         }
     }
 
+    /// Removes the access policies and programmatic access accounts of a deleted application.
+    pub(crate) fn forget_app(&self, app_id: &str) {
+        let mut access = self.access_write();
+        access.acl.app_policies.retain(|p| p.app_id != app_id);
+        access.acl.accounts.retain(|a| a.app_id != app_id);
+    }
+
     /// Sets an application's default strategy (`DENY_ALL` when `deny_all`).
     pub(crate) fn set_app_deny_all(&self, app_id: &str, deny_all: bool) -> Result<(), ApiError> {
         let is_default = self.apps_read().require(app_id)?.is_default;
