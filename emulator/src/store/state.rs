@@ -102,7 +102,7 @@ pub(crate) struct State {
     /// MFA: authenticators, enforcement and open MFA logins (locked alone).
     pub(crate) mfa: crate::store::mfa::factors::MfaState,
     /// The applications: the default one and the created ones (locked alone, or after `sessions`).
-    pub(crate) apps: RwLock<crate::store::apps::AppStore>,
+    pub(crate) apps: RwLock<crate::store::apps::registry::AppStore>,
 }
 
 impl State {
@@ -113,7 +113,7 @@ impl State {
         let mut jwt_secret = vec![0u8; 32];
         rand::thread_rng().fill_bytes(&mut jwt_secret);
         let created_at = now_iso();
-        let default_app = crate::store::apps::App::default_app(&app, &pool.id, &created_at);
+        let default_app = crate::store::apps::registry::App::default_app(&app.id, &app.secret, &pool.id, &created_at);
         let state = State {
             access: RwLock::new(AccessStore::new(&created_at)),
             pool,
@@ -134,7 +134,7 @@ impl State {
             auth: crate::store::auth::AuthState::default(),
             oidc: crate::store::oidc::provider::OidcState::default(),
             mfa: crate::store::mfa::factors::MfaState::default(),
-            apps: RwLock::new(crate::store::apps::AppStore::new(default_app)),
+            apps: RwLock::new(crate::store::apps::registry::AppStore::new(default_app)),
         };
         state.ensure_app_namespaces();
         state

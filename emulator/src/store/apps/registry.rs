@@ -1,19 +1,10 @@
-//! The pool's applications: the default one the emulator starts with and those created over
-//! `/api/v2/applications`, each with its secret, redirect URIs, protocol, type, default access strategy and the
-//! agreements shown at sign-in.
-//!
-//! Each application owns the permission namespace whose code is its id, as Authing creates it, so that the
-//! application-scoped resource and role calls are ordinary namespace calls ([`State::ensure_app_namespaces`]).
-//! The default application's redirect URIs are its OIDC settings' ([`crate::store::oidc::OidcSettings`]) and its
-//! default strategy is the ACL store's; a refreshed secret is what the OIDC provider checks from then on.
-
-use std::sync::{PoisonError, RwLockReadGuard, RwLockWriteGuard};
+//! The applications themselves: their fields, secrets and agreements, with the rules of each change. Nothing
+//! here reads the rest of the state.
 
 use serde_json::{Value, json};
 
-use crate::store::common::{new_id, now_iso, random_hex, unix_now};
+use crate::store::common::{new_id, now_iso, random_hex};
 use crate::store::error::{ApiError, Code};
-use crate::store::state::{Credentials, State};
 
 /// `appType` of a new application.
 const DEFAULT_APP_TYPE: &str = "INDIVIDUAL";
@@ -78,16 +69,16 @@ pub(crate) struct App {
 }
 
 impl App {
-    /// The pool's default application, from its credentials.
-    pub(crate) fn default_app(credentials: &Credentials, user_pool_id: &str, created_at: &str) -> App {
+    /// The pool's default application, from its id and secret.
+    pub(crate) fn default_app(id: &str, secret: &str, user_pool_id: &str, created_at: &str) -> App {
         App {
-            id: credentials.id.clone(),
+            id: id.to_owned(),
             user_pool_id: user_pool_id.to_owned(),
             name: "Emulator App".to_owned(),
             identifier: "emulator-app".to_owned(),
             description: None,
             logo: String::new(),
-            secret: credentials.secret.clone(),
+            secret: secret.to_owned(),
             redirect_uris: Vec::new(),
             protocol: "oidc".to_owned(),
             app_type: DEFAULT_APP_TYPE.to_owned(),
@@ -100,7 +91,7 @@ impl App {
     }
 
     /// The REST `Application` object, with the redirect URIs and default strategy given.
-    fn to_json(&self, redirect_uris: &[String], deny_all: bool) -> Value {
+    pub(crate) fn to_json(&self, redirect_uris: &[String], deny_all: bool) -> Value {
         json!({
             "id": self.id,
             "userPoolId": self.user_pool_id,
@@ -153,7 +144,7 @@ fn bad_name() -> ApiError {
 /// The applications of the pool, the default one first.
 #[derive(Debug)]
 pub(crate) struct AppStore {
-    apps: Vec<App>,
+    pub(crate) apps: Vec<App>,
     next_agreement_id: u64,
 }
 
@@ -389,93 +380,12 @@ impl AppStore {
     }
 }
 
-impl State {
-    pub(crate) fn apps_read(&self) -> RwLockReadGuard<'_, AppStore> {
-        self.apps.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn apps_write(&self) -> RwLockWriteGuard<'_, AppStore> {
-        self.apps.write().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The default application's current secret: the one its clients authenticate with and HS256 tokens are
-    /// signed with.
-    pub(crate) fn app_secret(&self) -> String {
-        self.apps_read().default_app().secret.clone()
-    }
-
-    /// Whether `app_id` names an application of the pool.
-    pub(crate) fn app_exists(&self, app_id: &str) -> bool {
-        self.apps_read().get(app_id).is_some()
-    }
-
-    /// An application as the REST `Application` object.
-    pub(crate) fn app_json(&self, app: &App) -> Value {
-        if app.is_default {
-            let redirect_uris = self.oidc.settings().redirect_uris;
-            app.to_json(&redirect_uris, self.access_read().acl.deny_all())
-        } else {
-            app.to_json(&app.redirect_uris, app.deny_all)
-        }
-    }
-
-    /// The application `app_id` as the REST object (2011 when unknown).
-    pub(crate) fn find_app_json(&self, app_id: &str) -> Result<Value, ApiError> {
-        let app = self.apps_read().require(app_id)?.clone();
-        Ok(self.app_json(&app))
-    }
-
-    /// Creates the namespace of every application that has none (its code is the application id).
-    pub(crate) fn ensure_app_namespaces(&self) {
-        let apps: Vec<(String, String)> =
-            self.apps_read().apps.iter().map(|a| (a.id.clone(), a.name.clone())).collect();
-        let now = now_iso();
-        let mut access = self.access_write();
-        for (id, name) in apps {
-            if access.acl.namespace(&id).is_none() {
-                let _ = access.acl.create_namespace(&id, &name, None, &now);
-            }
-        }
-    }
-
-    /// Removes the access policies and programmatic access accounts of a deleted application.
-    pub(crate) fn forget_app(&self, app_id: &str) {
-        let mut access = self.access_write();
-        access.acl.app_policies.retain(|p| p.app_id != app_id);
-        access.acl.accounts.retain(|a| a.app_id != app_id);
-    }
-
-    /// Sets an application's default strategy (`DENY_ALL` when `deny_all`).
-    pub(crate) fn set_app_deny_all(&self, app_id: &str, deny_all: bool) -> Result<(), ApiError> {
-        let is_default = self.apps_read().require(app_id)?.is_default;
-        if is_default {
-            self.access_write().acl.set_deny_all(deny_all);
-            Ok(())
-        } else {
-            self.apps_write().set_deny_all(app_id, deny_all)
-        }
-    }
-
-    /// The users holding an accepted, unexpired token of the application, by user id, with the number of their
-    /// live tokens there.
-    pub(crate) fn active_user_ids(&self, app_id: &str) -> Vec<String> {
-        let mut ids: Vec<String> = Vec::new();
-        for (user, app, _) in self.sessions().live(unix_now()) {
-            if app == app_id && !ids.contains(&user) {
-                ids.push(user);
-            }
-        }
-        ids
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn store() -> AppStore {
-        let creds = Credentials { id: "app0".into(), secret: "s0".into() };
-        AppStore::new(App::default_app(&creds, "pool", "2024-01-01T00:00:00.000Z"))
+        AppStore::new(App::default_app("app0", "s0", "pool", "2024-01-01T00:00:00.000Z"))
     }
 
     #[test]
