@@ -514,6 +514,17 @@ async fn the_readme_example_imports() {
     let vars = json!({ "resource": "books:1", "action": "books:read", "userId": ada, "namespace": "library" });
     assert_eq!(mgmt_ok(&emu, &mt, IS_ALLOWED, vars, "isActionAllowed").await, true);
 
+    let shop = doc["applications"][0]["id"].as_str().unwrap();
+    let app = rest_ok(&emu, &mt, Method::GET, &format!("/api/v2/applications/{shop}"), None).await;
+    assert_eq!((&app["secret"], &app["appType"]), (&json!("shop-secret"), &json!("BOTH")));
+    assert_eq!(app["permissionStrategy"]["defaultStrategy"], "DENY_ALL");
+    let path = format!("/api/v2/applications/{shop}/agreements");
+    assert_eq!(rest_ok(&emu, &mt, Method::GET, &path, None).await["list"][0]["title"], "Shop terms");
+    let path = format!("/api/v2/resources?namespace={shop}");
+    assert_eq!(rest_ok(&emu, &mt, Method::GET, &path, None).await["list"][0]["code"], "orders");
+    let path = format!("/api/v2/applications/{}/agreements", emu.app_id());
+    assert_eq!(rest_ok(&emu, &mt, Method::GET, &path, None).await["totalCount"], 1);
+
     let settings = emu.oidc_settings();
     assert_eq!(settings.redirect_uris, ["http://localhost:3000/callback"]);
     assert_eq!(settings.introspection_endpoint_auth_method, TokenAuthMethod::ClientSecretBasic);

@@ -29,7 +29,7 @@ use crate::store::access::{
 use crate::store::acl::{
     AccessAccount, AppPolicy, Effect, Namespace, ResourceAction, Who, kind_name, parse_type, type_name,
 };
-use crate::store::apps::{Agreement, App, AppStore, ImportedApps};
+use crate::store::apps::{Agreement, App, AppStore, DEFAULT_APP_NAME, ImportedApps};
 use crate::store::auth::password_level;
 use crate::store::common::{new_id, random_hex};
 use crate::store::error::{ApiError, Code, Lang};
@@ -1334,6 +1334,14 @@ pub(crate) fn build(
         });
         acl.next_namespace_id = acl.next_namespace_id.max(id + 1).max(next_id);
     }
+    // Each application's own namespace, when the document does not list it.
+    let apps = read_apps(doc, &application, pool_id, app_id, now)?;
+    for (code, name) in apps.others.iter().map(|a| (a.id.as_str(), a.name.as_str())).chain([(app_id, DEFAULT_APP_NAME)])
+    {
+        if access.acl.namespace(code).is_none() {
+            let _ = access.acl.create_namespace(code, name, None, now);
+        }
+    }
 
     // Resources.
     let mut ids = HashSet::new();
@@ -1519,7 +1527,6 @@ pub(crate) fn build(
         });
     }
 
-    let apps = read_apps(doc, &application, pool_id, app_id, now)?;
     // The application's access settings.
     access.acl.set_deny_all(application.deny_all);
     for (i, p) in application.access_policies.into_iter().enumerate() {

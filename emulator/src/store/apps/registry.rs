@@ -6,6 +6,9 @@ use serde_json::{Value, json};
 use crate::store::common::{new_id, now_iso, random_hex};
 use crate::store::error::{ApiError, Code};
 
+/// The name of the pool's default application.
+pub(crate) const DEFAULT_APP_NAME: &str = "Emulator App";
+
 /// `appType` of a new application.
 const DEFAULT_APP_TYPE: &str = "INDIVIDUAL";
 
@@ -74,7 +77,7 @@ impl App {
         App {
             id: id.to_owned(),
             user_pool_id: user_pool_id.to_owned(),
-            name: "Emulator App".to_owned(),
+            name: DEFAULT_APP_NAME.to_owned(),
             identifier: "emulator-app".to_owned(),
             description: None,
             logo: String::new(),
