@@ -317,3 +317,66 @@ async fn applications_and_agreements_survive_export_and_import() {
     assert!(next.id > terms.id, "ids continue after the imported ones");
     copied.applications().create_resource(&shop.id, "orders", ResourceType::Data, []).send().await.unwrap();
 }
+
+/// Signs ada in through the emulator's form with the authorize URL's parameters; returns the redirect's code.
+async fn sign_in(emulator: &Emulator, request: &authing::authentication::AuthorizeRequest, redirect: &str) -> String {
+    let browser =
+        authing::reqwest::Client::builder().redirect(authing::reqwest::redirect::Policy::none()).build().unwrap();
+    let mut form: Vec<(String, String)> =
+        request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    form.push(("username".into(), "ada".into()));
+    form.push(("password".into(), "Correct-Horse-1".into()));
+    let response = browser.post(format!("{}/oidc/auth", emulator.host())).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), 302, "{response:?}");
+    let location = url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(location.as_str().starts_with(redirect), "{location}");
+    location.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned()).expect("a code")
+}
+
+#[tokio::test]
+async fn a_created_application_signs_users_in_with_its_own_secret() {
+    const REDIRECT: &str = "http://localhost:9/shop/callback";
+    let emulator = common::emulator().await;
+    emulator.add_user(NewUser::new().username("ada").password("Correct-Horse-1")).unwrap();
+    let management = common::management(&emulator);
+    let apps = management.applications();
+    let shop = apps.create("Shop", "shop", [REDIRECT]).send().await.unwrap();
+    let client = |secret: &str| {
+        let options = Options::builder()
+            .host(emulator.host())
+            .app_id(&shop.id)
+            .app_secret(secret)
+            .redirect_uri(REDIRECT)
+            .token_endpoint_auth_method(authing::TokenEndpointAuthMethod::ClientSecretPost)
+            .build()
+            .unwrap();
+        AuthenticationClient::new(&options).unwrap()
+    };
+    let secret = shop.secret.as_ref().unwrap().expose().to_owned();
+
+    let app = client(&secret);
+    let request = app.build_authorize_url().scope("openid profile").build().unwrap();
+    let code = sign_in(&emulator, &request, REDIRECT).await;
+    let verifier = request.code_verifier.as_ref().map(|v| v.expose().to_owned());
+    let tokens = app.get_access_token_by_code(&code, verifier.as_deref()).await.unwrap();
+    assert!(tokens.id_token.is_some());
+    assert!(app.introspect_token(tokens.access_token.expose()).await.unwrap().active);
+
+    // The default application's secret does not authenticate the shop, and a rotated secret replaces the old one.
+    match client(&emulator.app_secret()).introspect_token("not-a-token").await {
+        Err(AuthingError::OAuth(e)) => assert_eq!(e.error, "invalid_client"),
+        other => panic!("another application's secret must be refused, got {other:?}"),
+    }
+    let rotated = apps.refresh_application_secret(&shop.id).await.unwrap().secret.unwrap().expose().to_owned();
+    match client(&secret).introspect_token("not-a-token").await {
+        Err(AuthingError::OAuth(e)) => assert_eq!(e.error, "invalid_client"),
+        other => panic!("the old secret must be refused, got {other:?}"),
+    }
+    assert!(!client(&rotated).introspect_token("not-a-token").await.unwrap().active);
+
+    // A login through the shop (its app id in the header) makes ada one of its active users.
+    let options = Options::builder().host(emulator.host()).app_id(&shop.id).build().unwrap();
+    AuthenticationClient::new(&options).unwrap().login_by_username("ada", "Correct-Horse-1").send().await.unwrap();
+    let active = apps.active_users(&shop.id).send().await.unwrap();
+    assert_eq!(active.items.iter().filter_map(|u| u.username.as_deref()).collect::<Vec<_>>(), ["ada"]);
+}

@@ -203,12 +203,13 @@ pub(crate) fn app_id_header(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The application a login happens in: the `x-authing-app-id` header (2011 when it names another
-/// application), else the emulator's application.
+/// The application a login happens in: the `x-authing-app-id` header (2011 when the pool has no such
+/// application), else the pool's default application.
 fn login_app(state: &State, meta: &RequestMeta) -> Result<String, ApiError> {
     match meta.app_id.as_deref() {
-        Some(id) if id != state.app.id => Err(ApiError::new(Code::AppNotFound)),
-        _ => Ok(state.app.id.clone()),
+        Some(id) if !state.app_exists(id) => Err(ApiError::new(Code::AppNotFound)),
+        Some(id) => Ok(id.to_owned()),
+        None => Ok(state.app.id.clone()),
     }
 }
 
@@ -501,9 +502,9 @@ fn bad_request(zh: &str, en: &str) -> ApiError {
 }
 
 /// Whether a request may ask `isUserExists`: a management token, a valid user token, or the
-/// `x-authing-app-id` of the emulator's application; else 2020.
+/// `x-authing-app-id` of an application of the pool; else 2020.
 pub(crate) fn may_ask_existence(state: &State, meta: &RequestMeta) -> Result<(), ApiError> {
-    if meta.app_id.as_deref() == Some(state.app.id.as_str()) {
+    if meta.app_id.as_deref().is_some_and(|id| state.app_exists(id)) {
         return Ok(());
     }
     match meta.token.as_deref().map(|t| tokens::verify(state, t)) {

@@ -741,7 +741,7 @@ impl UserMutation {
         if state.users_read().get(&user_id).is_none() {
             return Err(ApiError::new(Code::UserNotFound).into());
         }
-        if app_id != state.app.id {
+        if !state.app_exists(&app_id) {
             return Err(ApiError::new(Code::AppNotFound).into());
         }
         Ok(CommonMessage::ok(meta.lang, "发送成功", "Sent successfully"))

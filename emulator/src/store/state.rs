@@ -101,7 +101,7 @@ pub(crate) struct State {
     pub(crate) oidc: crate::store::oidc::provider::OidcState,
     /// MFA: authenticators, enforcement and open MFA logins (locked alone).
     pub(crate) mfa: crate::store::mfa::factors::MfaState,
-    /// The applications: the default one and the created ones (locked alone, or after `sessions`).
+    /// The applications: the default one and the created ones (locked last: nothing is locked while it is held).
     pub(crate) apps: RwLock<crate::store::apps::registry::AppStore>,
 }
 

@@ -34,6 +34,23 @@ impl State {
         self.apps_read().default_app().secret.clone()
     }
 
+    /// The current secret of the application `app_id`, when the pool has it.
+    pub(crate) fn client_secret(&self, app_id: &str) -> Option<String> {
+        self.apps_read().get(app_id).map(|a| a.secret.clone())
+    }
+
+    /// The redirect URIs an authorization request for `app_id` may name (the default application's are its
+    /// OIDC settings'), when the pool has the application.
+    pub(crate) fn client_redirect_uris(&self, app_id: &str) -> Option<Vec<String>> {
+        let app = self.apps_read().get(app_id).map(|a| (a.is_default, a.redirect_uris.clone()))?;
+        Some(if app.0 { self.oidc.settings().redirect_uris } else { app.1 })
+    }
+
+    /// Every application's id and current secret, the default one first.
+    pub(crate) fn clients(&self) -> Vec<(String, String)> {
+        self.apps_read().apps.iter().map(|a| (a.id.clone(), a.secret.clone())).collect()
+    }
+
     /// Whether `app_id` names an application of the pool.
     pub(crate) fn app_exists(&self, app_id: &str) -> bool {
         self.apps_read().get(app_id).is_some()

@@ -20,7 +20,10 @@
 //!
 //! # Client authentication
 //!
-//! The application says how clients authenticate at the token endpoint, at introspection and at revocation
+//! Every application of the pool is a client: it authenticates with its id and its current secret (a refreshed
+//! secret replaces the old one at once), and its authorization requests must name one of its own redirect URIs
+//! (the default application's are its OIDC settings'). The settings say how clients authenticate at the token
+//! endpoint, at introspection and at revocation
 //! ([`TokenAuthMethod`]): `client_secret_post` (`client_id` and `client_secret` in the body), `client_secret_basic`
 //! (`Authorization: Basic base64(app_id:secret)`) or `none` (`client_id` only; the authorization request must
 //! then carry a PKCE challenge). Another method than the configured one is refused (`invalid_client`, 401). The
@@ -45,7 +48,8 @@ pub(crate) mod provider;
 // The provider's vocabulary (settings, errors, authorization parameters) is this module's too.
 pub(crate) use provider::*;
 
-/// Checks an authorization request for the emulator's application. `openid_required` is true for `/oidc/auth`.
+/// Checks an authorization request for an application of the pool (the redirect URI must be one of its own).
+/// `openid_required` is true for `/oidc/auth`.
 pub(crate) fn check_authorization(
     state: &State,
     p: &AuthorizeParams,
@@ -56,13 +60,13 @@ pub(crate) fn check_authorization(
     if client_id.is_empty() {
         return Err(AuthorizeError::Page("The request has no client_id.".to_owned()));
     }
-    if client_id != state.app.id {
+    let Some(registered) = state.client_redirect_uris(client_id) else {
         return Err(AuthorizeError::Page("The client_id names no application of this user pool.".to_owned()));
-    }
+    };
     let Some(redirect_uri) = p.redirect_uri.clone().filter(|r| !r.is_empty()) else {
         return Err(AuthorizeError::Page("The request has no redirect_uri.".to_owned()));
     };
-    if !settings.redirect_uris.contains(&redirect_uri) {
+    if !registered.contains(&redirect_uri) {
         return Err(AuthorizeError::Page("The redirect_uri is not registered on the application.".to_owned()));
     }
     let refuse = |error: &'static str, description: &str| AuthorizeError::Redirect {
@@ -139,7 +143,8 @@ pub(crate) enum Endpoint {
     Revocation,
 }
 
-/// Authenticates the emulator's application by the method configured for `endpoint`; returns the client id.
+/// Authenticates an application of the pool, with its current secret, by the method configured for `endpoint`;
+/// returns the client id.
 pub(crate) fn authenticate_client(
     state: &State,
     endpoint: Endpoint,
@@ -186,11 +191,11 @@ pub(crate) fn authenticate_client(
     if id.is_empty() {
         return Err(OAuthError::invalid_client("client_id is missing"));
     }
-    if id != state.app.id {
+    let Some(expected) = state.client_secret(id) else {
         return Err(OAuthError::invalid_client("unknown client"));
-    }
+    };
     if let Some(secret) = secret
-        && secret != state.app_secret()
+        && secret != expected
     {
         return Err(OAuthError::invalid_client("wrong client secret"));
     }
@@ -254,7 +259,8 @@ fn issue_user_tokens(state: &State, user: &User, client_id: &str, scope: &str, n
         claims.insert("at_hash".into(), json!(at_hash(&access_token)));
         claims.insert("data".into(), token_data(state, user, client_id));
         claims.insert("userpool_id".into(), json!(state.pool.id));
-        state.oidc.sign(settings.id_token_algorithm, &state.app_secret(), &Value::Object(claims))
+        let secret = state.client_secret(client_id).unwrap_or_default();
+        state.oidc.sign(settings.id_token_algorithm, &secret, &Value::Object(claims))
     });
     let refresh_token = has_scope(scope, "offline_access").then(|| {
         let token = random_hex(32);
@@ -488,17 +494,26 @@ pub(crate) fn verify_oidc_token(state: &State, token: &str) -> Option<Map<String
         return Some(claims);
     }
     let header = jsonwebtoken::decode_header(token).ok()?;
-    let key = match header.alg {
-        Algorithm::RS256 => state.oidc.keys.decoding_key(header.kid.as_deref()?)?,
-        Algorithm::HS256 => jsonwebtoken::DecodingKey::from_secret(state.app_secret().as_bytes()),
+    let decode = |key: &jsonwebtoken::DecodingKey, audience: &[String]| {
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = 0;
+        validation.set_issuer(&[state.auth.issuer()]);
+        validation.set_audience(audience);
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        jsonwebtoken::decode::<Map<String, Value>>(token, key, &validation).ok().map(|d| d.claims)
+    };
+    let clients = state.clients();
+    let claims = match header.alg {
+        Algorithm::RS256 => {
+            let audience: Vec<String> = clients.into_iter().map(|(id, _)| id).collect();
+            decode(&state.oidc.keys.decoding_key(header.kid.as_deref()?)?, &audience)?
+        }
+        // Signed with the secret of the application it was issued to.
+        Algorithm::HS256 => clients.into_iter().find_map(|(id, secret)| {
+            decode(&jsonwebtoken::DecodingKey::from_secret(secret.as_bytes()), std::slice::from_ref(&id))
+        })?,
         _ => return None,
     };
-    let mut validation = Validation::new(header.alg);
-    validation.leeway = 0;
-    validation.set_issuer(&[state.auth.issuer()]);
-    validation.set_audience(&[state.app.id.as_str()]);
-    validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
-    let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).ok()?.claims;
     // An id token: neither an access token whose `jti` was revoked, nor a login token (its `epoch` marks it),
     // which only `tokens::verify` may accept, as it knows whether it was revoked.
     (!claims.contains_key("scope") && !claims.contains_key("epoch")).then_some(claims)
