@@ -190,6 +190,9 @@ async fn resources_live_in_the_applications_namespace() {
     let acl_view = management.acl().get_resource_by_code(&shop, "orders").await.unwrap();
     assert_eq!(acl_view.map(|r| r.id), Some(orders.id.clone()), "the namespace's code is the app id");
     assert!(management.acl().get_resource_by_code("default", "orders").await.unwrap().is_none());
+    let namespaces = management.acl().list_namespaces(1, 50).await.unwrap().items;
+    let own = namespaces.iter().find(|n| n.code == shop).expect("the application's namespace");
+    assert_eq!((own.app_id.as_deref(), own.app_name.as_deref()), (Some(shop.as_str()), Some("Shop")));
 
     let updated = apps
         .update_resource(&shop, "orders")

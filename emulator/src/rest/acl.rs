@@ -184,7 +184,7 @@ async fn create_namespace(
         let code = required("code", b.code.as_deref())?;
         let name = b.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| code.clone());
         let ns = state.access_write().acl.create_namespace(&code, &name, b.description, &now_iso())?;
-        Ok(ns.to_json(&state.pool.id))
+        Ok(state.namespace_json(&ns))
     })
 }
 
@@ -199,7 +199,7 @@ async fn list_namespaces(
         check_pool(state, &pool)?;
         let (page, limit) = page_limit(state, &query)?;
         let all = state.access_read().acl.namespaces();
-        let list: Vec<Value> = paginate(&all, page, limit).iter().map(|n| n.to_json(&state.pool.id)).collect();
+        let list: Vec<Value> = paginate(&all, page, limit).iter().map(|n| state.namespace_json(n)).collect();
         Ok(json!({ "total": all.len(), "list": list }))
     })
 }
@@ -226,7 +226,7 @@ fn update_namespace_by_id(state: &State, id: Option<i64>, bytes: &Bytes) -> Resu
         access.rename_namespace(&old, new_code);
     }
     let ns = access.acl.update_namespace(id, b.name, b.description, &now_iso())?;
-    Ok(ns.to_json(&state.pool.id))
+    Ok(state.namespace_json(&ns))
 }
 
 /// Deletes the namespace `id` (3003 when unknown; `default` cannot go) with its resources, grants, roles

@@ -11,6 +11,7 @@ use std::sync::{PoisonError, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::Value;
 
+use crate::store::acl::Namespace;
 use crate::store::common::{now_iso, unix_now};
 use crate::store::error::ApiError;
 use crate::store::state::State;
@@ -49,6 +50,16 @@ impl State {
     /// Every application's id and current secret, the default one first.
     pub(crate) fn clients(&self) -> Vec<(String, String)> {
         self.apps_read().apps.iter().map(|a| (a.id.clone(), a.secret.clone())).collect()
+    }
+
+    /// A namespace as the REST object, with `appId` and `appName` when it is an application's own.
+    pub(crate) fn namespace_json(&self, namespace: &Namespace) -> Value {
+        let mut json = namespace.to_json(&self.pool.id);
+        if let Some(app) = self.apps_read().get(&namespace.code) {
+            json["appId"] = Value::String(app.id.clone());
+            json["appName"] = Value::String(app.name.clone());
+        }
+        json
     }
 
     /// Whether `app_id` names an application of the pool.
