@@ -389,17 +389,18 @@ async fn namespaces() {
     refused(&emu, &mt, Method::POST, &base, Some(json!({ "name": "no code" })), 400).await;
     refused(&emu, &mt, Method::POST, "/api/v2/resource-namespace/other-pool", Some(json!({ "code": "x" })), 2224).await;
 
-    // A namespace a role brought into being is listed, and creating it adopts it.
+    // A namespace a role brought into being is listed, and creating it adopts it. The application's own
+    // namespace (code = its id) exists from the start.
     mgmt_ok(&emu, &mt, CREATE_ROLE, json!({ "namespace": "implicit", "code": "r" }), "createRole").await;
     let list = ok(&emu, &mt, Method::GET, &format!("{base}?page=1&limit=10"), None).await;
-    assert_eq!(list["total"], 3);
+    assert_eq!(list["total"], 4);
     let listed: Vec<&str> = list["list"].as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap()).collect();
-    assert_eq!(listed, ["implicit", "library", "default"]);
+    assert_eq!(listed, ["implicit", "library", emu.app_id(), "default"]);
     let implicit_id = list["list"][0]["id"].clone();
     let adopted = create_namespace(&emu, &mt, "implicit").await;
     assert_eq!((adopted["id"].clone(), adopted["name"].as_str()), (implicit_id.clone(), Some("IMPLICIT")));
     let page2 = ok(&emu, &mt, Method::GET, &format!("{base}?page=2&limit=2"), None).await;
-    assert_eq!((page2["total"].as_i64(), page2["list"].as_array().unwrap().len()), (Some(3), 1));
+    assert_eq!((page2["total"].as_i64(), page2["list"].as_array().unwrap().len()), (Some(4), 2));
 
     // Update by id (a new code moves its roles) and by code.
     let updated = ok(&emu, &mt, Method::PUT, &format!("{base}/{id}"), Some(json!({ "name": "City library" }))).await;
@@ -421,7 +422,7 @@ async fn namespaces() {
     assert!(mgmt_ok(&emu, &mt, ROLE, json!({ "code": "r", "namespace": "explicit" }), "role").await.is_null());
     refused(&emu, &mt, Method::DELETE, &format!("{base}/code/explicit"), None, 3003).await;
     refused(&emu, &mt, Method::DELETE, &format!("{base}/1"), None, 400).await;
-    assert_eq!(ok(&emu, &mt, Method::GET, &base, None).await["total"], 1);
+    assert_eq!(ok(&emu, &mt, Method::GET, &base, None).await["total"], 2, "default and the application's");
     let vars = json!({ "resource": "a:1", "action": "a:x", "namespace": "library", "roleCode": "r" });
     assert_code(&mgmt(&emu, &mt, ALLOW, vars).await, 3003);
     let res = rest(&emu, Method::GET, &base, None, None).await;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::acl::DefaultStrategy;
 use super::udf::wire_enum;
+use super::user::list_skipping_nulls;
 
 /// An application of the pool.
 ///
@@ -30,10 +31,10 @@ pub struct Application {
     /// Its secret (management answers only), as its clients send it to the token endpoint.
     pub secret: Option<crate::secret::Secret>,
     /// The URIs the authorization endpoint may redirect to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list_skipping_nulls")]
     pub redirect_uris: Vec<String>,
     /// The URIs a logout may redirect to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list_skipping_nulls")]
     pub logout_redirect_uris: Vec<String>,
     /// Whether it is the pool's default application.
     pub is_default: Option<bool>,
@@ -157,7 +158,8 @@ mod tests {
     fn decodes_an_application_and_an_agreement() {
         let app: Application = serde_json::from_value(serde_json::json!({
             "id": "a1", "name": "Shop", "secret": "s3cr3t", "redirectUris": ["https://x/cb"], "appType": "Tenant",
-            "permissionStrategy": {"enabled": true, "defaultStrategy": "DENY_ALL"}, "extra": 1
+            "permissionStrategy": {"enabled": true, "defaultStrategy": "DENY_ALL"}, "extra": 1,
+            "logoutRedirectUris": null
         }))
         .unwrap();
         assert_eq!(app.app_type, Some(ApplicationType::Tenant));
