@@ -39,6 +39,7 @@
 //! | [`management::Users`], [`management::Udf`] | `management.users()`, `management.udf()`: users, custom fields and data |
 //! | [`management::Roles`], [`management::Groups`], [`management::Policies`] | roles per namespace, groups, policies and their assignments |
 //! | [`management::Acl`] | namespaces, resources, grants and checks, access keys, application access |
+//! | [`management::Applications`] | `management.applications()`: applications, their secrets, active users, agreements and own namespace |
 //! | [`management::Mfa`] | `management.mfa()`: a user's MFA status, unbinding a factor, importing a TOTP secret |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
