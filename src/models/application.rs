@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use super::acl::DefaultStrategy;
 use super::udf::wire_enum;
-use super::user::list_skipping_nulls;
 
 /// An application of the pool.
 ///
@@ -31,10 +30,10 @@ pub struct Application {
     /// Its secret (management answers only), as its clients send it to the token endpoint.
     pub secret: Option<crate::secret::Secret>,
     /// The URIs the authorization endpoint may redirect to.
-    #[serde(default, deserialize_with = "list_skipping_nulls")]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub redirect_uris: Vec<String>,
     /// The URIs a logout may redirect to.
-    #[serde(default, deserialize_with = "list_skipping_nulls")]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub logout_redirect_uris: Vec<String>,
     /// Whether it is the pool's default application.
     pub is_default: Option<bool>,
@@ -148,6 +147,11 @@ impl AgreementUpdate {
         self.lang = Some(lang.into());
         self
     }
+}
+
+/// A list of strings that may be null: null reads as empty.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -762,7 +762,7 @@ user_input!(
 );
 
 /// A list that may hold nulls, or be null itself: the nulls are dropped.
-pub(super) fn list_skipping_nulls<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+fn list_skipping_nulls<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
