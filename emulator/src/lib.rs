@@ -341,6 +341,7 @@
 //! another, RSA-2048 key, also shared by the emulators of a process until one rotates its own.
 
 pub mod crypto;
+mod directories;
 mod graphql;
 mod http;
 mod oidc;
@@ -357,6 +358,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use crate::directories::{Directory, DirectoryUser};
 use crate::store::common::{new_id, random_hex};
 pub use crate::store::oidc::provider::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
 use crate::store::state::{Credentials, State};
@@ -403,6 +405,7 @@ pub struct EmulatorBuilder {
     oidc: OidcSettings,
     enforce_mfa: bool,
     mfa_token_ttl: Duration,
+    directory_users: Vec<(Directory, DirectoryUser)>,
 }
 
 impl Default for EmulatorBuilder {
@@ -423,6 +426,7 @@ impl Default for EmulatorBuilder {
             oidc: OidcSettings::default(),
             enforce_mfa: false,
             mfa_token_ttl: crate::store::mfa::DEFAULT_MFA_TOKEN_TTL,
+            directory_users: Vec::new(),
         }
     }
 }
@@ -445,6 +449,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("oidc", &self.oidc)
             .field("enforce_mfa", &self.enforce_mfa)
             .field("mfa_token_ttl", &self.mfa_token_ttl)
+            .field("directory_users", &self.directory_users)
             .finish()
     }
 }
@@ -721,6 +726,9 @@ impl EmulatorBuilder {
         state.oidc.set_settings(self.oidc);
         state.mfa.configure(self.mfa_token_ttl);
         state.mfa.set_enforced(self.enforce_mfa);
+        for (directory, user) in &self.directory_users {
+            state.directory.put(directory.kind(), user.entry());
+        }
         let state = Arc::new(state);
         if let Some(doc) = &doc {
             state.import(doc).map_err(|e| ImportError::from_api(&e).into_io())?;

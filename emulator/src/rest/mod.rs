@@ -8,11 +8,15 @@
 //! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation);
 //! * [`emulator`]: the emulator's own routes under `/_emulator/` (verification codes, sessions, reset, import,
 //!   export);
-//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls).
+//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls);
+//! * [`directory`]: LDAP and AD logins, principal authentication;
+//! * [`identities`]: linking identities, the user's own identities, resignation.
 
 mod acl;
 mod auth;
+mod directory;
 mod emulator;
+mod identities;
 mod mfa;
 mod users;
 
@@ -44,6 +48,8 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(acl::routes())
         .merge(emulator::routes())
         .merge(mfa::routes())
+        .merge(directory::routes())
+        .merge(identities::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

@@ -1420,5 +1420,7 @@ impl State {
             self.mfa.set_enforced(on);
         }
         self.mfa.replace_authenticators(imported.authenticators);
+        self.directory.forget_sub_accounts();
+        self.principal.records().clear();
     }
 }

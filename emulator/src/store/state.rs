@@ -100,6 +100,10 @@ pub(crate) struct State {
     pub(crate) oidc: crate::store::oidc::provider::OidcState,
     /// MFA: authenticators, enforcement and open MFA logins (locked alone).
     pub(crate) mfa: crate::store::mfa::factors::MfaState,
+    /// LDAP and AD directories, sub-accounts (locked alone).
+    pub(crate) directory: crate::store::directory::DirectoryState,
+    /// Principal authentication records (locked alone).
+    pub(crate) principal: crate::store::principal::PrincipalState,
 }
 
 impl State {
@@ -130,6 +134,8 @@ impl State {
             auth: crate::store::auth::AuthState::default(),
             oidc: crate::store::oidc::provider::OidcState::default(),
             mfa: crate::store::mfa::factors::MfaState::default(),
+            directory: crate::store::directory::DirectoryState::default(),
+            principal: crate::store::principal::PrincipalState::default(),
         }
     }
 
