@@ -7,6 +7,7 @@ mod groups;
 mod mfa;
 mod paging;
 mod policies;
+mod principal;
 mod roles;
 mod udf;
 mod user_links;
@@ -24,6 +25,7 @@ pub use policies::{
     AddAssignmentsBuilder, CreatePolicyBuilder, ListAssignmentsBuilder, ListPoliciesBuilder, Policies,
     UpdatePolicyBuilder,
 };
+pub use principal::PrincipalAuthentication;
 pub use roles::{
     CreateRoleBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles, UpdateRoleBuilder,
 };
