@@ -12,6 +12,7 @@ mod roles;
 mod udf;
 mod user_links;
 mod users;
+mod users_extra;
 
 pub use acl::{
     Acl, AllowBuilder, AllowTarget, AppAccessBuilder, AuthorizedTargetsBuilder, CreateAccessAccountBuilder,
@@ -33,6 +34,7 @@ pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
 #[cfg(test)]
 pub(crate) use users::USERS;
+pub use users_extra::{BatchUsersBuilder, FilterOperator, FilterUsersBuilder, IdentityLinkBuilder, UserFilter};
 pub use users::{
     BatchGetUsersBuilder, CheckLoginStatusBuilder, CreateUserBuilder, FindUserBuilder, ListArchivedUsersBuilder,
     ListUserActionsBuilder, ListUsersBuilder, LogoutUserBuilder, SearchUsersBuilder, UserDetailBuilder,

@@ -10,7 +10,9 @@
 //!   export);
 //! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls);
 //! * [`directory`]: LDAP and AD logins, principal authentication;
-//! * [`identities`]: linking identities, the user's own identities, resignation.
+//! * [`identities`]: linking identities, the user's own identities, resignation;
+//! * [`user_extras`]: the JS SDK's extra calls of users, roles and policies (batch, filter, tenants, role
+//!   members, policy assignments by target type).
 
 mod acl;
 mod auth;
@@ -18,6 +20,7 @@ mod directory;
 mod emulator;
 mod identities;
 mod mfa;
+mod user_extras;
 mod users;
 
 use std::sync::Arc;
@@ -50,6 +53,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(mfa::routes())
         .merge(directory::routes())
         .merge(identities::routes())
+        .merge(user_extras::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

@@ -16,7 +16,7 @@
 //! * [`oidc`]: the OIDC / OAuth 2.0 provider (application settings, codes, grants, the tokens it signs) and
 //!   [`signing`]: its RSA signing key and JWKS; [`cas`]: CAS service tickets;
 //! * [`directory`]: LDAP and AD directories and sub-accounts; [`principal`]: principal authentication;
-//!   [`identities`]: linking identities, resignation;
+//!   [`identities`]: linking identities, resignation; [`user_filter`]: the conditions of the users filter;
 //! * [`error`]: Authing's codes and messages.
 
 pub(crate) mod access;
@@ -40,4 +40,5 @@ pub(crate) mod snapshot;
 pub(crate) mod state;
 pub(crate) mod tokens;
 pub(crate) mod udf;
+pub(crate) mod user_filter;
 pub(crate) mod users;
