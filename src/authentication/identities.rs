@@ -31,7 +31,8 @@ impl AuthenticationClient {
     /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; 2020 for a token the
     /// server refuses.
     pub async fn get_identities(&self) -> Result<Vec<LinkedIdentity>> {
-        let call = RestCall::get("authentication.get_identities", &[]).under_host_root(&["api", "v3", "get-identities"]);
+        let call =
+            RestCall::get("authentication.get_identities", &[]).under_host_root(&["api", "v3", "get-identities"]);
         Ok(self.rest::<_, _, Option<Vec<LinkedIdentity>>>(Auth::User, call).await?.unwrap_or_default())
     }
 

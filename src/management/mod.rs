@@ -28,18 +28,19 @@ pub use policies::{
 };
 pub use principal::PrincipalAuthentication;
 pub use roles::{
-    CreateRoleBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles, UpdateRoleBuilder,
+    CreateRoleBuilder, FindRoleUsersBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles,
+    UpdateRoleBuilder,
 };
 pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
 #[cfg(test)]
 pub(crate) use users::USERS;
-pub use users_extra::{BatchUsersBuilder, FilterOperator, FilterUsersBuilder, IdentityLinkBuilder, UserFilter};
 pub use users::{
     BatchGetUsersBuilder, CheckLoginStatusBuilder, CreateUserBuilder, FindUserBuilder, ListArchivedUsersBuilder,
     ListUserActionsBuilder, ListUsersBuilder, LogoutUserBuilder, SearchUsersBuilder, UserDetailBuilder,
     UserExistsBuilder, Users,
 };
+pub use users_extra::{BatchUsersBuilder, FilterOperator, FilterUsersBuilder, IdentityLinkBuilder, UserFilter};
 
 use std::fmt;
 use std::sync::Arc;

@@ -214,8 +214,9 @@ impl<'a> Users<'a> {
         if body.user_ids.is_empty() {
             return Err(AuthingError::request("an empty list of users", "resign_user_batch needs user ids"));
         }
-        let call =
-            RestCall::post("users.resign_user_batch", &[]).under_host_root(&["api", "v3", "resign-user-batch"]).json(&body)?;
+        let call = RestCall::post("users.resign_user_batch", &[])
+            .under_host_root(&["api", "v3", "resign-user-batch"])
+            .json(&body)?;
         self.client.rest::<_, serde::de::IgnoredAny>(call).await.map(|_| ())
     }
 }
@@ -285,7 +286,9 @@ impl FilterUsersBuilder<'_> {
     /// Authing's refusal (400 for a condition it does not take), or transport and decode errors.
     pub async fn send(self) -> Result<Page<User>> {
         first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move { client.rest(RestCall::post("users.filter", &["users", "filter"]).json(&vars)?).await })
+            Box::pin(
+                async move { client.rest(RestCall::post("users.filter", &["users", "filter"]).json(&vars)?).await },
+            )
         })
         .await
     }

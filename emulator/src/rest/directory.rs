@@ -32,10 +32,7 @@ pub(crate) fn routes() -> Router<RestState> {
     Router::new()
         .route("/api/v2/ldap/verify-user", post(ldap_login))
         .route("/api/v2/ad/verify-user", post(ad_login))
-        .route(
-            "/api/v2/users/{id}/management/principal_authentication",
-            get(principal_of_user).post(authenticate_user),
-        )
+        .route("/api/v2/users/{id}/management/principal_authentication", get(principal_of_user).post(authenticate_user))
         .route("/api/v2/users/principal_authentication", get(own_principal).post(authenticate_self))
 }
 
@@ -134,8 +131,7 @@ async fn authenticate_user(
 /// `GET /api/v2/users/principal_authentication`.
 async fn own_principal(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
     let state = &app.state;
-    let result =
-        tokens::token_user(state, bearer(&headers)).and_then(|(_, user)| principal::detail(state, &user.id));
+    let result = tokens::token_user(state, bearer(&headers)).and_then(|(_, user)| principal::detail(state, &user.id));
     reply(&headers, result)
 }
 

@@ -108,9 +108,10 @@ async fn resign_users(AxState(app): AxState<RestState>, headers: HeaderMap, byte
     let result = (|| {
         require_management(state, &headers)?;
         let body: ResignBody = body(&bytes)?;
-        let ids = body.user_ids.filter(|ids| !ids.is_empty()).ok_or_else(|| {
-            ApiError::with_message(Code::BadRequest, "缺少 userIds", "userIds is missing")
-        })?;
+        let ids = body
+            .user_ids
+            .filter(|ids| !ids.is_empty())
+            .ok_or_else(|| ApiError::with_message(Code::BadRequest, "缺少 userIds", "userIds is missing"))?;
         identities::resign(state, &ids).map(|()| Value::Null)
     })();
     reply(&headers, result)

@@ -31,8 +31,8 @@ use crate::store::error::{ApiError, Code};
 use crate::store::model::TargetKind;
 use crate::store::state::State;
 use crate::store::udf::TargetType;
-use crate::store::users::{User, paginate, search_matches};
 use crate::store::user_filter;
+use crate::store::users::{User, paginate, search_matches};
 
 /// The routes of this module.
 pub(crate) fn routes() -> Router<RestState> {
@@ -91,7 +91,11 @@ fn page_limit(state: &State, page: Option<i64>, limit: Option<i64>) -> Result<(u
     let page = page.unwrap_or(1);
     let limit = limit.unwrap_or(10);
     if page < 1 || limit < 1 {
-        return Err(ApiError::with_message(Code::BadRequest, "page 和 limit 必须大于 0", "page and limit must be at least 1"));
+        return Err(ApiError::with_message(
+            Code::BadRequest,
+            "page 和 limit 必须大于 0",
+            "page and limit must be at least 1",
+        ));
     }
     let limit = state.page_size(usize::try_from(limit).unwrap_or(usize::MAX))?;
     Ok((usize::try_from(page).unwrap_or(usize::MAX), limit))

@@ -152,7 +152,9 @@ fn linked_user(state: &State, kind: DirectoryKind, entry: &DirectoryEntry) -> Re
         provider: Some(provider.to_owned()),
         user_pool_id: Some(state.pool.id.clone()),
         kind: Some("username".to_owned()),
-        user_info_in_idp: Some(json!({ "username": entry.username, "email": entry.email, "name": entry.name }).to_string()),
+        user_info_in_idp: Some(
+            json!({ "username": entry.username, "email": entry.email, "name": entry.name }).to_string(),
+        ),
         ..Identity::default()
     };
     let by_email = entry.email.as_deref().and_then(|e| users.find_by("email", e)).map(|u| u.id.clone());

@@ -41,8 +41,9 @@ pub(crate) fn link(state: &State, user_id: &str, what: &IdentityRef) -> Result<U
     let user_id_in_idp = given(what.user_id_in_idp.as_ref())
         .ok_or_else(|| bad_request("缺少 userIdInIdp", "userIdInIdp is missing"))?
         .to_owned();
-    let provider =
-        given(what.identifier.as_ref()).ok_or_else(|| bad_request("缺少 identifier", "identifier is missing"))?.to_owned();
+    let provider = given(what.identifier.as_ref())
+        .ok_or_else(|| bad_request("缺少 identifier", "identifier is missing"))?
+        .to_owned();
     let identity = Identity {
         user_id_in_idp: Some(user_id_in_idp.clone()),
         user_id: Some(user_id.to_owned()),
@@ -67,7 +68,8 @@ pub(crate) fn link(state: &State, user_id: &str, what: &IdentityRef) -> Result<U
 
 /// Removes the identities `what` names from a user; 400 when none matches.
 pub(crate) fn unlink(state: &State, user_id: &str, what: &IdentityRef) -> Result<User, ApiError> {
-    let provider = given(what.identifier.as_ref()).ok_or_else(|| bad_request("缺少 identifier", "identifier is missing"))?;
+    let provider =
+        given(what.identifier.as_ref()).ok_or_else(|| bad_request("缺少 identifier", "identifier is missing"))?;
     let matches = |i: &Identity| {
         i.provider.as_deref() == Some(provider)
             && given(what.ext_idp_id.as_ref()).is_none_or(|x| i.ext_idp_id.as_deref() == Some(x))
