@@ -69,7 +69,8 @@ struct IdentityBody<'a> {
     user_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_id_in_idp: Option<&'a str>,
-    is_social: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_social: Option<bool>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     kind: Option<&'a str>,
     identifier: &'a str,
@@ -154,7 +155,7 @@ impl<'a> Users<'a> {
             user_id_in_idp: Some(user_id_in_idp.to_owned()),
             identifier: identifier.to_owned(),
             ext_idp_id: ext_idp_id.to_owned(),
-            is_social: false,
+            is_social: None,
             kind: None,
         }
     }
@@ -170,7 +171,7 @@ impl<'a> Users<'a> {
             user_id_in_idp: None,
             identifier: identifier.to_owned(),
             ext_idp_id: ext_idp_id.to_owned(),
-            is_social: false,
+            is_social: None,
             kind: None,
         }
     }
@@ -304,14 +305,14 @@ pub struct IdentityLinkBuilder<'a> {
     user_id_in_idp: Option<String>,
     identifier: String,
     ext_idp_id: String,
-    is_social: bool,
+    is_social: Option<bool>,
     kind: Option<String>,
 }
 
 impl IdentityLinkBuilder<'_> {
-    /// Whether the provider is a social one (default `false`).
+    /// Whether the provider is a social one (a link defaults to `false`; an unlink matches either unless set).
     pub fn is_social(mut self, social: bool) -> Self {
-        self.is_social = social;
+        self.is_social = Some(social);
         self
     }
 
@@ -330,7 +331,7 @@ impl IdentityLinkBuilder<'_> {
         let body = IdentityBody {
             user_id: &self.user_id,
             user_id_in_idp: self.user_id_in_idp.as_deref(),
-            is_social: self.is_social,
+            is_social: self.is_social.or(self.link.then_some(false)),
             kind: self.kind.as_deref(),
             identifier: &self.identifier,
             ext_idp_id: &self.ext_idp_id,
