@@ -101,9 +101,9 @@ pub(crate) struct State {
     /// MFA: authenticators, enforcement and open MFA logins (locked alone).
     pub(crate) mfa: crate::store::mfa::factors::MfaState,
     /// LDAP and AD directories, sub-accounts (locked alone).
-    pub(crate) directory: crate::store::directory::DirectoryState,
+    pub(crate) directory: crate::store::directory::accounts::DirectoryState,
     /// Principal authentication records (locked alone).
-    pub(crate) principal: crate::store::principal::PrincipalState,
+    pub(crate) principal: crate::store::principal::records::PrincipalState,
 }
 
 impl State {
@@ -134,8 +134,8 @@ impl State {
             auth: crate::store::auth::AuthState::default(),
             oidc: crate::store::oidc::provider::OidcState::default(),
             mfa: crate::store::mfa::factors::MfaState::default(),
-            directory: crate::store::directory::DirectoryState::default(),
-            principal: crate::store::principal::PrincipalState::default(),
+            directory: crate::store::directory::accounts::DirectoryState::default(),
+            principal: crate::store::principal::records::PrincipalState::default(),
         }
     }
 

@@ -14,64 +14,15 @@
 //! An accepted submission replaces the user's record: `principalType`, `principalName` and `principalCode` are
 //! the `type`, `name` and `idCard` submitted, `authenticationTime` the time of the submission.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::store::common::{new_id, now_iso};
 use crate::store::error::{ApiError, Code};
 use crate::store::state::State;
 
-/// One user's principal record.
-#[derive(Clone, Debug)]
-pub(crate) struct Principal {
-    pub(crate) id: String,
-    pub(crate) user_id: String,
-    pub(crate) kind: String,
-    pub(crate) name: String,
-    pub(crate) code: String,
-    pub(crate) authentication_time: String,
-    pub(crate) created_at: String,
-    pub(crate) updated_at: String,
-}
+pub(crate) mod records;
 
-impl Principal {
-    fn to_json(&self, user_pool_id: &str) -> Value {
-        json!({
-            "id": self.id,
-            "userId": self.user_id,
-            "userPoolId": user_pool_id,
-            "principalType": self.kind,
-            "principalName": self.name,
-            "principalCode": self.code,
-            "authenticationTime": self.authentication_time,
-            "createdAt": self.created_at,
-            "updatedAt": self.updated_at,
-        })
-    }
-}
-
-/// What a caller submits.
-#[derive(Debug, Default)]
-pub(crate) struct Submission {
-    pub(crate) kind: Option<String>,
-    pub(crate) name: Option<String>,
-    pub(crate) id_card: Option<String>,
-    pub(crate) ext: Option<String>,
-}
-
-/// The principal records of the state, by user id. Its lock is taken alone.
-#[derive(Default, Debug)]
-pub(crate) struct PrincipalState {
-    records: Mutex<HashMap<String, Principal>>,
-}
-
-impl PrincipalState {
-    pub(crate) fn records(&self) -> MutexGuard<'_, HashMap<String, Principal>> {
-        self.records.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+pub(crate) use records::{Principal, Submission};
 
 fn invalid(zh: &str, en: &str) -> ApiError {
     ApiError::with_message(Code::BadRequest, zh, en)
