@@ -119,3 +119,45 @@ async fn sub_accounts_log_in_with_their_own_password() {
     let orphan = emulator.add_sub_account("nobody", "x-ops", "x").unwrap_err();
     assert_eq!(orphan.code, 2004);
 }
+
+#[tokio::test]
+async fn directories_and_sub_accounts_travel_in_the_state_document() {
+    let state = serde_json::json!({
+        "users": [
+            { "id": "6000000000000000000000a1", "username": "ada", "password": PASSWORD },
+            { "id": "6000000000000000000000a2", "username": "ada-ops", "password": "0ps-Passw0rd" }
+        ],
+        "directories": {
+            "ldap": [{ "username": "lin", "password": PASSWORD, "email": "lin@example.com" }],
+            "ad": [{ "username": "bob", "password": PASSWORD }],
+            "subAccounts": [{ "userId": "6000000000000000000000a2", "mainUserId": "6000000000000000000000a1" }]
+        }
+    });
+    let emulator = Emulator::builder().import(state).start().await.unwrap();
+    let app = authentication(&emulator);
+    assert_eq!(app.login_by_ldap("lin", PASSWORD).send().await.unwrap().email.as_deref(), Some("lin@example.com"));
+    app.login_by_ad("bob", PASSWORD).send().await.unwrap();
+    assert_eq!(
+        app.login_by_sub_account("ada-ops", "0ps-Passw0rd").send().await.unwrap().id,
+        "6000000000000000000000a2"
+    );
+
+    let exported = emulator.export();
+    let hash = exported["directories"]["ldap"][0]["passwordHash"].as_str().unwrap();
+    assert!(!hash.contains(PASSWORD), "passwords are exported as hashes");
+    let copy = Emulator::builder().import(exported).start().await.unwrap();
+    let app = authentication(&copy);
+    app.login_by_ldap("lin", PASSWORD).send().await.unwrap();
+    let wrong = app.login_by_ldap("lin", "nope").send().await.unwrap_err();
+    assert_eq!(wrong.code(), Some(codes::WRONG_USERNAME_OR_PASSWORD));
+    app.login_by_sub_account("ada-ops", "0ps-Passw0rd").send().await.unwrap();
+
+    let refused = copy.import(serde_json::json!({
+        "directories": { "subAccounts": [{ "userId": "nobody", "mainUserId": "6000000000000000000000a1" }] }
+    }));
+    assert!(refused.unwrap_err().message.contains("directories.subAccounts[0]"));
+    copy.reset();
+    let gone = authentication(&copy).login_by_sub_account("ada-ops", "0ps-Passw0rd").send().await.unwrap_err();
+    assert_eq!(gone.code(), Some(codes::USER_NOT_FOUND));
+    authentication(&copy).login_by_ldap("lin", PASSWORD).send().await.unwrap();
+}

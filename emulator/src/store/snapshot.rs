@@ -43,7 +43,7 @@ use crate::store::users::{User, UserStore};
 const VERSION: u32 = 1;
 
 /// The top-level keys of a document.
-const SECTIONS: [&str; 14] = [
+const SECTIONS: [&str; 15] = [
     "version",
     "userPool",
     "application",
@@ -58,6 +58,7 @@ const SECTIONS: [&str; 14] = [
     "grants",
     "programmaticAccessAccounts",
     "mfa",
+    "directories",
 ];
 
 /// The keys of a user entry that are not fields of the user itself.
@@ -551,6 +552,8 @@ pub(crate) struct Imported {
     pub(crate) mfa_enforced: Option<bool>,
     /// The users' TOTP authenticators.
     pub(crate) authenticators: Vec<Totp>,
+    /// The directories and sub-accounts, when the document has them.
+    pub(crate) directories: Option<crate::store::directory::accounts::DirectoryStore>,
 }
 
 /// The pool and application credentials a document gives (for an emulator that starts from it).
@@ -913,6 +916,7 @@ pub(crate) fn export(state: &State) -> Value {
         "grants": to_value(grants),
         "programmaticAccessAccounts": to_value(accounts),
         "mfa": mfa,
+        "directories": crate::store::directory::doc::export(&state.directory.store()),
     })
 }
 
@@ -1110,6 +1114,7 @@ pub(crate) fn build(
 
     // MFA: the enforcement and the users' authenticators.
     let (mfa_enforced, authenticators) = read_mfa(doc, &users, now)?;
+    let directories = crate::store::directory::doc::read(doc, &users)?;
 
     // Namespaces: given ids first, then the others numbered after the largest.
     let namespace_docs = entries::<NamespaceDoc>(doc, "namespaces")?;
@@ -1370,7 +1375,7 @@ pub(crate) fn build(
         });
     }
 
-    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators })
+    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators, directories })
 }
 
 impl State {
@@ -1395,6 +1400,7 @@ impl State {
             oidc: OidcPatch::default(),
             mfa_enforced: None,
             authenticators: Vec::new(),
+            directories: None,
         });
     }
 
@@ -1420,7 +1426,10 @@ impl State {
             self.mfa.set_enforced(on);
         }
         self.mfa.replace_authenticators(imported.authenticators);
-        self.directory.forget_sub_accounts();
+        match imported.directories {
+            Some(directories) => self.directory.replace(directories),
+            None => self.directory.forget_sub_accounts(),
+        }
         self.principal.records().clear();
     }
 }

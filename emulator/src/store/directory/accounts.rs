@@ -93,6 +93,11 @@ impl DirectoryState {
         self.store().sub_accounts.get(sub_account_id).cloned()
     }
 
+    /// Replaces the directories and the sub-accounts (an imported document's).
+    pub(crate) fn replace(&self, store: DirectoryStore) {
+        *self.store() = store;
+    }
+
     /// Forgets which users are sub-accounts (the pool's users were replaced); the directories stay.
     pub(crate) fn forget_sub_accounts(&self) {
         self.store().sub_accounts.clear();

@@ -22,6 +22,7 @@ use crate::store::tokens;
 use crate::store::users::{Identity, User};
 
 pub(crate) mod accounts;
+pub(crate) mod doc;
 
 pub(crate) use accounts::{DirectoryEntry, DirectoryKind};
 
