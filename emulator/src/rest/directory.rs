@@ -2,7 +2,8 @@
 //! `store::principal`):
 //!
 //! * no token: `POST /api/v2/ldap/verify-user` and `POST /api/v2/ad/verify-user` `{username, password}` (the
-//!   password in clear text), each answering the signed-in user (`token` included);
+//!   password in clear text), each answering the signed-in user (`token` included); an `x-authing-app-id`
+//!   naming another application gives 2011;
 //! * a management token: `GET` and `POST /api/v2/users/{id}/management/principal_authentication` (the
 //!   submission `{type, name, idCard, ext}` as a JSON body or as query parameters);
 //! * a user token: `GET` and `POST /api/v2/users/principal_authentication` (the same, for the caller).
@@ -23,7 +24,7 @@ use super::RestState;
 use super::mfa::{bearer, body, reply, require_management, required};
 use crate::http::origin;
 use crate::store::directory::{self, DirectoryKind};
-use crate::store::error::ApiError;
+use crate::store::error::{ApiError, Code};
 use crate::store::principal::{self, Submission};
 use crate::store::tokens;
 
@@ -50,6 +51,10 @@ fn directory_login(
     bytes: &Bytes,
 ) -> Result<Value, ApiError> {
     let path = format!("/api/v2/{}/verify-user", kind.provider());
+    let app_id = headers.get("x-authing-app-id").and_then(|v| v.to_str().ok()).map(str::trim);
+    if app_id.is_some_and(|id| !id.is_empty() && id != app.state.app.id) {
+        return Err(ApiError::new(Code::AppNotFound));
+    }
     let credentials: Credentials = body(bytes)?;
     let username = required("username", credentials.username.as_deref())?;
     let password = credentials.password.as_deref().filter(|p| !p.is_empty());
