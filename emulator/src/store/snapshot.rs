@@ -3,8 +3,9 @@
 //!
 //! * [`export`] writes every user (with its password hash and custom data), custom field, namespace,
 //!   resource, group, role (with its users, groups and custom data), policy, policy assignment, grant,
-//!   programmatic access account, the application's access and OIDC settings, whether MFA is enforced and
-//!   the users' TOTP authenticators. Archived users, sessions, verification codes, OIDC grants, faces and
+//!   programmatic access account, the application's access and OIDC settings, whether MFA is enforced,
+//!   the users' TOTP authenticators, and the LDAP and AD accounts and sub-accounts (`directories`, read and
+//!   written by `store::directory::doc`). Principal authentication records, archived users, sessions, verification codes, OIDC grants, faces and
 //!   the user-action log are not part of it.
 //! * [`build`] reads a document into fresh stores, entry by entry, with the same checks as the API
 //!   (uniqueness, existing references, custom data types). The first refusal names the entry
