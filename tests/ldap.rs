@@ -77,6 +77,11 @@ async fn ad_login_goes_to_the_websocket_host() {
     let unknown = app.login_by_ad("ada", PASSWORD).send().await.unwrap_err();
     assert_eq!(unknown.code(), Some(codes::USER_NOT_FOUND));
 
+    let other_app = options_for(&emulator).app_id("another-app").build().unwrap();
+    let other_app = authing::AuthenticationClient::new(&other_app).unwrap();
+    let refused = other_app.login_by_ldap("ada", PASSWORD).send().await.unwrap_err();
+    assert_eq!(refused.code(), Some(codes::APP_NOT_FOUND), "{refused:?}");
+
     // An explicit websocket host that is not the emulator's: the login does not reach the emulator.
     let options = options_for(&emulator).websocket_host("http://127.0.0.1:9").build().unwrap();
     let elsewhere = authing::AuthenticationClient::new(&options).unwrap();
