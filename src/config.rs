@@ -40,6 +40,7 @@ pub const DEFAULT_HOST: &str = "https://core.authing.cn";
 pub struct Options {
     pub(crate) host: Url,
     pub(crate) app_host: Option<Url>,
+    pub(crate) websocket_host: Option<Url>,
     pub(crate) user_pool_id: Option<String>,
     pub(crate) secret: Option<Secret>,
     pub(crate) app_id: Option<String>,
@@ -76,6 +77,33 @@ impl Options {
     /// The management host (GraphQL at `{host}/graphql/v2`, REST at `{host}/api/v2/...`).
     pub fn host(&self) -> &Url {
         &self.host
+    }
+
+    /// The host of Active Directory logins (`login_by_ad`): `websocket_host` when set; else `https://ws.` followed
+    /// by the authentication host's domain without its first label (`https://ws.authing.cn` for
+    /// `https://core.authing.cn`), as the official SDKs derive it; the authentication host itself when that is an
+    /// IP address, `localhost` or a domain of two labels or fewer (a private deployment, the emulator).
+    ///
+    /// ```
+    /// let options = authing::Options::builder().app_host("https://my-app.authing.cn").app_id("app").build()?;
+    /// assert_eq!(options.websocket_host().as_str(), "https://ws.authing.cn/");
+    /// let local = authing::Options::builder().host("http://127.0.0.1:8080").app_id("app").build()?;
+    /// assert_eq!(local.websocket_host().as_str(), "http://127.0.0.1:8080/");
+    /// # Ok::<(), authing::AuthingError>(())
+    /// ```
+    pub fn websocket_host(&self) -> Url {
+        if let Some(host) = &self.websocket_host {
+            return host.clone();
+        }
+        let app_host = self.app_host();
+        let derived = match app_host.host() {
+            Some(url::Host::Domain(domain)) if domain.split('.').count() > 2 => {
+                let rest = domain.split_once('.').map_or(domain, |(_, rest)| rest);
+                Url::parse(&format!("https://ws.{rest}")).ok()
+            }
+            _ => None,
+        };
+        derived.unwrap_or_else(|| app_host.clone())
     }
 
     /// The host of the authentication side: `app_host` when set, else `host`.
@@ -120,6 +148,7 @@ impl fmt::Debug for Options {
         f.debug_struct("Options")
             .field("host", &self.host.as_str())
             .field("app_host", &self.app_host.as_ref().map(Url::as_str))
+            .field("websocket_host", &self.websocket_host.as_ref().map(Url::as_str))
             .field("user_pool_id", &self.user_pool_id)
             .field("secret", &self.secret)
             .field("app_id", &self.app_id)
@@ -140,6 +169,7 @@ impl fmt::Debug for Options {
 pub struct OptionsBuilder {
     host: Option<String>,
     app_host: Option<String>,
+    websocket_host: Option<String>,
     user_pool_id: Option<String>,
     secret: Option<Secret>,
     app_id: Option<String>,
@@ -190,6 +220,13 @@ impl OptionsBuilder {
     /// The application's own host (`https://your-app.authing.cn`), used by the authentication side.
     pub fn app_host(mut self, app_host: impl Into<String>) -> Self {
         self.app_host = Some(app_host.into());
+        self
+    }
+
+    /// The host Active Directory logins go to (`{websocket_host}/api/v2/ad/verify-user`); see
+    /// [`Options::websocket_host`] for the default.
+    pub fn websocket_host(mut self, host: impl Into<String>) -> Self {
+        self.websocket_host = Some(host.into());
         self
     }
 
@@ -304,6 +341,7 @@ impl OptionsBuilder {
     pub fn build(self) -> Result<Options> {
         let host = parse_host("host", self.host.as_deref().unwrap_or(DEFAULT_HOST))?;
         let app_host = self.app_host.as_deref().map(|h| parse_host("app_host", h)).transpose()?;
+        let websocket_host = self.websocket_host.as_deref().map(|h| parse_host("websocket_host", h)).transpose()?;
         let user_pool_id = non_empty("user_pool_id", self.user_pool_id)?;
         let app_id = non_empty("app_id", self.app_id)?;
         if self.secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
@@ -342,6 +380,7 @@ impl OptionsBuilder {
         Ok(Options {
             host,
             app_host,
+            websocket_host,
             user_pool_id,
             secret: self.secret,
             app_id,
@@ -361,6 +400,7 @@ impl fmt::Debug for OptionsBuilder {
         f.debug_struct("OptionsBuilder")
             .field("host", &self.host)
             .field("app_host", &self.app_host)
+            .field("websocket_host", &self.websocket_host)
             .field("user_pool_id", &self.user_pool_id)
             .field("secret", &self.secret)
             .field("app_id", &self.app_id)

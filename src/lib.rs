@@ -41,9 +41,10 @@
 //! | [`management::Acl`] | namespaces, resources, grants and checks, access keys, application access |
 //! | [`management::Applications`] | `management.applications()`: applications, their secrets, active users, agreements and own namespace |
 //! | [`management::Mfa`] | `management.mfa()`: a user's MFA status, unbinding a factor, importing a TOTP secret |
+//! | [`management::PrincipalAuthentication`] | `management.principal_authentication()`: users' real-name (principal) authentication |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
-//! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens, MFA; cheap per request |
+//! | [`AuthenticationClient`] | the end user's client: register, log in (LDAP and AD too), codes, passwords, profile, tokens, MFA, identities, principal authentication; cheap per request |
 //! | [`oidc::TokenVerifier`] | offline verification of Authing's id and access tokens (JWKS cache, typed claims) |
 //! | [`AuthenticationClient::build_authorize_url`], [`AuthenticationClient::get_access_token_by_code`] ... | OIDC, OAuth, SAML and CAS flows; [`Protocol`], [`TokenEndpointAuthMethod`] |
 //! | [`AuthingError`], [`codes`] | the one error type, and the Authing codes worth matching on |

@@ -57,6 +57,15 @@
 //!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
 //!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims of
 //!   a login token or of the OIDC provider's id or access tokens; `{code: 400, message}` for an invalid one).
+//! * Directories, principal authentication, identities (see
+//!   [Directories and sub-accounts](#directories-and-sub-accounts) and the `rest::directory`,
+//!   `rest::identities` and `rest::user_extras` module docs): `POST /api/v2/ldap/verify-user` and
+//!   `POST /api/v2/ad/verify-user` (no token); `GET`/`POST /api/v2/users/{id}/management/principal_authentication`,
+//!   `POST /api/v2/users/identity/link` and `/unlink`, `POST /api/v3/resign-user` and `/resign-user-batch`,
+//!   `POST /api/v2/users/batch`, `POST /api/v2/users/filter`, `GET /api/v2/users/{id}/tenants` (`[]`: tenants do
+//!   not exist), `POST /api/v2/roles/roleUsers`, `GET /api/v2/policies/assignments/by-target` (a management
+//!   token); `GET`/`POST /api/v2/users/principal_authentication`, `GET /api/v3/get-identities`,
+//!   `POST /api/v3/unlink-extidp`, `GET /logout?appId=&deviceId=current` (a user token).
 //! * An OIDC / OAuth 2.0 provider for the emulator's application (see [OIDC provider](#oidc-provider)):
 //!   `/oidc/.well-known/openid-configuration`, `/oidc/.well-known/jwks.json`, `/oidc/auth` (a sign-in form),
 //!   `/oidc/token`, `/oidc/me`, `/oidc/token/introspection`, `/oidc/token/revocation`, `/oidc/session/end`,
@@ -140,7 +149,8 @@
 //!   answers 2000 (captcha required), even with the right password, until a login with the right password
 //!   and a non-empty `captchaCode` (any text passes); a correct login clears the count. A blocked user gets
 //!   2005. `params` set custom data of the user. `loginByPhoneCode` checks the code (then 2004 or
-//!   `autoRegister`); `loginBySubAccount` knows no sub-account and always answers 2004.
+//!   `autoRegister`); `loginBySubAccount` logs a sub-account in (see
+//!   [Directories and sub-accounts](#directories-and-sub-accounts)).
 //! * **Login tokens** are OIDC id tokens, signed like the application's id tokens (RS256 with the key of
 //!   `/oidc/.well-known/jwks.json` and its `kid` by default; HS256 with the app secret when
 //!   [`EmulatorBuilder::id_token_algorithm`] says so), with the claims `sub`, `aud` (the
@@ -195,6 +205,31 @@
 //!   /api/v2/users/unlink` removes the user's identities of `provider` (400 when there is none). Invalid
 //!   tokens give 2020.
 //!
+//! # Directories and sub-accounts
+//!
+//! * **LDAP and AD**: the emulator stands in for the pool's LDAP server and AD connector. Their accounts
+//!   (username, password, optional e-mail and name) are given with [`EmulatorBuilder::directory_user`], the
+//!   binary's `--ldap-user` / `--ad-user username:password` flags, or in process with
+//!   [`Emulator::add_directory_user`] / [`Emulator::remove_directory_user`]. `POST /api/v2/ldap/verify-user` and
+//!   `POST /api/v2/ad/verify-user` `{username, password}` (clear text) check the account: unknown 2004, wrong
+//!   password 2333. The first login links the account to a pool user as an identity (`provider` `ldap` / `ad`,
+//!   `userIdInIdp` the username): the user with the account's e-mail, else a new user (`registerSource` `ldap` /
+//!   `ad`, the username when free, the e-mail, the name). The user is then signed in like a password login
+//!   (`token`, `loginsCount`, `lastLogin`); a blocked user gets 2005.
+//! * **Sub-accounts** ([`Emulator::add_sub_account`]) are users of their own, with a username and a password,
+//!   linked to a main user ([`Emulator::main_user_of`]). `loginBySubAccount(account, password)` signs a
+//!   sub-account in; any other account gives 2004, a wrong password 2333. They are forgotten on reset and import.
+//! * **Principal authentication** is emulated: nothing is checked with an outside authority. A submission
+//!   `{type, name, idCard, ext}` is checked for form (400 otherwise: type `P` or `E`, a name, for `P` an
+//!   18-character identity-card number and a 12–19 digit bank card, for `E` an 18-character unified social credit
+//!   code and the legal representative's name) and becomes the user's one record (`principalType`,
+//!   `principalName`, `principalCode`, `authenticationTime`); `detail` is `data: null` until then, 2004 for an
+//!   unknown user. Records are forgotten on reset and import; [`Emulator::principal_of`] reads one.
+//! * **Identities and resignation**: `identity/link` adds `{userIdInIdp, isSocial, type, provider: identifier,
+//!   extIdpId}` to the user (2026 when another user holds it), `identity/unlink` and `unlink-extidp` remove
+//!   matching ones (400 when none). `resign-user` marks the user `Resigned` and revokes every token it holds
+//!   (2004 for an unknown user; the batch resigns nobody then).
+//!
 //! # Errors
 //!
 //! Refusals use Authing's shapes and codes, with HTTP 200: in GraphQL each `errors[].message` is an object
@@ -203,7 +238,7 @@
 //!
 //! | code | when |
 //! |---|---|
-//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a document past a [limit](#limits) or a page `limit` above it; a REST path segment that does not decode (HTTP 400); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of |
+//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a document past a [limit](#limits) or a page `limit` above it; a REST path segment that does not decode (HTTP 400); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of; a principal authentication submission of the wrong form; unlinking an identity (or `extIdpId`) the user does not have; a users filter condition it does not know |
 //! | 404 | unknown route, under a known prefix or not (REST envelope, HTTP 404) |
 //! | 405 | a method a route does not serve: on `/graphql/v2` (HTTP 200), in REST (HTTP 405) |
 //! | 413 | a body over the limit, 1 MiB by default: GraphQL (HTTP 200), REST (HTTP 413) |
@@ -211,7 +246,7 @@
 //! | 2000 | a password login after 5 wrong passwords in a row for the identifier, without `captchaCode` (`请输入图形验证码`) |
 //! | 2001 | a verification code that is wrong (`验证码不正确`), used (`验证码已使用`) or expired (`验证码已过期`) |
 //! | 2003 | a malformed e-mail address (`邮箱格式不正确`) |
-//! | 2004 | unknown user (`用户不存在` / `User does not exist`): update, delete, refresh token, first-login e-mail, custom data of a USER target, orgs, login status, has-role, `assignRole`/`revokeRole`, `addUserToGroup`/`removeUserFromGroup`, `groups(userId)`, a USER policy target; a USER grant target, `isActionAllowed` and the REST checks of an unknown user; `allow` of application access to an unknown user; a login of an unknown identifier without `autoRegister`, `loginBySubAccount`, `resetPassword` of an unknown phone or e-mail |
+//! | 2004 | unknown user (`用户不存在` / `User does not exist`): update, delete, refresh token, first-login e-mail, custom data of a USER target, orgs, login status, has-role, `assignRole`/`revokeRole`, `addUserToGroup`/`removeUserFromGroup`, `groups(userId)`, a USER policy target; a USER grant target, `isActionAllowed` and the REST checks of an unknown user; `allow` of application access to an unknown user; a login of an unknown identifier without `autoRegister`, `loginBySubAccount` of an account that is no sub-account, an LDAP or AD account the directory does not know, `resetPassword` of an unknown phone or e-mail; principal authentication, identity link/unlink, tenants and resignation of an unknown user |
 //! | 2005 | a blocked user logs in (`用户已被锁定`) |
 //! | 2006 | a wrong or missing old password: `updatePassword`, `resetPasswordByForceResetToken` (`旧密码错误`) |
 //! | 2011 | `sendFirstLoginVerifyEmail` with an application id other than the emulator's (`应用不存在`); programmatic access accounts and access policies of another application; a login or registration whose `x-authing-app-id` names another application |
@@ -229,7 +264,7 @@
 //! | 2122 | the namespace already has a policy with this code (`策略已存在` / `Policy already exists`): `createPolicy`, `updatePolicy(newCode)` |
 //! | 2123 | the built-in policy (`系统内置策略不能修改或删除` / `The built-in policy cannot be changed or deleted`): `updatePolicy`, `deletePolicy`, `deletePolicies` |
 //! | 2224 | `accessToken` with an unknown user pool id (`用户池不存在` / `User pool does not exist`); a resource-namespace path with a pool id other than the emulator's |
-//! | 2333 | a wrong password at login (`用户名或密码错误` / `Wrong username or password`) |
+//! | 2333 | a wrong password at login, LDAP and AD logins and `loginBySubAccount` included (`用户名或密码错误` / `Wrong username or password`) |
 //! | 3001 | the pool already has a resource namespace with this code (`权限分组已存在` / `The resource namespace already exists`): create (unless a role or policy brought it into being: then it is adopted), update with a new code |
 //! | 3003 | unknown resource namespace (`权限分组不存在` / `No such resource namespace`): delete by id or code, and every ACL call that names it (grants, checks, resources, listings) |
 //! | 3005 | update of an unknown resource namespace, by id or code (`权限分组不存在`) |
@@ -341,6 +376,7 @@
 //! another, RSA-2048 key, also shared by the emulators of a process until one rotates its own.
 
 pub mod crypto;
+mod directories;
 mod graphql;
 mod http;
 mod oidc;
@@ -357,6 +393,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use crate::directories::{Directory, DirectoryUser};
 use crate::store::common::{new_id, random_hex};
 pub use crate::store::oidc::provider::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
 use crate::store::state::{Credentials, State};
@@ -403,6 +440,7 @@ pub struct EmulatorBuilder {
     oidc: OidcSettings,
     enforce_mfa: bool,
     mfa_token_ttl: Duration,
+    directory_users: Vec<(Directory, DirectoryUser)>,
 }
 
 impl Default for EmulatorBuilder {
@@ -423,6 +461,7 @@ impl Default for EmulatorBuilder {
             oidc: OidcSettings::default(),
             enforce_mfa: false,
             mfa_token_ttl: crate::store::mfa::DEFAULT_MFA_TOKEN_TTL,
+            directory_users: Vec::new(),
         }
     }
 }
@@ -445,6 +484,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("oidc", &self.oidc)
             .field("enforce_mfa", &self.enforce_mfa)
             .field("mfa_token_ttl", &self.mfa_token_ttl)
+            .field("directory_users", &self.directory_users)
             .finish()
     }
 }
@@ -721,6 +761,9 @@ impl EmulatorBuilder {
         state.oidc.set_settings(self.oidc);
         state.mfa.configure(self.mfa_token_ttl);
         state.mfa.set_enforced(self.enforce_mfa);
+        for (directory, user) in &self.directory_users {
+            state.directory.put(directory.kind(), user.entry());
+        }
         let state = Arc::new(state);
         if let Some(doc) = &doc {
             state.import(doc).map_err(|e| ImportError::from_api(&e).into_io())?;

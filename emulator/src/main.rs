@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use authing_emulator::{Emulator, IdTokenAlgorithm, TokenAuthMethod};
+use authing_emulator::{Directory, DirectoryUser, Emulator, IdTokenAlgorithm, TokenAuthMethod};
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 
 /// authing-emulator: a local Authing v2 server for tests.
@@ -117,6 +117,14 @@ struct Cli {
     /// Lifetime of the MFA token of a 1635 answer, in seconds
     #[arg(long, env = "AUTHING_EMULATOR_MFA_TOKEN_TTL", value_name = "SECONDS", default_value = "600", value_parser = positive_secs, help_heading = "MFA")]
     mfa_token_ttl: Duration,
+
+    /// An account of the emulated LDAP directory, `username:password`; repeat the flag for more
+    #[arg(long = "ldap-user", value_name = "USER:PASSWORD", value_parser = directory_user, help_heading = "Directories")]
+    ldap_users: Vec<(String, String)>,
+
+    /// An account of the emulated Active Directory, `username:password`; repeat the flag for more
+    #[arg(long = "ad-user", value_name = "USER:PASSWORD", value_parser = directory_user, help_heading = "Directories")]
+    ad_users: Vec<(String, String)>,
 
     /// Largest request body, in bytes (past it: code 413)
     #[arg(long, env = "AUTHING_EMULATOR_MAX_BODY_SIZE", value_name = "BYTES", default_value_t = 1 << 20, help_heading = "Limits")]
@@ -265,6 +273,16 @@ fn positive_secs(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a positive number of seconds"))
 }
 
+/// A directory account given as `username:password` (the password may contain `:`).
+fn directory_user(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((user, password)) if !user.trim().is_empty() && !password.is_empty() => {
+            Ok((user.trim().to_owned(), password.to_owned()))
+        }
+        _ => Err("expected `username:password`".to_owned()),
+    }
+}
+
 fn builder(cli: &Cli) -> authing_emulator::EmulatorBuilder {
     let mut b = Emulator::builder()
         .bind(SocketAddr::new(cli.host, cli.port))
@@ -288,6 +306,11 @@ fn builder(cli: &Cli) -> authing_emulator::EmulatorBuilder {
         .id_token_algorithm(cli.id_token_algorithm.into())
         .enforce_mfa(cli.enforce_mfa)
         .mfa_token_ttl(cli.mfa_token_ttl);
+    for (directory, users) in [(Directory::Ldap, &cli.ldap_users), (Directory::Ad, &cli.ad_users)] {
+        for (username, password) in users {
+            b = b.directory_user(directory, DirectoryUser::new(username, password));
+        }
+    }
     if let Some(v) = &cli.user_pool_id {
         b = b.user_pool_id(v);
     }
@@ -451,6 +474,10 @@ mod tests {
         assert_eq!(cli.id_token_algorithm, Algorithm::Hs256);
         assert!(cli.enforce_mfa);
         assert!(!parse(&["--enforce-mfa=false"]).unwrap().enforce_mfa);
+        let cli = parse(&["--ldap-user", "ada:pw:x", "--ad-user=bob:pw", "--ldap-user", "eve:1"]).unwrap();
+        assert_eq!(cli.ldap_users, [("ada".into(), "pw:x".into()), ("eve".into(), "1".into())]);
+        assert_eq!(cli.ad_users, [("bob".to_owned(), "pw".to_owned())]);
+        assert!(parse(&["--ldap-user", "nopassword"]).is_err());
         for bad in [
             &["--bogus"][..],
             &["--port"],

@@ -2,10 +2,13 @@
 //! passwords, profile, tokens, and what the current user may see.
 
 mod codes;
+mod identities;
+mod ldap;
 mod login;
 mod mfa;
 mod oidc;
 mod password;
+mod principal;
 mod profile;
 mod register;
 mod token;
@@ -24,11 +27,13 @@ use crate::models::User;
 use crate::secret::{AccessToken, Password};
 use crate::transport::{Endpoint, Operation, RestCall, RootField, Transport};
 
+pub use ldap::LoginByDirectoryBuilder;
 pub use login::{LoginBuilder, LoginByPhoneCodeBuilder, LoginBySubAccountBuilder};
 pub use oidc::{
     AuthorizeRequest, AuthorizeUrlBuilder, CasServiceValidation, CasValidation, CodeChallengeMethod, Introspection,
     LogoutUrlBuilder, TokenSet, TrackedSession,
 };
+pub use principal::PrincipalAuthentication;
 pub use profile::{ListApplicationsBuilder, UpdateContactBuilder};
 pub use register::RegisterBuilder;
 pub use token::ValidateToken;
@@ -65,6 +70,8 @@ struct App {
     app_id: Option<String>,
     user_pool_id: Option<String>,
     endpoint: Endpoint,
+    /// `websocket_host`, where Active Directory logins go.
+    ad_endpoint: Endpoint,
     oidc: oidc::Settings,
 }
 
@@ -110,10 +117,17 @@ impl AuthenticationClient {
             options.app_id.as_deref(),
             options.transport.lang(),
         )?;
+        let ad_endpoint = Endpoint::new(
+            &options.websocket_host(),
+            options.user_pool_id.as_deref(),
+            options.app_id.as_deref(),
+            options.transport.lang(),
+        )?;
         let app = App {
             app_id: options.app_id.clone(),
             user_pool_id: options.user_pool_id.clone(),
             endpoint,
+            ad_endpoint,
             oidc: oidc::Settings::new(options),
         };
         Ok(Self { transport: options.transport.clone(), app: Arc::new(app), token: RwLock::new(options.token.clone()) })

@@ -760,3 +760,34 @@ impl ListApplicationsBuilder<'_> {
         Ok(Page::new(wire.list, wire.total_count, self.page, self.limit))
     }
 }
+
+impl AuthenticationClient {
+    /// The logged-in user's custom data: the legacy name of [`get_udf_value`](Self::get_udf_value).
+    ///
+    /// # Errors
+    /// As [`get_udf_value`](Self::get_udf_value).
+    #[deprecated(note = "use `get_udf_value`")]
+    pub async fn list_udv(&self) -> Result<CustomData> {
+        self.get_udf_value().await
+    }
+
+    /// Sets one custom data value of the logged-in user: the legacy form of
+    /// [`set_udf_value`](Self::set_udf_value).
+    ///
+    /// # Errors
+    /// As [`set_udf_value`](Self::set_udf_value).
+    #[deprecated(note = "use `set_udf_value`")]
+    pub async fn set_udv(&self, key: &str, value: UdfValue) -> Result<()> {
+        self.set_udf_value([(key, value)]).await
+    }
+
+    /// Removes one custom data value of the logged-in user: the legacy name of
+    /// [`remove_udf_value`](Self::remove_udf_value).
+    ///
+    /// # Errors
+    /// As [`remove_udf_value`](Self::remove_udf_value).
+    #[deprecated(note = "use `remove_udf_value`")]
+    pub async fn remove_udv(&self, key: &str) -> Result<()> {
+        self.remove_udf_value(key).await
+    }
+}

@@ -151,3 +151,36 @@ pub enum ValidateToken {
     /// An OIDC access token.
     Access(AccessToken),
 }
+
+impl AuthenticationClient {
+    /// Logs the user out of this application on the current device: the token stops working, and this client
+    /// drops it.
+    ///
+    /// REST: `GET {app_host}/logout?appId=&deviceId=current` (the user's token)
+    ///
+    /// ```no_run
+    /// # async fn demo(app: authing::AuthenticationClient) -> authing::Result<()> {
+    /// app.logout_current().await?;
+    /// assert!(app.token().is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`AuthingError::NotLoggedIn`](crate::AuthingError::NotLoggedIn) without a token; 2020 for a token the
+    /// server refuses.
+    pub async fn logout_current(&self) -> Result<()> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Query<'q> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            app_id: Option<&'q str>,
+            device_id: &'q str,
+        }
+        let query = Query { app_id: self.app_id(), device_id: "current" };
+        let call = RestCall::get("authentication.logout_current", &[]).under_host_root(&["logout"]).query(&query);
+        let _: serde::de::IgnoredAny = self.rest(Auth::User, call).await?;
+        self.set_token(None);
+        Ok(())
+    }
+}

@@ -1434,3 +1434,40 @@ impl<'a> AppAccessBuilder<'a> {
         Ok(())
     }
 }
+
+#[derive(Serialize)]
+struct AssignmentsByTargetQuery<'a> {
+    namespace: &'a str,
+    policy_code: &'a str,
+    target_type: &'a str,
+}
+
+impl Acl<'_> {
+    /// The assignments of a policy to targets of one type.
+    ///
+    /// REST: `GET /api/v2/policies/assignments/by-target?namespace=&policy_code=&target_type=`
+    ///
+    /// ```no_run
+    /// # async fn demo(management: authing::ManagementClient) -> authing::Result<()> {
+    /// use authing::models::PolicyAssignmentTargetType;
+    /// let assigned = management.acl().get_policies_assignments_condition("default", "read-books", PolicyAssignmentTargetType::User).await?;
+    /// # let _ = assigned;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown policy); transport and decode errors.
+    pub async fn get_policies_assignments_condition(
+        &self,
+        namespace: &str,
+        policy_code: &str,
+        target_type: crate::models::PolicyAssignmentTargetType,
+    ) -> Result<Vec<crate::models::PolicyAssignment>> {
+        let query = AssignmentsByTargetQuery { namespace, policy_code, target_type: target_type.as_str() };
+        let call = RestCall::get("acl.get_policies_assignments_condition", &["policies", "assignments", "by-target"])
+            .query(&query);
+        let wire: Option<WirePage<crate::models::PolicyAssignment>> = self.client.rest(call).await?;
+        Ok(wire.map(|w| w.list).unwrap_or_default())
+    }
+}

@@ -8,10 +8,12 @@ mod groups;
 mod mfa;
 mod paging;
 mod policies;
+mod principal;
 mod roles;
 mod udf;
 mod user_links;
 mod users;
+mod users_extra;
 
 pub use acl::{
     Acl, AllowBuilder, AllowTarget, AppAccessBuilder, AuthorizedTargetsBuilder, CreateAccessAccountBuilder,
@@ -28,8 +30,10 @@ pub use policies::{
     AddAssignmentsBuilder, CreatePolicyBuilder, ListAssignmentsBuilder, ListPoliciesBuilder, Policies,
     UpdatePolicyBuilder,
 };
+pub use principal::PrincipalAuthentication;
 pub use roles::{
-    CreateRoleBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles, UpdateRoleBuilder,
+    CreateRoleBuilder, FindRoleUsersBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles,
+    UpdateRoleBuilder,
 };
 pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
@@ -40,6 +44,7 @@ pub use users::{
     ListUserActionsBuilder, ListUsersBuilder, LogoutUserBuilder, SearchUsersBuilder, UserDetailBuilder,
     UserExistsBuilder, Users,
 };
+pub use users_extra::{BatchUsersBuilder, FilterOperator, FilterUsersBuilder, IdentityLinkBuilder, UserFilter};
 
 use std::fmt;
 use std::sync::Arc;

@@ -792,3 +792,72 @@ impl WithResources {
         self.authorized_resources.map(|page| page.list).unwrap_or_default()
     }
 }
+
+#[derive(Debug, Clone, Serialize)]
+struct FindUsersVars {
+    #[serde(flatten)]
+    page: PageLimit,
+    code: String,
+    namespace: String,
+    search: String,
+}
+
+paged_vars!(FindUsersVars);
+
+impl<'a> Roles<'a> {
+    /// The members of a role whose username, e-mail, phone or name contains a search text, a page at a time.
+    ///
+    /// REST: `POST /api/v2/roles/roleUsers` `{namespace, code, limit, page, search}` (the GraphQL way is
+    /// [`list_users`](Self::list_users))
+    ///
+    /// ```no_run
+    /// # async fn demo(management: authing::ManagementClient) -> authing::Result<()> {
+    /// let page = management.roles().find_users("admin").search("ada").send().await?;
+    /// # let _ = page;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn find_users(&self, code: &str) -> FindRoleUsersBuilder<'a> {
+        FindRoleUsersBuilder {
+            client: self.client,
+            vars: FindUsersVars {
+                page: PageLimit::default(),
+                code: code.to_owned(),
+                namespace: self.namespace.unwrap_or("default").to_owned(),
+                search: String::new(),
+            },
+        }
+    }
+}
+
+/// Builds [`Roles::find_users`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct FindRoleUsersBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: FindUsersVars,
+}
+
+impl FindRoleUsersBuilder<'_> {
+    page_setters!();
+
+    /// Only the members whose username, e-mail, phone or name contains this text.
+    pub fn search(mut self, text: impl Into<String>) -> Self {
+        self.vars.search = text.into();
+        self
+    }
+
+    /// Fetches the page.
+    ///
+    /// # Errors
+    /// 2101 for an unknown role; transport and decode errors.
+    pub async fn send(self) -> Result<Page<User>> {
+        first_page(self.client, self.vars, |client, vars| {
+            Box::pin(async move {
+                let call = crate::transport::RestCall::post("roles.find_users", &["roles", "roleUsers"]).json(&vars)?;
+                client.rest(call).await
+            })
+        })
+        .await
+    }
+}

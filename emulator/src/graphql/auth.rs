@@ -791,7 +791,8 @@ impl AuthMutation {
         Ok(Some(user.into()))
     }
 
-    /// Sub-accounts do not exist in the emulator: every account is unknown (2004).
+    /// Logs in with a sub-account's username and password (the rules are in `store::directory`): 2004 for an
+    /// account that is not a sub-account, 2333 for a wrong password.
     async fn login_by_sub_account(
         &self,
         ctx: &Context<'_>,
@@ -800,10 +801,12 @@ impl AuthMutation {
         captcha_code: Option<String>,
         client_ip: Option<String>,
     ) -> async_graphql::Result<types::User> {
-        let (state, _) = enter(ctx);
-        let _ = (account, captcha_code, client_ip);
-        decrypt(state, &password)?;
-        Err(ApiError::new(Code::UserNotFound).into())
+        let (state, meta) = enter(ctx);
+        let _ = captcha_code;
+        login_app(state, meta)?;
+        let clear = decrypt(state, &password)?;
+        let ip = client_ip.unwrap_or_else(|| meta.origin().ip.clone());
+        Ok(crate::store::directory::sub_account_login(state, &account, &clear, &ip)?.into())
     }
 
     /// "Sends" an e-mail with a 6-digit code for any scene: the code is kept in the emulator's outbox.

@@ -50,7 +50,7 @@ pub(crate) fn routes() -> Router<RestState> {
 }
 
 /// The envelope of a result.
-fn reply(headers: &HeaderMap, result: Result<Value, ApiError>) -> Response {
+pub(super) fn reply(headers: &HeaderMap, result: Result<Value, ApiError>) -> Response {
     let lang = crate::http::lang(headers);
     match result {
         Ok(data) => Json(json!({ "code": 200, "message": "", "data": data })).into_response(),
@@ -64,25 +64,25 @@ fn reply(headers: &HeaderMap, result: Result<Value, ApiError>) -> Response {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer)
 }
 
 /// The body as `T`, else 400.
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+pub(super) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|_| {
         ApiError::with_message(Code::BadRequest, "请求体格式不正确", "The body is not the JSON object expected")
     })
 }
 
-fn required<'a>(name: &str, value: Option<&'a str>) -> Result<&'a str, ApiError> {
+pub(super) fn required<'a>(name: &str, value: Option<&'a str>) -> Result<&'a str, ApiError> {
     value
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::with_message(Code::BadRequest, format!("缺少 {name}"), format!("{name} is missing")))
 }
 
-fn require_management(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn require_management(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = bearer(headers).ok_or(ApiError::new(Code::NotLoggedIn))?;
     tokens::verify_management(state, token).map(|_| ()).map_err(|_| ApiError::new(Code::NotLoggedIn))
 }

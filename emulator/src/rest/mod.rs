@@ -10,13 +10,20 @@
 //! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation);
 //! * [`emulator`]: the emulator's own routes under `/_emulator/` (verification codes, sessions, reset, import,
 //!   export);
-//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls).
+//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls);
+//! * [`directory`]: LDAP and AD logins, principal authentication;
+//! * [`identities`]: linking identities, the user's own identities, resignation;
+//! * [`user_extras`]: the JS SDK's extra calls of users, roles and policies (batch, filter, tenants, role
+//!   members, policy assignments by target type).
 
 mod acl;
 mod applications;
 mod auth;
+mod directory;
 mod emulator;
+mod identities;
 mod mfa;
+mod user_extras;
 mod users;
 
 use std::sync::Arc;
@@ -48,6 +55,9 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(applications::routes())
         .merge(emulator::routes())
         .merge(mfa::routes())
+        .merge(directory::routes())
+        .merge(identities::routes())
+        .merge(user_extras::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

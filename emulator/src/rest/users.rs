@@ -177,7 +177,8 @@ pub(crate) async fn kick(
 }
 
 /// `GET /logout?appId=&userId=`: the user's tokens for `appId` (all of them without `appId`) stop being
-/// accepted. An unknown user is not an error. `data` is null.
+/// accepted. An unknown user is not an error. `data` is null. With `deviceId=current` it is the end user's own
+/// logout instead (see [`logout_current`]).
 pub(crate) async fn logout(
     AxState(app): AxState<RestState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -186,10 +187,13 @@ pub(crate) async fn logout(
 ) -> Response {
     let lang = crate::http::lang(&headers);
     let state = &app.state;
+    let param = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    if param("deviceId") == Some("current") {
+        return logout_current(state, &headers, peer, param("appId"));
+    }
     if let Err(e) = require_management(state, &headers) {
         return refuse(StatusCode::OK, &e, lang);
     }
-    let param = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
     let Some(user_id) = param("userId") else {
         let err = ApiError::with_message(Code::BadRequest, "缺少 userId", "userId is missing");
         return refuse(StatusCode::OK, &err, lang);
@@ -201,6 +205,21 @@ pub(crate) async fn logout(
         let origin = origin(&headers, peer, "/logout");
         state.record(Action::new("logout", &user, app_id.map(str::to_owned), &origin));
     }
+    done(lang, "退出登录成功", "Logged out")
+}
+
+/// `GET /logout?appId=&deviceId=current` with a user token: that user's tokens for `appId` (all of them without
+/// `appId`) stop being accepted; 2020 for a missing or refused token.
+fn logout_current(state: &State, headers: &HeaderMap, peer: SocketAddr, app_id: Option<&str>) -> Response {
+    let lang = crate::http::lang(headers);
+    let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer);
+    let user = match tokens::token_user(state, token) {
+        Ok((_, user)) => user,
+        Err(e) => return refuse(StatusCode::OK, &e, lang),
+    };
+    state.sessions().revoke(&user.id, app_id);
+    let origin = origin(headers, peer, "/logout");
+    state.record(Action::new("logout", &user, app_id.map(str::to_owned), &origin));
     done(lang, "退出登录成功", "Logged out")
 }
 

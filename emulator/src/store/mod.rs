@@ -16,6 +16,8 @@
 //! * [`sessions`]: revocation generations of user tokens; [`activity`]: the user-action log;
 //! * [`oidc`]: the OIDC / OAuth 2.0 provider (application settings, codes, grants, the tokens it signs) and
 //!   [`signing`]: its RSA signing key and JWKS; [`cas`]: CAS service tickets;
+//! * [`directory`]: LDAP and AD directories and sub-accounts; [`principal`]: principal authentication;
+//!   [`identities`]: linking identities, resignation; [`user_filter`]: the conditions of the users filter;
 //! * [`error`]: Authing's codes and messages.
 
 pub(crate) mod access;
@@ -26,15 +28,19 @@ pub(crate) mod auth;
 pub(crate) mod authz;
 pub(crate) mod cas;
 pub(crate) mod common;
+pub(crate) mod directory;
 pub(crate) mod error;
+pub(crate) mod identities;
 pub(crate) mod mfa;
 pub(crate) mod model;
 pub(crate) mod oidc;
 pub(crate) mod outbox;
+pub(crate) mod principal;
 pub(crate) mod sessions;
 pub(crate) mod signing;
 pub(crate) mod snapshot;
 pub(crate) mod state;
 pub(crate) mod tokens;
 pub(crate) mod udf;
+pub(crate) mod user_filter;
 pub(crate) mod users;

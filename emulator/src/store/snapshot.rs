@@ -3,8 +3,9 @@
 //!
 //! * [`export`] writes every user (with its password hash and custom data), custom field, namespace,
 //!   resource, group, role (with its users, groups and custom data), policy, policy assignment, grant,
-//!   programmatic access account, the application's access and OIDC settings, whether MFA is enforced and
-//!   the users' TOTP authenticators. Archived users, sessions, verification codes, OIDC grants, faces and
+//!   programmatic access account, the application's access and OIDC settings, whether MFA is enforced,
+//!   the users' TOTP authenticators, and the LDAP and AD accounts and sub-accounts (`directories`, read and
+//!   written by `store::directory::doc`). Principal authentication records, archived users, sessions, verification codes, OIDC grants, faces and
 //!   the user-action log are not part of it.
 //! * [`build`] reads a document into fresh stores, entry by entry, with the same checks as the API
 //!   (uniqueness, existing references, custom data types). The first refusal names the entry
@@ -44,7 +45,7 @@ use crate::store::users::{User, UserStore};
 const VERSION: u32 = 1;
 
 /// The top-level keys of a document.
-const SECTIONS: [&str; 15] = [
+const SECTIONS: [&str; 16] = [
     "version",
     "userPool",
     "application",
@@ -60,6 +61,7 @@ const SECTIONS: [&str; 15] = [
     "grants",
     "programmaticAccessAccounts",
     "mfa",
+    "directories",
 ];
 
 /// The keys of a user entry that are not fields of the user itself.
@@ -723,6 +725,8 @@ pub(crate) struct Imported {
     pub(crate) authenticators: Vec<Totp>,
     /// The applications besides the default one, and the default one's agreements and type.
     pub(crate) apps: ImportedApps,
+    /// The directories and sub-accounts, when the document has them.
+    pub(crate) directories: Option<crate::store::directory::accounts::DirectoryStore>,
 }
 
 /// The pool and application credentials a document gives (for an emulator that starts from it).
@@ -1089,6 +1093,7 @@ pub(crate) fn export(state: &State) -> Value {
         "grants": to_value(grants),
         "programmaticAccessAccounts": to_value(accounts),
         "mfa": mfa,
+        "directories": crate::store::directory::doc::export(&state.directory.store()),
     })
 }
 
@@ -1286,6 +1291,7 @@ pub(crate) fn build(
 
     // MFA: the enforcement and the users' authenticators.
     let (mfa_enforced, authenticators) = read_mfa(doc, &users, now)?;
+    let directories = crate::store::directory::doc::read(doc, &users)?;
 
     // Namespaces: given ids first, then the others numbered after the largest.
     let namespace_docs = entries::<NamespaceDoc>(doc, "namespaces")?;
@@ -1554,7 +1560,7 @@ pub(crate) fn build(
         });
     }
 
-    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators, apps })
+    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators, apps, directories })
 }
 
 impl State {
@@ -1580,6 +1586,7 @@ impl State {
             mfa_enforced: None,
             authenticators: Vec::new(),
             apps: ImportedApps::default(),
+            directories: None,
         });
     }
 
@@ -1607,5 +1614,10 @@ impl State {
         self.mfa.replace_authenticators(imported.authenticators);
         self.apps_write().replace(imported.apps);
         self.ensure_app_namespaces();
+        match imported.directories {
+            Some(directories) => self.directory.replace(directories),
+            None => self.directory.forget_sub_accounts(),
+        }
+        self.principal.records().clear();
     }
 }

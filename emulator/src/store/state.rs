@@ -103,6 +103,10 @@ pub(crate) struct State {
     pub(crate) mfa: crate::store::mfa::factors::MfaState,
     /// The applications: the default one and the created ones (locked last: nothing is locked while it is held).
     pub(crate) apps: RwLock<crate::store::apps::registry::AppStore>,
+    /// LDAP and AD directories, sub-accounts (locked alone).
+    pub(crate) directory: crate::store::directory::accounts::DirectoryState,
+    /// Principal authentication records (locked alone).
+    pub(crate) principal: crate::store::principal::records::PrincipalState,
 }
 
 impl State {
@@ -135,6 +139,8 @@ impl State {
             oidc: crate::store::oidc::provider::OidcState::default(),
             mfa: crate::store::mfa::factors::MfaState::default(),
             apps: RwLock::new(crate::store::apps::registry::AppStore::new(default_app)),
+            directory: crate::store::directory::accounts::DirectoryState::default(),
+            principal: crate::store::principal::records::PrincipalState::default(),
         };
         state.ensure_app_namespaces();
         state
