@@ -8,6 +8,7 @@ use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::orgs::{Node, user_departments};
 use super::pages::{PaginatedAuthorizedResources, PaginatedGroups, PaginatedRoles, PaginatedUsers, page_args, page_of};
 use super::types;
 use super::{CommonMessage, RequestMeta, enter, require_management};
@@ -29,31 +30,6 @@ pub(crate) struct UserCustomData {
     value: Option<String>,
     label: Option<String>,
     data_type: types::DataType,
-}
-
-/// `Node` of the official schema (its scalar fields): a department.
-#[derive(SimpleObject, Clone)]
-#[graphql(name = "Node")]
-pub(crate) struct Node {
-    id: String,
-    org_id: Option<String>,
-    name: String,
-    #[graphql(name = "nameI18n")]
-    name_i18n: Option<String>,
-    description: Option<String>,
-    #[graphql(name = "descriptionI18n")]
-    description_i18n: Option<String>,
-    order: Option<i32>,
-    code: Option<String>,
-    root: Option<bool>,
-    depth: Option<i32>,
-    path: Vec<String>,
-    code_path: Vec<Option<String>>,
-    name_path: Vec<String>,
-    created_at: Option<String>,
-    updated_at: Option<String>,
-    children: Option<Vec<String>>,
-    is_virtual_node: Option<bool>,
 }
 
 /// `UserDepartment` of the official schema.
@@ -136,10 +112,18 @@ impl types::User {
         Some(PaginatedAuthorizedResources::all(list))
     }
 
-    /// The user's departments: always empty, organizations do not exist yet.
-    async fn departments(&self, org_id: Option<String>) -> Option<PaginatedDepartments> {
-        let _ = org_id;
-        Some(PaginatedDepartments { list: Vec::new(), total_count: 0 })
+    /// The user's departments (of one organization when `orgId` is given), in joining order.
+    async fn departments(&self, ctx: &Context<'_>, org_id: Option<String>) -> Option<PaginatedDepartments> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        let list: Vec<UserDepartment> = user_departments(state, &self.id, org_id.as_deref())
+            .into_iter()
+            .map(|(department, is_main_department, joined_at)| UserDepartment {
+                department,
+                is_main_department,
+                joined_at: Some(joined_at),
+            })
+            .collect();
+        Some(PaginatedDepartments { total_count: super::pages::count(list.len()), list })
     }
 }
 

@@ -8,12 +8,14 @@
 //! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation);
 //! * [`emulator`]: the emulator's own routes under `/_emulator/` (verification codes, sessions, reset, import,
 //!   export);
-//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls).
+//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls);
+//! * [`orgs`]: organizations (count, list, by tenant, import, export) and third-party directory sync.
 
 mod acl;
 mod auth;
 mod emulator;
 mod mfa;
+mod orgs;
 mod users;
 
 use std::sync::Arc;
@@ -44,6 +46,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(acl::routes())
         .merge(emulator::routes())
         .merge(mfa::routes())
+        .merge(orgs::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

@@ -8,6 +8,8 @@
 //! * [`acl`]: resource namespaces, resources, grants and their evaluation, programmatic access accounts and
 //!   application access policies;
 //! * [`udf`]: custom fields and their values;
+//! * [`orgs`]: organizations, their node trees, members and node roles (kept in the access store, so that
+//!   grants and roles given to nodes take part in authorization);
 //! * [`tokens`]: the JWTs the emulator signs and checks (management, user and login tokens);
 //! * [`auth`]: what the end-user flows remember (verification codes in the [`outbox`], failed logins,
 //!   reset tickets) and their rules;
@@ -28,6 +30,7 @@ pub(crate) mod error;
 pub(crate) mod mfa;
 pub(crate) mod model;
 pub(crate) mod oidc;
+pub(crate) mod orgs;
 pub(crate) mod outbox;
 pub(crate) mod sessions;
 pub(crate) mod signing;
