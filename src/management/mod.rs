@@ -1,10 +1,11 @@
 //! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`],
-//! [`Policies`] and [`Mfa`].
+//! [`Policies`], [`Mfa`] and [`Org`].
 
 mod acl;
 mod custom_data;
 mod groups;
 mod mfa;
+mod org;
 mod paging;
 mod policies;
 mod roles;
@@ -20,6 +21,10 @@ pub use groups::{
     CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,
 };
 pub use mfa::Mfa;
+pub use org::{
+    AddNodeBuilder, CreateNodeBuilder, CreateOrgBuilder, GetAllOrgsBuilder, ListMembersBuilder,
+    ListNodeResourcesBuilder, ListOrgsBuilder, Org, UpdateNodeBuilder,
+};
 pub use policies::{
     AddAssignmentsBuilder, CreatePolicyBuilder, ListAssignmentsBuilder, ListPoliciesBuilder, Policies,
     UpdatePolicyBuilder,

@@ -4,6 +4,7 @@ mod acl;
 mod auth;
 mod common;
 mod mfa;
+mod org;
 mod role;
 mod udf;
 mod user;
@@ -18,6 +19,7 @@ pub use auth::{
 };
 pub use common::CommonMessage;
 pub use mfa::{MfaAuthenticator, MfaBindType, MfaChallenge, MfaFactor, MfaStatus, TotpAssociation};
+pub use org::{Org, OrgExport, OrgTree, SyncProvider};
 pub use role::{
     AuthorizedResource, Group, Policy, PolicyAssignment, PolicyAssignmentTargetType, PolicyCondition, PolicyEffect,
     PolicyStatement, ResourceType, Role,

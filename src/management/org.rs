@@ -1,0 +1,1005 @@
+//! `management.org()`: organizations, their node trees, members, node roles and resources, import and export,
+//! and third-party directory sync.
+
+use serde::{Deserialize, Serialize};
+
+use super::ManagementClient;
+use super::paging::{PageLimit, WirePage, first_page, page_setters, paged_vars, strings};
+use super::roles::{ASSIGN_ROLE, REVOKE_ROLE, WithResources};
+use crate::error::Result;
+use crate::models::{
+    AuthorizedResource, CommonMessage, Org as OrgModel, OrgExport, OrgNode, ResourceType, Role, SortBy, SyncProvider,
+    User,
+};
+use crate::page::Page;
+use crate::transport::{Operation, PageQuery, RestCall};
+
+const CREATE_ORG: Operation<'static> =
+    operation!("org", "create", "org/create_org.graphql", "org.graphql", "org_node.graphql");
+const DELETE_ORG: Operation<'static> = operation!("org", "delete_by_id", "org/delete_org.graphql");
+const ORGS: Operation<'static> = operation!("org", "list", "org/orgs.graphql", "org.graphql", "org_node.graphql");
+const ORG: Operation<'static> = operation!("org", "find_by_id", "org/org.graphql", "org.graphql", "org_node.graphql");
+const ADD_NODE: Operation<'static> =
+    operation!("org", "add_node", "org/add_node.graphql", "org.graphql", "org_node.graphql");
+const ADD_NODE_V2: Operation<'static> = operation!("org", "create_node", "org/add_node_v2.graphql", "org_node.graphql");
+const NODE_BY_ID: Operation<'static> =
+    operation!("org", "get_node_by_id", "org/node_by_id.graphql", "org_node.graphql");
+const NODE_BY_CODE: Operation<'static> =
+    operation!("org", "get_node_by_code", "org/node_by_code.graphql", "org_node.graphql");
+const UPDATE_NODE: Operation<'static> = operation!("org", "update_node", "org/update_node.graphql", "org_node.graphql");
+const DELETE_NODE: Operation<'static> = operation!("org", "delete_node", "org/delete_node.graphql");
+const IS_ROOT_NODE: Operation<'static> = operation!("org", "is_root_node", "org/is_root_node.graphql");
+const MOVE_NODE: Operation<'static> =
+    operation!("org", "move_node", "org/move_node.graphql", "org.graphql", "org_node.graphql");
+const CHILDREN_NODES: Operation<'static> =
+    operation!("org", "list_children", "org/children_nodes.graphql", "org_node.graphql");
+const ROOT_NODE: Operation<'static> = operation!("org", "root_node", "org/root_node.graphql", "org_node.graphql");
+const SEARCH_NODES: Operation<'static> =
+    operation!("org", "search_nodes", "org/search_nodes.graphql", "org_node.graphql");
+const ADD_MEMBER: Operation<'static> = operation!("org", "add_members", "org/add_member.graphql", "org_node.graphql");
+const REMOVE_MEMBER: Operation<'static> =
+    operation!("org", "delete_members", "org/remove_member.graphql", "org_node.graphql");
+const NODE_MEMBERS: Operation<'static> = operation!("org", "list_members", "org/node_members.graphql", "user.graphql");
+const MOVE_MEMBERS: Operation<'static> = operation!("org", "move_members", "org/move_members.graphql");
+const SET_MAIN_DEPARTMENT: Operation<'static> =
+    operation!("org", "set_main_department", "org/set_main_department.graphql");
+const NODE_ROLES: Operation<'static> = operation!("org", "list_roles", "org/node_roles.graphql", "role.graphql");
+const NODE_ROLES_BY_CODE: Operation<'static> =
+    operation!("org", "list_roles_by_code", "org/node_roles_by_code.graphql", "role.graphql");
+const NODE_RESOURCES: Operation<'static> = operation!(
+    "org",
+    "list_authorized_resources",
+    "org/node_authorized_resources.graphql",
+    "authorized_resource.graphql"
+);
+const NODE_RESOURCES_BY_CODE: Operation<'static> = operation!(
+    "org",
+    "list_authorized_resources_by_code",
+    "org/node_authorized_resources_by_code.graphql",
+    "authorized_resource.graphql"
+);
+
+/// The organizations of the pool: `management.org()`. Node roles and resources are read and given in the
+/// `default` namespace unless [`namespace`](Self::namespace) says otherwise.
+///
+/// See [`Org`](crate::models::Org) for an example.
+#[derive(Debug, Clone, Copy)]
+pub struct Org<'a> {
+    client: &'a ManagementClient,
+    namespace: Option<&'a str>,
+}
+
+impl ManagementClient {
+    /// The organizations of the pool.
+    pub fn org(&self) -> Org<'_> {
+        Org { client: self, namespace: None }
+    }
+}
+
+#[derive(Serialize)]
+struct IdVars<'v> {
+    id: &'v str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OrgNodeVars<'v> {
+    org_id: &'v str,
+    node_id: &'v str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MembersVars<'v> {
+    node_id: &'v str,
+    user_ids: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NodeRolesVars<'v> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'v str>,
+    role_codes: Vec<String>,
+    /// Named `nodeCodes` by the schema, it carries node ids.
+    node_codes: [&'v str; 1],
+}
+
+/// A node as the role documents select it.
+#[derive(Deserialize)]
+struct WithRoles {
+    roles: Option<WirePage<Role>>,
+}
+
+impl<'a> Org<'a> {
+    /// The same accessor with node roles and resources in another namespace (permission group).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// let org = management.org().create("Acme").send().await?;
+    /// management.roles().namespace("shop").create("clerk").send().await?;
+    /// let shop = management.org().namespace("shop");
+    /// shop.add_roles(&org.root_node.id, ["clerk"]).await?;
+    /// assert_eq!(shop.list_roles(&org.root_node.id).await?.map(|r| r.len()), Some(1));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn namespace(self, namespace: &'a str) -> Self {
+        Self { namespace: Some(namespace), ..self }
+    }
+
+    // ---- organizations -------------------------------------------------------------------------------
+
+    /// Creates an organization. It starts with one node, its root, which carries the name, code and description.
+    ///
+    /// GraphQL: `createOrg`
+    ///
+    /// See [`Org`](crate::models::Org) for an example.
+    pub fn create(&self, name: &str) -> CreateOrgBuilder<'a> {
+        CreateOrgBuilder {
+            client: self.client,
+            vars: CreateOrgVars { name: name.to_owned(), code: None, description: None, tenant_id: None },
+        }
+    }
+
+    /// The same as [`create`](Self::create) (the Python SDK's `create_org`).
+    ///
+    /// GraphQL: `createOrg`
+    pub fn create_org(&self, name: &str) -> CreateOrgBuilder<'a> {
+        self.create(name)
+    }
+
+    /// Deletes an organization with all its nodes.
+    ///
+    /// GraphQL: `deleteOrg`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown organization), or transport errors.
+    pub async fn delete_by_id(&self, org_id: &str) -> Result<CommonMessage> {
+        self.client.root(DELETE_ORG, &IdVars { id: org_id }).await
+    }
+
+    /// Lists the organizations, newest first.
+    ///
+    /// GraphQL: `orgs`
+    pub fn list(&self) -> ListOrgsBuilder<'a> {
+        ListOrgsBuilder { client: self.client, vars: ListOrgsVars { page: PageLimit::default(), sort_by: None } }
+    }
+
+    /// Lists the organizations through REST (the JS SDK's `getAllOrgs`): the count, then the page.
+    ///
+    /// REST: `GET /api/v2/orgs/count`, then `GET /api/v2/orgs?page=&limit=`
+    pub fn get_all_orgs(&self) -> GetAllOrgsBuilder<'a> {
+        GetAllOrgsBuilder { client: self.client, vars: AllOrgsVars { page: PageLimit::default() } }
+    }
+
+    /// One organization with all its nodes.
+    ///
+    /// GraphQL: `org`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown organization), or transport errors.
+    pub async fn find_by_id(&self, org_id: &str) -> Result<OrgModel> {
+        self.client.root(ORG, &IdVars { id: org_id }).await
+    }
+
+    /// The organization of a tenant; `None` when it has none.
+    ///
+    /// REST: `GET /api/v2/orgs/by-tenant?tenant_id=`
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport errors.
+    pub async fn get_org_by_tenant_id(&self, tenant_id: &str) -> Result<Option<OrgModel>> {
+        let query = [("tenant_id", tenant_id)];
+        self.client.rest(RestCall::get("org.get_org_by_tenant_id", &["orgs", "by-tenant"]).query(&query)).await
+    }
+
+    // ---- nodes ---------------------------------------------------------------------------------------
+
+    /// Adds a node and answers with it (under the root unless [`parent`](CreateNodeBuilder::parent) is set).
+    ///
+    /// GraphQL: `addNodeV2`
+    ///
+    /// See [`Org`](crate::models::Org) for an example.
+    pub fn create_node(&self, org_id: &str, name: &str) -> CreateNodeBuilder<'a> {
+        CreateNodeBuilder { client: self.client, vars: NodeVars::new(org_id, name) }
+    }
+
+    /// Adds a node and answers with the whole organization (the Python SDK's `add_node`); the i18n values are
+    /// sent under the names the document declares.
+    ///
+    /// GraphQL: `addNode`
+    pub fn add_node(&self, org_id: &str, name: &str) -> AddNodeBuilder<'a> {
+        AddNodeBuilder { client: self.client, vars: NodeVars::new(org_id, name) }
+    }
+
+    /// One node; `None` when there is none.
+    ///
+    /// GraphQL: `nodeById`
+    ///
+    /// # Errors
+    /// Transport and decode errors.
+    pub async fn get_node_by_id(&self, node_id: &str) -> Result<Option<OrgNode>> {
+        self.client.root(NODE_BY_ID, &IdVars { id: node_id }).await
+    }
+
+    /// The node of an organization with this code; `None` when there is none.
+    ///
+    /// GraphQL: `nodeByCode`
+    ///
+    /// # Errors
+    /// Transport and decode errors.
+    pub async fn get_node_by_code(&self, org_id: &str, code: &str) -> Result<Option<OrgNode>> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            org_id: &'v str,
+            code: &'v str,
+        }
+        self.client.root(NODE_BY_CODE, &Vars { org_id, code }).await
+    }
+
+    /// Changes a node's name, code or description (only those given).
+    ///
+    /// GraphQL: `updateNode`
+    pub fn update_node(&self, node_id: &str) -> UpdateNodeBuilder<'a> {
+        UpdateNodeBuilder {
+            client: self.client,
+            vars: UpdateNodeVars { id: node_id.to_owned(), name: None, code: None, description: None },
+        }
+    }
+
+    /// Deletes a node with its whole subtree.
+    ///
+    /// GraphQL: `deleteNode`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown organization or node, the root), or transport errors.
+    pub async fn delete_node(&self, org_id: &str, node_id: &str) -> Result<CommonMessage> {
+        self.client.root(DELETE_NODE, &OrgNodeVars { org_id, node_id }).await
+    }
+
+    /// Moves a node with its subtree under another node; answers with the updated organization.
+    ///
+    /// GraphQL: `moveNode`
+    ///
+    /// # Errors
+    /// Authing's refusal (a target inside the node's own subtree, an unknown node), or transport errors.
+    pub async fn move_node(&self, org_id: &str, node_id: &str, target_parent_id: &str) -> Result<OrgModel> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            org_id: &'v str,
+            node_id: &'v str,
+            target_parent_id: &'v str,
+        }
+        self.client.root(MOVE_NODE, &Vars { org_id, node_id, target_parent_id }).await
+    }
+
+    /// Whether a node is its organization's root (`None` when the server says nothing).
+    ///
+    /// GraphQL: `isRootNode`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown organization or node), or transport errors.
+    pub async fn is_root_node(&self, org_id: &str, node_id: &str) -> Result<Option<bool>> {
+        self.client.root(IS_ROOT_NODE, &OrgNodeVars { org_id, node_id }).await
+    }
+
+    /// The root node of an organization.
+    ///
+    /// GraphQL: `rootNode`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown organization), or transport errors.
+    pub async fn root_node(&self, org_id: &str) -> Result<OrgNode> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            org_id: &'v str,
+        }
+        self.client.root(ROOT_NODE, &Vars { org_id }).await
+    }
+
+    /// The direct children of a node; their `depth` counts from it.
+    ///
+    /// GraphQL: `childrenNodes`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown node), or transport errors.
+    pub async fn list_children(&self, node_id: &str) -> Result<Vec<OrgNode>> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            node_id: &'v str,
+        }
+        self.client.root(CHILDREN_NODES, &Vars { node_id }).await
+    }
+
+    /// The nodes of every organization whose name contains `keyword`.
+    ///
+    /// GraphQL: `searchNodes`
+    ///
+    /// # Errors
+    /// Transport and decode errors.
+    pub async fn search_nodes(&self, keyword: &str) -> Result<Vec<OrgNode>> {
+        #[derive(Serialize)]
+        struct Vars<'v> {
+            keyword: &'v str,
+        }
+        self.client.root(SEARCH_NODES, &Vars { keyword }).await
+    }
+
+    // ---- members -------------------------------------------------------------------------------------
+
+    /// Makes users members of a node; answers with the node.
+    ///
+    /// GraphQL: `addMember`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown node or user), or transport errors.
+    pub async fn add_members<I, S>(&self, node_id: &str, user_ids: I) -> Result<OrgNode>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.client.root(ADD_MEMBER, &MembersVars { node_id, user_ids: strings(user_ids) }).await
+    }
+
+    /// Takes users out of a node; answers with the node.
+    ///
+    /// GraphQL: `removeMember`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown node), or transport errors.
+    pub async fn delete_members<I, S>(&self, node_id: &str, user_ids: I) -> Result<OrgNode>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.client.root(REMOVE_MEMBER, &MembersVars { node_id, user_ids: strings(user_ids) }).await
+    }
+
+    /// The members of a node, and by default those of its descendants, newest first.
+    ///
+    /// GraphQL: `nodeById { users }`
+    pub fn list_members(&self, node_id: &str) -> ListMembersBuilder<'a> {
+        ListMembersBuilder {
+            client: self.client,
+            vars: MembersPageVars {
+                id: node_id.to_owned(),
+                page: PageLimit::default(),
+                sort_by: None,
+                include_children_nodes: None,
+                with_custom_data: false,
+            },
+        }
+    }
+
+    /// Moves users from `source_node_id` to `target_node_id` (the argument order of the Python SDK).
+    ///
+    /// GraphQL: `moveMembers`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown node or user), or transport errors.
+    pub async fn move_members<I, S>(
+        &self,
+        user_ids: I,
+        target_node_id: &str,
+        source_node_id: &str,
+    ) -> Result<Option<CommonMessage>>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            user_ids: Vec<String>,
+            source_node_id: &'v str,
+            target_node_id: &'v str,
+        }
+        self.client.root(MOVE_MEMBERS, &Vars { user_ids: strings(user_ids), source_node_id, target_node_id }).await
+    }
+
+    /// Makes a department (a node the user belongs to) the user's main one.
+    ///
+    /// GraphQL: `setMainDepartment`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown user or node, a user who is not a member), or transport errors.
+    pub async fn set_main_department(&self, user_id: &str, department_id: &str) -> Result<CommonMessage> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            user_id: &'v str,
+            department_id: &'v str,
+        }
+        self.client.root(SET_MAIN_DEPARTMENT, &Vars { user_id, department_id }).await
+    }
+
+    // ---- roles and resources -------------------------------------------------------------------------
+
+    /// Gives roles (by code, in the accessor's namespace) to a node; its members hold them.
+    ///
+    /// GraphQL: `assignRole` with `nodeCodes: [node_id]`
+    ///
+    /// See [`namespace`](Self::namespace) for an example.
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown role or node), or transport errors.
+    pub async fn add_roles<I, S>(&self, node_id: &str, role_codes: I) -> Result<Option<CommonMessage>>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let vars = NodeRolesVars { namespace: self.namespace, role_codes: strings(role_codes), node_codes: [node_id] };
+        self.client.root(ASSIGN_ROLE, &vars).await
+    }
+
+    /// Takes roles from a node.
+    ///
+    /// GraphQL: `revokeRole` with `nodeCodes: [node_id]`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown role or node), or transport errors.
+    pub async fn remove_roles<I, S>(&self, node_id: &str, role_codes: I) -> Result<Option<CommonMessage>>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let vars = NodeRolesVars { namespace: self.namespace, role_codes: strings(role_codes), node_codes: [node_id] };
+        self.client.root(REVOKE_ROLE, &vars).await
+    }
+
+    /// The roles of a node and of its ancestors, each once (of the accessor's namespace when one is set, else of
+    /// all); `None` when the node does not exist.
+    ///
+    /// GraphQL: `getNodeRoles`
+    ///
+    /// # Errors
+    /// Transport and decode errors.
+    pub async fn list_roles(&self, node_id: &str) -> Result<Option<Vec<Role>>> {
+        #[derive(Serialize)]
+        struct Vars<'v> {
+            id: &'v str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            namespace: Option<&'v str>,
+        }
+        let node: Option<WithRoles> =
+            self.client.root(NODE_ROLES, &Vars { id: node_id, namespace: self.namespace }).await?;
+        Ok(node.map(|n| n.roles.map(|p| p.list).unwrap_or_default()))
+    }
+
+    /// The roles of the node of an organization with this code, as [`list_roles`](Self::list_roles).
+    ///
+    /// GraphQL: `nodeByCode { roles }`
+    ///
+    /// # Errors
+    /// Transport and decode errors.
+    pub async fn list_roles_by_code(&self, org_id: &str, code: &str) -> Result<Option<Vec<Role>>> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            org_id: &'v str,
+            code: &'v str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            namespace: Option<&'v str>,
+        }
+        let node: Option<WithRoles> =
+            self.client.root(NODE_ROLES_BY_CODE, &Vars { org_id, code, namespace: self.namespace }).await?;
+        Ok(node.map(|n| n.roles.map(|p| p.list).unwrap_or_default()))
+    }
+
+    /// The resources granted to a node (ACL grants with target type `ORG`), in the accessor's namespace when one
+    /// is set, else in all.
+    ///
+    /// GraphQL: `listNodeByIdAuthorizedResources`
+    pub fn list_authorized_resources(&self, node_id: &str) -> ListNodeResourcesBuilder<'a> {
+        ListNodeResourcesBuilder {
+            client: self.client,
+            namespace: self.namespace,
+            node: NodeKey::Id(node_id.to_owned()),
+            resource_type: None,
+        }
+    }
+
+    /// The resources granted to the node of an organization with this code.
+    ///
+    /// GraphQL: `listNodeByCodeAuthorizedResources`
+    pub fn list_authorized_resources_by_code(&self, org_id: &str, code: &str) -> ListNodeResourcesBuilder<'a> {
+        ListNodeResourcesBuilder {
+            client: self.client,
+            namespace: self.namespace,
+            node: NodeKey::Code { org_id: org_id.to_owned(), code: code.to_owned() },
+            resource_type: None,
+        }
+    }
+
+    // ---- import, export, sync ------------------------------------------------------------------------
+
+    /// Creates an organization from a nested tree, whole or not at all; answers with it.
+    ///
+    /// REST: `POST /api/v2/orgs/import` with `{filetype: "json", file}`
+    ///
+    /// # Errors
+    /// Authing's refusal (a duplicate code, an empty name), or transport errors.
+    pub async fn import_by_json(&self, tree: &OrgExport) -> Result<OrgModel> {
+        #[derive(Serialize)]
+        struct Body<'v> {
+            filetype: &'static str,
+            file: &'v OrgExport,
+        }
+        let call =
+            RestCall::post("org.import_by_json", &["orgs", "import"]).json(&Body { filetype: "json", file: tree })?;
+        self.client.rest(call).await
+    }
+
+    /// Every organization in the nested form import takes, oldest first.
+    ///
+    /// REST: `GET /api/v2/orgs/export`
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport errors.
+    pub async fn export_all(&self) -> Result<Vec<OrgExport>> {
+        let trees: Option<Vec<OrgExport>> =
+            self.client.rest(RestCall::get("org.export_all", &["orgs", "export"])).await?;
+        Ok(trees.unwrap_or_default())
+    }
+
+    /// One organization in the nested form import takes.
+    ///
+    /// REST: `GET /api/v2/orgs/export?org_id=`
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown organization), or transport errors.
+    pub async fn export_by_org_id(&self, org_id: &str) -> Result<OrgExport> {
+        let query = [("org_id", org_id)];
+        self.client.rest(RestCall::get("org.export_by_org_id", &["orgs", "export"]).query(&query)).await
+    }
+
+    /// Starts a sync from a third-party directory. Active Directory needs the connector's id.
+    ///
+    /// REST: `POST {host}/connections/enterprise/{provider}/start-sync` (DingTalk, WeCom) or
+    /// `POST /api/v2/ad/sync` with `{connectionId}` (AD)
+    ///
+    /// # Errors
+    /// Authing's refusal (no directory configured for the provider), or transport errors.
+    pub async fn start_sync(&self, provider: SyncProvider, ad_connector_id: Option<&str>) -> Result<()> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct AdBody<'v> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            connection_id: Option<&'v str>,
+        }
+        let call = match provider {
+            SyncProvider::Ad => {
+                RestCall::post("org.start_sync", &["ad", "sync"]).json(&AdBody { connection_id: ad_connector_id })?
+            }
+            other => RestCall::post("org.start_sync", &[])
+                .under_host_root(&["connections", "enterprise", other.as_str(), "start-sync"])
+                .json(&serde_json::Map::new())?,
+        };
+        let _: Option<serde_json::Value> = self.client.rest(call).await?;
+        Ok(())
+    }
+}
+
+// ---- builders ------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateOrgVars {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_id: Option<String>,
+}
+
+/// Builds [`Org::create`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct CreateOrgBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: CreateOrgVars,
+}
+
+impl CreateOrgBuilder<'_> {
+    /// The root node's code.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.vars.code = Some(code.into());
+        self
+    }
+
+    /// The root node's description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.vars.description = Some(description.into());
+        self
+    }
+
+    /// The tenant the organization belongs to.
+    pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
+        self.vars.tenant_id = Some(tenant_id.into());
+        self
+    }
+
+    /// Creates the organization.
+    ///
+    /// # Errors
+    /// Authing's refusal (an empty name), or transport errors.
+    pub async fn send(self) -> Result<OrgModel> {
+        self.client.root(CREATE_ORG, &self.vars).await
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListOrgsVars {
+    #[serde(flatten)]
+    page: PageLimit,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort_by: Option<SortBy>,
+}
+
+paged_vars!(ListOrgsVars);
+
+/// Builds [`Org::list`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct ListOrgsBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: ListOrgsVars,
+}
+
+impl ListOrgsBuilder<'_> {
+    page_setters!();
+
+    /// The order (default newest first).
+    pub fn sort_by(mut self, sort_by: SortBy) -> Self {
+        self.vars.sort_by = Some(sort_by);
+        self
+    }
+
+    /// Fetches the page.
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport and decode errors.
+    pub async fn send(self) -> Result<Page<OrgModel>> {
+        first_page(self.client, self.vars, |client, vars| Box::pin(async move { client.root(ORGS, &vars).await })).await
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct AllOrgsVars {
+    #[serde(flatten)]
+    page: PageLimit,
+}
+
+paged_vars!(AllOrgsVars);
+
+/// Builds [`Org::get_all_orgs`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct GetAllOrgsBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: AllOrgsVars,
+}
+
+impl GetAllOrgsBuilder<'_> {
+    page_setters!();
+
+    /// Fetches the count and the page.
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport and decode errors.
+    pub async fn send(self) -> Result<Page<OrgModel>> {
+        first_page(self.client, self.vars, |client, vars| {
+            Box::pin(async move {
+                #[derive(Deserialize)]
+                struct Count {
+                    #[serde(default)]
+                    count: u64,
+                }
+                let count: Count = client.rest(RestCall::get("org.get_all_orgs", &["orgs", "count"])).await?;
+                let query = PageQuery { page: vars.page.page, limit: vars.page.limit };
+                let list: Option<Vec<OrgModel>> =
+                    client.rest(RestCall::get("org.get_all_orgs", &["orgs"]).query(&query)).await?;
+                Ok(WirePage { total_count: count.count, list: list.unwrap_or_default() })
+            })
+        })
+        .await
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NodeVars {
+    org_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_node_id: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order: Option<u32>,
+    #[serde(rename = "nameI18n", skip_serializing_if = "Option::is_none")]
+    name_i18n: Option<String>,
+    #[serde(rename = "descriptionI18n", skip_serializing_if = "Option::is_none")]
+    description_i18n: Option<String>,
+}
+
+impl NodeVars {
+    fn new(org_id: &str, name: &str) -> Self {
+        Self {
+            org_id: org_id.to_owned(),
+            parent_node_id: None,
+            name: name.to_owned(),
+            code: None,
+            description: None,
+            order: None,
+            name_i18n: None,
+            description_i18n: None,
+        }
+    }
+}
+
+/// The setters shared by [`CreateNodeBuilder`] and [`AddNodeBuilder`].
+macro_rules! node_setters {
+    () => {
+        /// The parent node (default: the root).
+        pub fn parent(mut self, parent_node_id: impl Into<String>) -> Self {
+            self.vars.parent_node_id = Some(parent_node_id.into());
+            self
+        }
+
+        /// The node's code, unique in its organization.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.vars.code = Some(code.into());
+            self
+        }
+
+        /// The description.
+        pub fn description(mut self, description: impl Into<String>) -> Self {
+            self.vars.description = Some(description.into());
+            self
+        }
+
+        /// The position among its siblings: a larger value sorts first.
+        pub fn order(mut self, order: u32) -> Self {
+            self.vars.order = Some(order);
+            self
+        }
+
+        /// The name in other languages, as JSON text keyed by language code (`{"en": "Sales"}`).
+        pub fn name_i18n(mut self, json: impl Into<String>) -> Self {
+            self.vars.name_i18n = Some(json.into());
+            self
+        }
+
+        /// The description in other languages, as JSON text keyed by language code.
+        pub fn description_i18n(mut self, json: impl Into<String>) -> Self {
+            self.vars.description_i18n = Some(json.into());
+            self
+        }
+    };
+}
+
+/// Builds [`Org::create_node`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct CreateNodeBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: NodeVars,
+}
+
+impl CreateNodeBuilder<'_> {
+    node_setters!();
+
+    /// Adds the node and answers with it.
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown organization or parent, a code taken in the organization), or transport
+    /// errors.
+    pub async fn send(self) -> Result<OrgNode> {
+        self.client.root(ADD_NODE_V2, &self.vars).await
+    }
+}
+
+/// Builds [`Org::add_node`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct AddNodeBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: NodeVars,
+}
+
+impl AddNodeBuilder<'_> {
+    node_setters!();
+
+    /// Adds the node and answers with the whole organization.
+    ///
+    /// # Errors
+    /// As [`CreateNodeBuilder::send`].
+    pub async fn send(self) -> Result<OrgModel> {
+        self.client.root(ADD_NODE, &self.vars).await
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct UpdateNodeVars {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+}
+
+/// Builds [`Org::update_node`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct UpdateNodeBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: UpdateNodeVars,
+}
+
+impl UpdateNodeBuilder<'_> {
+    /// A new name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.vars.name = Some(name.into());
+        self
+    }
+
+    /// A new code.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.vars.code = Some(code.into());
+        self
+    }
+
+    /// A new description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.vars.description = Some(description.into());
+        self
+    }
+
+    /// Updates the node.
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown node, a code taken in the organization), or transport errors.
+    pub async fn send(self) -> Result<OrgNode> {
+        self.client.root(UPDATE_NODE, &self.vars).await
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MembersPageVars {
+    id: String,
+    #[serde(flatten)]
+    page: PageLimit,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sort_by: Option<SortBy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    include_children_nodes: Option<bool>,
+    with_custom_data: bool,
+}
+
+paged_vars!(MembersPageVars);
+
+/// Builds [`Org::list_members`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct ListMembersBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: MembersPageVars,
+}
+
+impl ListMembersBuilder<'_> {
+    page_setters!();
+
+    /// The order (default newest first).
+    pub fn sort_by(mut self, sort_by: SortBy) -> Self {
+        self.vars.sort_by = Some(sort_by);
+        self
+    }
+
+    /// Whether the members of the node's descendants count too (the server's default: yes).
+    pub fn include_children_nodes(mut self, include: bool) -> Self {
+        self.vars.include_children_nodes = Some(include);
+        self
+    }
+
+    /// Includes each user's custom data.
+    pub fn with_custom_data(mut self, with: bool) -> Self {
+        self.vars.with_custom_data = with;
+        self
+    }
+
+    /// Fetches the page; an empty page when the node does not exist.
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport and decode errors.
+    pub async fn send(self) -> Result<Page<User>> {
+        first_page(self.client, self.vars, |client, vars| {
+            Box::pin(async move {
+                #[derive(Deserialize)]
+                struct NodeUsers {
+                    users: WirePage<User>,
+                }
+                let node: Option<NodeUsers> = client.root(NODE_MEMBERS, &vars).await?;
+                Ok(node.map_or_else(WirePage::empty, |n| n.users))
+            })
+        })
+        .await
+    }
+}
+
+/// How a resource listing names its node.
+#[derive(Debug)]
+enum NodeKey {
+    Id(String),
+    Code { org_id: String, code: String },
+}
+
+/// Builds [`Org::list_authorized_resources`] and [`Org::list_authorized_resources_by_code`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct ListNodeResourcesBuilder<'a> {
+    client: &'a ManagementClient,
+    namespace: Option<&'a str>,
+    node: NodeKey,
+    resource_type: Option<ResourceType>,
+}
+
+impl ListNodeResourcesBuilder<'_> {
+    /// Only resources of this type.
+    pub fn resource_type(mut self, resource_type: ResourceType) -> Self {
+        self.resource_type = Some(resource_type);
+        self
+    }
+
+    /// Fetches the resources; `None` when the node does not exist.
+    ///
+    /// # Errors
+    /// Authing's refusal, or transport and decode errors.
+    pub async fn send(self) -> Result<Option<Vec<AuthorizedResource>>> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            id: Option<&'v str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            org_id: Option<&'v str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            code: Option<&'v str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            namespace: Option<&'v str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            resource_type: Option<&'v ResourceType>,
+        }
+        let resource_type = self.resource_type.as_ref();
+        let (operation, vars) = match &self.node {
+            NodeKey::Id(id) => (
+                NODE_RESOURCES,
+                Vars { id: Some(id), org_id: None, code: None, namespace: self.namespace, resource_type },
+            ),
+            NodeKey::Code { org_id, code } => (
+                NODE_RESOURCES_BY_CODE,
+                Vars { id: None, org_id: Some(org_id), code: Some(code), namespace: self.namespace, resource_type },
+            ),
+        };
+        let node: Option<WithResources> = self.client.root(operation, &vars).await?;
+        Ok(node.map(WithResources::into_list))
+    }
+}
