@@ -40,6 +40,7 @@
 //! | [`management::Roles`], [`management::Groups`], [`management::Policies`] | roles per namespace, groups, policies and their assignments |
 //! | [`management::Acl`] | namespaces, resources, grants and checks, access keys, application access |
 //! | [`management::Mfa`] | `management.mfa()`: a user's MFA status, unbinding a factor, importing a TOTP secret |
+//! | [`management::Org`] | `management.org()`: organizations, node trees, members, node roles and grants, import and export |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
 //! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens, MFA; cheap per request |

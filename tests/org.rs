@@ -91,7 +91,7 @@ async fn nodes_form_a_tree() {
     assert_eq!(whole.nodes.iter().filter(|n| n.root == Some(true)).count(), 1);
     let tree = whole.tree().unwrap();
     assert_eq!(tree.children.len(), 2);
-    assert_eq!(whole.node(&dev.id).unwrap().children, [backend.id.clone()]);
+    assert_eq!(whole.node(&dev.id).unwrap().children, std::slice::from_ref(&backend.id));
 
     // addNode answers with the whole organization; `order` puts a node first among its siblings.
     let with_hr = org_api.add_node(&org.id, "HR").code("hr").order(10).description("People").send().await.unwrap();
@@ -156,7 +156,7 @@ async fn moving_and_deleting_take_the_subtree() {
     let backend_now = moved.node(&backend.id).unwrap();
     assert_eq!(backend_now.path, [org.root_node.id.clone(), sales.id.clone(), dev.id.clone(), backend.id.clone()]);
     assert_eq!(backend_now.depth, Some(3));
-    assert_eq!(moved.node(&sales.id).unwrap().children, [dev.id.clone()]);
+    assert_eq!(moved.node(&sales.id).unwrap().children, std::slice::from_ref(&dev.id));
     assert!(!moved.root_node.children.contains(&dev.id));
 
     assert_eq!(refused(org_api.delete_node(&org.id, &org.root_node.id).await), 2705);

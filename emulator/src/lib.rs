@@ -32,17 +32,24 @@
 //!     `resetPasswordByForceResetToken`, `updatePassword`, `checkPasswordStrength`, `bindPhone`, `bindEmail`,
 //!     `unbindPhone`, `unbindEmail`, `updatePhone`, `updateEmail`;
 //!   * access control: `allow`, `isActionAllowed`, `authorizeResource`, `authorizedResources`,
-//!     `authorizedTargets`.
+//!     `authorizedTargets`;
+//!   * organizations: `org`, `orgs`, `nodeById`, `nodeByCode`, `childrenNodes`, `rootNode`, `isRootNode`,
+//!     `searchNodes`, `createOrg`, `deleteOrg`, `addNode`, `addNodeV2`, `updateNode`, `deleteNode`, `moveNode`,
+//!     `addMember`, `removeMember`, `moveMembers`, `setMainDepartment`; `Node` has `users`,
+//!     `authorizedResources` and `roles`.
 //!
 //!   `User` has every scalar field of the official type, plus `customData`, `roles`, `groups`,
-//!   `authorizedResources` and `departments` (always empty: organizations do not exist yet). `Role` has
+//!   `authorizedResources` and `departments` (its nodes in the organization trees). `Role` has
 //!   `users` and `parent`, `Group` has `users`, `Policy` has `assignmentsCount` and `assignments`; every
 //!   `authorizedResources` reads the resource grants (a user's include those of its roles and groups; a null
 //!   `namespace` means `default`, as in the top-level query).
 //! * REST, with a management token: `GET /api/v2/.well-known` (no token), `GET /api/v2/users/{id}`,
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
 //!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
-//!   `GET /api/v2/analysis/user-action`.
+//!   `GET /api/v2/analysis/user-action`; organizations (`rest::orgs`): `GET /api/v2/orgs`, `/orgs/count`,
+//!   `/orgs/by-tenant`, `POST /api/v2/orgs/import`, `GET /api/v2/orgs/export`, and directory sync
+//!   (`POST /connections/enterprise/{provider}/start-sync`, `POST /api/v2/ad/sync`), which answers 2707: no
+//!   directory is ever configured.
 //! * Access control over REST, with a management token (details and rules in the `store::acl` and
 //!   `rest::acl` module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
 //!   `/code/{code}`), resources (`/api/v2/resources`, `/resources/{code}`, `/resources/detail`), grants and
@@ -54,7 +61,7 @@
 //!   (`/api/v2/applications/{appId}/authorization/*`, `POST /api/v2/applications/{appId}`).
 //! * REST for end users (a user token, see [End users](#end-users)): `POST /api/v2/sms/send` (no token),
 //!   `GET /api/v2/users/me`, `GET /api/v2/logout?app_id=`, `GET /api/v2/users/me/applications/allowed`,
-//!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
+//!   `GET /api/v2/users/me/orgs` (the user's organizations as paths of nodes), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
 //!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims of
 //!   a login token or of the OIDC provider's id or access tokens; `{code: 400, message}` for an invalid one).
 //! * An OIDC / OAuth 2.0 provider for the emulator's application (see [OIDC provider](#oidc-provider)):
@@ -107,8 +114,9 @@
 //!   `Group.users`) are newest user first; `policyAssignments` oldest assignment first.
 //! * `assignRole` / `revokeRole` take `roleCode` and `roleCodes` together, for `userIds` and `groupCodes`;
 //!   everything named must exist (all or nothing); assigning twice changes nothing and revoking what is
-//!   not assigned answers 200. Any `nodeCodes` entry is refused (organizations do not exist yet). Roles
-//!   given to a group are kept but not passed on to its users.
+//!   not assigned answers 200. `nodeCodes` carries node ids (2702 when unknown); a role given to a node is
+//!   held by the members of the node and of its descendants. Roles given to a group are kept but not passed
+//!   on to its users.
 //! * Deleting a role removes its memberships, its policy assignments and its custom data, and its
 //!   children lose their parent; deleting a group removes its memberships and assignments; deleting a
 //!   policy removes its assignments; deleting a user removes its memberships and USER assignments. The
@@ -122,7 +130,18 @@
 //!   `policyAssignments`, `enablePolicyAssignment` and `disbalePolicyAssignment` a ROLE may be named by
 //!   code or id. Enabling or disabling an assignment that does not exist answers 200 and changes
 //!   nothing; [`Emulator::policy_assignment_enabled`] shows the flag.
-//! * `searchUser` filters by direct group and role memberships; `departmentOpts` match nobody.
+//! * `searchUser` filters by direct group, role and department memberships (`includeChildrenDepartments` is
+//!   not applied).
+//! * Organizations (rules in the `store::orgs` module docs) are trees: `nodes` lists every node, root first
+//!   and depth-first in sibling order (a larger `order` first); `children` are ids; `path`, `codePath`,
+//!   `namePath` and `depth` follow moves. Node codes are unique per organization (2704). `moveNode` under the
+//!   node itself or a descendant, or of the root, gives 2703; `deleteNode` takes the subtree with its members,
+//!   roles and grants, and refuses the root (2705). Unknown organizations give 2701, unknown nodes 2702, a node
+//!   named with an organization it is not in, or a main department the user is not a member of, 2706 (the
+//!   official SDKs name no codes for these). An ACL grant to a node (`targetType: ORG`) applies to the members
+//!   of the node and of its descendants in `isActionAllowed` and a user's `authorizedResources`; `Node.roles`
+//!   lists the node's roles and its ancestors'. Setting a main department sets the user's
+//!   `mainDepartmentId` / `mainDepartmentCode`. Deleting a user removes its memberships.
 //! * The user-action log records `createUser`, `updateUser`, `deleteUser`, `refreshToken`, `kick` and
 //!   `logout`, each about the user concerned (its `operator_arn`).
 //!

@@ -82,3 +82,21 @@ async fn the_state_document_carries_the_orgs() {
     assert_eq!(still, before, "a refused document changes nothing");
     let _: Value = still;
 }
+
+#[tokio::test]
+async fn the_readme_example_has_an_org() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/state.json");
+    let emu = Emulator::builder().import(path).start().await.unwrap();
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mt = management_token(&emu).await;
+    let bob = doc["users"][1]["id"].as_str().unwrap();
+    let lending = doc["orgs"][0]["root"]["children"][0]["id"].as_str().unwrap();
+    const DEPARTMENTS: &str = "query user($id: String!) { user(id: $id) { mainDepartmentCode departments { list { isMainDepartment department { id namePath } } } } }";
+    let user = mgmt_ok(&emu, &mt, DEPARTMENTS, json!({ "id": bob }), "user").await;
+    assert_eq!(user["mainDepartmentCode"], "lending");
+    assert_eq!(user["departments"]["list"][0]["department"]["id"], lending);
+    assert_eq!(user["departments"]["list"][0]["department"]["namePath"], json!(["Library Inc.", "Lending"]));
+    const IS_ALLOWED: &str = "query isActionAllowed($resource: String!, $action: String!, $userId: String!, $namespace: String) { isActionAllowed(resource: $resource, action: $action, userId: $userId, namespace: $namespace) }";
+    let vars = json!({ "resource": "books:2", "action": "books:read", "userId": bob, "namespace": "library" });
+    assert_eq!(mgmt_ok(&emu, &mt, IS_ALLOWED, vars, "isActionAllowed").await, true, "the root's grant reaches Lending");
+}

@@ -761,6 +761,8 @@ pub(crate) struct MemberDoc {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct NodeDoc {
+    /// Generated when the document gives none.
+    #[serde(default = "new_id")]
     pub(crate) id: String,
     #[serde(flatten)]
     pub(crate) fields: NodeFields,
@@ -776,6 +778,8 @@ pub(crate) struct NodeDoc {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct OrgDoc {
+    /// Generated when the document gives none.
+    #[serde(default = "new_id")]
     pub(crate) id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) tenant_id: Option<String>,
