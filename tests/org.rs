@@ -345,3 +345,47 @@ async fn import_export_and_sync() {
     assert_eq!(refused(org_api.start_sync(SyncProvider::WechatWork, None).await), 2707);
     assert_eq!(refused(org_api.start_sync(SyncProvider::Ad, Some("connector")).await), 2707);
 }
+
+#[tokio::test]
+async fn application_access_follows_departments() {
+    use authing::models::{DefaultStrategy, PolicyAssignmentTargetType};
+    let emulator = common::emulator().await;
+    let management = common::management(&emulator);
+    let Tree { org, backend, .. } = tree(&management).await;
+    let ada = management
+        .users()
+        .create(CreateUserInput::default().username("ada").password("s3cret-pass"))
+        .send()
+        .await
+        .unwrap();
+    let auth = common::authentication(&emulator);
+    auth.login_by_username("ada", "s3cret-pass").send().await.unwrap();
+    let (acl, app) = (management.acl(), emulator.app_id());
+    acl.update_default_application_access_policy(app, DefaultStrategy::DenyAll).await.unwrap();
+    acl.allow_access_application(app, PolicyAssignmentTargetType::Org, [org.root_node.id.as_str()])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(auth.list_applications().send().await.unwrap().total_count, 0, "not in the organization yet");
+    management.org().add_members(&backend.id, [ada.id.as_str()]).await.unwrap();
+    assert_eq!(auth.list_applications().send().await.unwrap().total_count, 1, "the root's policy reaches Backend");
+}
+
+#[tokio::test]
+async fn nodes_keep_their_translations() {
+    let emulator = common::emulator().await;
+    let management = common::management(&emulator);
+    let org = management.org().create("Acme").send().await.unwrap();
+    let node = management
+        .org()
+        .create_node(&org.id, "Sales")
+        .name_i18n(r#"{"en":"Sales"}"#)
+        .description_i18n(r#"{"en":"Sells"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(node.name_i18n.as_deref(), Some(r#"{"en":"Sales"}"#));
+    assert_eq!(node.description_i18n.as_deref(), Some(r#"{"en":"Sells"}"#));
+    let exported = management.org().export_by_org_id(&org.id).await.unwrap();
+    assert_eq!(exported.children[0].name_i18n.as_ref().map(|m| m["en"].as_str()), Some("Sales"));
+}

@@ -1003,3 +1003,36 @@ impl ListNodeResourcesBuilder<'_> {
         Ok(node.map(WithResources::into_list))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn variables_are_what_the_documents_declare() {
+        let roles = NodeRolesVars { namespace: None, role_codes: vec!["a".into()], node_codes: ["n1"] };
+        assert_eq!(serde_json::to_value(&roles).unwrap(), json!({ "roleCodes": ["a"], "nodeCodes": ["n1"] }));
+        let mut node = NodeVars::new("o", "Sales");
+        node.order = Some(3);
+        node.name_i18n = Some("{}".into());
+        assert_eq!(
+            serde_json::to_value(&node).unwrap(),
+            json!({ "orgId": "o", "name": "Sales", "order": 3, "nameI18n": "{}" })
+        );
+        let members = MembersPageVars {
+            id: "n".into(),
+            page: PageLimit::default(),
+            sort_by: None,
+            include_children_nodes: Some(false),
+            with_custom_data: false,
+        };
+        assert_eq!(
+            serde_json::to_value(&members).unwrap(),
+            json!({ "id": "n", "page": 1, "limit": 10, "includeChildrenNodes": false, "withCustomData": false })
+        );
+        let orgs = ListOrgsVars { page: PageLimit::default(), sort_by: Some(SortBy::CreatedAtAsc) };
+        assert_eq!(serde_json::to_value(&orgs).unwrap(), json!({ "page": 1, "limit": 10, "sortBy": "CREATEDAT_ASC" }));
+    }
+}

@@ -164,7 +164,7 @@ impl State {
     ///
     /// Only the emulator's application can be used. Its access policies (see
     /// `POST /api/v2/applications/{appId}/authorization/*`) are read for the user, its roles (of every
-    /// namespace) and its groups: an enabled deny record of any of them refuses, else an enabled allow
+    /// namespace), its groups and its departments with their ancestors: an enabled deny record of any of them refuses, else an enabled allow
     /// record admits, else the default strategy decides (`ALLOW_ALL` at start, changed by
     /// `POST /api/v2/applications/{appId}` with `permissionStrategy.defaultStrategy`). An unknown user may
     /// not use anything.
@@ -176,6 +176,7 @@ impl State {
         let mut whos = vec![Who::User(user_id.to_owned())];
         whos.extend(access.user_roles(user_id, None).into_iter().map(|r| Who::Role(r.id)));
         whos.extend(access.groups(Some(user_id), SortBy::CreatedatAsc).into_iter().map(|g| Who::Group(g.id)));
+        whos.extend(access.orgs.holding_nodes(user_id).into_iter().map(Who::Org));
         access.acl.may_use(app_id, &whos)
     }
 }
