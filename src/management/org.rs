@@ -150,6 +150,8 @@ impl<'a> Org<'a> {
     /// The same as [`create`](Self::create) (the Python SDK's `create_org`).
     ///
     /// GraphQL: `createOrg`
+    ///
+    /// See [`create`](Self::create) for an example.
     pub fn create_org(&self, name: &str) -> CreateOrgBuilder<'a> {
         self.create(name)
     }
@@ -157,6 +159,20 @@ impl<'a> Org<'a> {
     /// Deletes an organization with all its nodes.
     ///
     /// GraphQL: `deleteOrg`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// let org = management.org().create("Acme").send().await?;
+    /// assert!(management.org().delete_by_id(&org.id).await?.is_success());
+    /// assert_eq!(management.org().list().send().await?.total_count, 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// Authing's refusal (an unknown organization), or transport errors.
@@ -167,6 +183,24 @@ impl<'a> Org<'a> {
     /// Lists the organizations, newest first.
     ///
     /// GraphQL: `orgs`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use futures::TryStreamExt as _;
+    /// management.org().create("Acme").send().await?;
+    /// management.org().create("Beta").send().await?;
+    /// let page = management.org().list().limit(1).send().await?;
+    /// assert_eq!(page.total_count, 2);
+    /// let all: Vec<_> = page.into_stream().try_collect().await?;
+    /// assert_eq!(all[0].root_node.name, "Beta", "newest first");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListOrgsBuilder<'a> {
         ListOrgsBuilder { client: self.client, vars: ListOrgsVars { page: PageLimit::default(), sort_by: None } }
     }
@@ -174,6 +208,20 @@ impl<'a> Org<'a> {
     /// Lists the organizations through REST (the JS SDK's `getAllOrgs`): the count, then the page.
     ///
     /// REST: `GET /api/v2/orgs/count`, then `GET /api/v2/orgs?page=&limit=`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// management.org().create("Acme").send().await?;
+    /// let page = management.org().get_all_orgs().send().await?;
+    /// assert_eq!((page.total_count, page.items.len()), (1, 1));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_orgs(&self) -> GetAllOrgsBuilder<'a> {
         GetAllOrgsBuilder { client: self.client, vars: AllOrgsVars { page: PageLimit::default() } }
     }
@@ -181,6 +229,8 @@ impl<'a> Org<'a> {
     /// One organization with all its nodes.
     ///
     /// GraphQL: `org`
+    ///
+    /// See [`Org`](crate::models::Org) for an example.
     ///
     /// # Errors
     /// Authing's refusal (an unknown organization), or transport errors.
@@ -191,6 +241,20 @@ impl<'a> Org<'a> {
     /// The organization of a tenant; `None` when it has none.
     ///
     /// REST: `GET /api/v2/orgs/by-tenant?tenant_id=`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// let org = management.org().create("Acme").tenant_id("tenant-1").send().await?;
+    /// let found = management.org().get_org_by_tenant_id("tenant-1").await?;
+    /// assert_eq!(found.map(|o| o.id), Some(org.id));
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// Authing's refusal, or transport errors.
@@ -214,6 +278,8 @@ impl<'a> Org<'a> {
     /// sent under the names the document declares.
     ///
     /// GraphQL: `addNode`
+    ///
+    /// See [`Org`](crate::models::Org) for an example.
     pub fn add_node(&self, org_id: &str, name: &str) -> AddNodeBuilder<'a> {
         AddNodeBuilder { client: self.client, vars: NodeVars::new(org_id, name) }
     }
@@ -221,6 +287,8 @@ impl<'a> Org<'a> {
     /// One node; `None` when there is none.
     ///
     /// GraphQL: `nodeById`
+    ///
+    /// See [`get_node_by_code`](Self::get_node_by_code) for an example.
     ///
     /// # Errors
     /// Transport and decode errors.
@@ -231,6 +299,26 @@ impl<'a> Org<'a> {
     /// The node of an organization with this code; `None` when there is none.
     ///
     /// GraphQL: `nodeByCode`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// let org = management.org().create("Acme").send().await?;
+    /// let dev = management.org().create_node(&org.id, "Dev").code("dev").send().await?;
+    /// let found = management.org().get_node_by_code(&org.id, "dev").await?;
+    /// assert_eq!(found.map(|n| n.id), Some(dev.id.clone()));
+    /// assert_eq!(management.org().get_node_by_id(&dev.id).await?.map(|n| n.name), Some("Dev".to_owned()));
+    /// assert!(management.org().is_root_node(&org.id, &org.root_node.id).await?.unwrap_or(false));
+    /// assert_eq!(management.org().root_node(&org.id).await?.id, org.root_node.id);
+    /// assert_eq!(management.org().list_children(&org.root_node.id).await?.len(), 1);
+    /// assert_eq!(management.org().search_nodes("De").await?.len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// Transport and decode errors.
@@ -247,6 +335,21 @@ impl<'a> Org<'a> {
     /// Changes a node's name, code or description (only those given).
     ///
     /// GraphQL: `updateNode`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// let org = management.org().create("Acme").send().await?;
+    /// let dev = management.org().create_node(&org.id, "Dev").code("dev").send().await?;
+    /// let renamed = management.org().update_node(&dev.id).name("Engineering").send().await?;
+    /// assert_eq!((renamed.name.as_str(), renamed.code.as_deref()), ("Engineering", Some("dev")));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_node(&self, node_id: &str) -> UpdateNodeBuilder<'a> {
         UpdateNodeBuilder {
             client: self.client,
@@ -258,6 +361,22 @@ impl<'a> Org<'a> {
     ///
     /// GraphQL: `deleteNode`
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// let org = management.org().create("Acme").send().await?;
+    /// let dev = management.org().create_node(&org.id, "Dev").send().await?;
+    /// management.org().create_node(&org.id, "Backend").parent(&dev.id).send().await?;
+    /// management.org().delete_node(&org.id, &dev.id).await?;
+    /// assert_eq!(management.org().find_by_id(&org.id).await?.nodes.len(), 1, "the subtree went too");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     /// Authing's refusal (an unknown organization or node, the root), or transport errors.
     pub async fn delete_node(&self, org_id: &str, node_id: &str) -> Result<CommonMessage> {
@@ -267,6 +386,24 @@ impl<'a> Org<'a> {
     /// Moves a node with its subtree under another node; answers with the updated organization.
     ///
     /// GraphQL: `moveNode`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// let org = management.org().create("Acme").send().await?;
+    /// let dev = management.org().create_node(&org.id, "Dev").send().await?;
+    /// let ops = management.org().create_node(&org.id, "Ops").send().await?;
+    /// let moved = management.org().move_node(&org.id, &ops.id, &dev.id).await?;
+    /// assert_eq!(moved.node(&ops.id).map(|n| n.depth), Some(Some(2)));
+    /// let refused = management.org().move_node(&org.id, &dev.id, &ops.id).await;
+    /// assert_eq!(refused.unwrap_err().code(), Some(2703), "not under its own descendant");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// Authing's refusal (a target inside the node's own subtree, an unknown node), or transport errors.
@@ -285,6 +422,8 @@ impl<'a> Org<'a> {
     ///
     /// GraphQL: `isRootNode`
     ///
+    /// See [`get_node_by_code`](Self::get_node_by_code) for an example.
+    ///
     /// # Errors
     /// Authing's refusal (an unknown organization or node), or transport errors.
     pub async fn is_root_node(&self, org_id: &str, node_id: &str) -> Result<Option<bool>> {
@@ -294,6 +433,8 @@ impl<'a> Org<'a> {
     /// The root node of an organization.
     ///
     /// GraphQL: `rootNode`
+    ///
+    /// See [`get_node_by_code`](Self::get_node_by_code) for an example.
     ///
     /// # Errors
     /// Authing's refusal (an unknown organization), or transport errors.
@@ -310,6 +451,8 @@ impl<'a> Org<'a> {
     ///
     /// GraphQL: `childrenNodes`
     ///
+    /// See [`get_node_by_code`](Self::get_node_by_code) for an example.
+    ///
     /// # Errors
     /// Authing's refusal (an unknown node), or transport errors.
     pub async fn list_children(&self, node_id: &str) -> Result<Vec<OrgNode>> {
@@ -324,6 +467,8 @@ impl<'a> Org<'a> {
     /// The nodes of every organization whose name contains `keyword`.
     ///
     /// GraphQL: `searchNodes`
+    ///
+    /// See [`get_node_by_code`](Self::get_node_by_code) for an example.
     ///
     /// # Errors
     /// Transport and decode errors.
@@ -341,6 +486,8 @@ impl<'a> Org<'a> {
     ///
     /// GraphQL: `addMember`
     ///
+    /// See [`list_members`](Self::list_members) for an example.
+    ///
     /// # Errors
     /// Authing's refusal (an unknown node or user), or transport errors.
     pub async fn add_members<I, S>(&self, node_id: &str, user_ids: I) -> Result<OrgNode>
@@ -355,6 +502,8 @@ impl<'a> Org<'a> {
     ///
     /// GraphQL: `removeMember`
     ///
+    /// See [`list_members`](Self::list_members) for an example.
+    ///
     /// # Errors
     /// Authing's refusal (an unknown node), or transport errors.
     pub async fn delete_members<I, S>(&self, node_id: &str, user_ids: I) -> Result<OrgNode>
@@ -368,6 +517,31 @@ impl<'a> Org<'a> {
     /// The members of a node, and by default those of its descendants, newest first.
     ///
     /// GraphQL: `nodeById { users }`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use authing::models::CreateUserInput;
+    /// let org = management.org().create("Acme").send().await?;
+    /// let dev = management.org().create_node(&org.id, "Dev").send().await?;
+    /// let ops = management.org().create_node(&org.id, "Ops").send().await?;
+    /// let ada = management.users().create(CreateUserInput::default().username("ada")).send().await?;
+    /// management.org().add_members(&dev.id, [ada.id.as_str()]).await?;
+    /// management.org().set_main_department(&ada.id, &dev.id).await?;
+    /// let everyone = management.org().list_members(&org.root_node.id).send().await?;
+    /// assert_eq!(everyone.total_count, 1, "the members of descendants count");
+    /// let direct = management.org().list_members(&org.root_node.id).include_children_nodes(false).send().await?;
+    /// assert_eq!(direct.total_count, 0);
+    /// management.org().move_members([ada.id.as_str()], &ops.id, &dev.id).await?;
+    /// management.org().delete_members(&ops.id, [ada.id.as_str()]).await?;
+    /// assert_eq!(management.org().list_members(&org.root_node.id).send().await?.total_count, 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_members(&self, node_id: &str) -> ListMembersBuilder<'a> {
         ListMembersBuilder {
             client: self.client,
@@ -384,6 +558,8 @@ impl<'a> Org<'a> {
     /// Moves users from `source_node_id` to `target_node_id` (the argument order of the Python SDK).
     ///
     /// GraphQL: `moveMembers`
+    ///
+    /// See [`list_members`](Self::list_members) for an example.
     ///
     /// # Errors
     /// Authing's refusal (an unknown node or user), or transport errors.
@@ -410,6 +586,8 @@ impl<'a> Org<'a> {
     /// Makes a department (a node the user belongs to) the user's main one.
     ///
     /// GraphQL: `setMainDepartment`
+    ///
+    /// See [`list_members`](Self::list_members) for an example.
     ///
     /// # Errors
     /// Authing's refusal (an unknown user or node, a user who is not a member), or transport errors.
@@ -446,6 +624,8 @@ impl<'a> Org<'a> {
     ///
     /// GraphQL: `revokeRole` with `nodeCodes: [node_id]`
     ///
+    /// See [`namespace`](Self::namespace) for an example.
+    ///
     /// # Errors
     /// Authing's refusal (an unknown role or node), or transport errors.
     pub async fn remove_roles<I, S>(&self, node_id: &str, role_codes: I) -> Result<Option<CommonMessage>>
@@ -461,6 +641,8 @@ impl<'a> Org<'a> {
     /// all); `None` when the node does not exist.
     ///
     /// GraphQL: `getNodeRoles`
+    ///
+    /// See [`namespace`](Self::namespace) for an example.
     ///
     /// # Errors
     /// Transport and decode errors.
@@ -479,6 +661,8 @@ impl<'a> Org<'a> {
     /// The roles of the node of an organization with this code, as [`list_roles`](Self::list_roles).
     ///
     /// GraphQL: `nodeByCode { roles }`
+    ///
+    /// See [`namespace`](Self::namespace) for an example.
     ///
     /// # Errors
     /// Transport and decode errors.
@@ -500,6 +684,25 @@ impl<'a> Org<'a> {
     /// is set, else in all.
     ///
     /// GraphQL: `listNodeByIdAuthorizedResources`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use authing::models::{GrantTarget, PolicyAssignmentTargetType};
+    /// let org = management.org().create("Acme").code("acme").send().await?;
+    /// let grant = GrantTarget::new(PolicyAssignmentTargetType::Org, &org.root_node.id).actions(["books:read"]);
+    /// management.acl().authorize_resource("default", "books:*", [grant]).await?;
+    /// let resources = management.org().list_authorized_resources(&org.root_node.id).send().await?;
+    /// assert_eq!(resources.map(|r| r.len()), Some(1));
+    /// let by_code = management.org().list_authorized_resources_by_code(&org.id, "acme").send().await?;
+    /// assert_eq!(by_code.map(|r| r.len()), Some(1));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_authorized_resources(&self, node_id: &str) -> ListNodeResourcesBuilder<'a> {
         ListNodeResourcesBuilder {
             client: self.client,
@@ -512,6 +715,8 @@ impl<'a> Org<'a> {
     /// The resources granted to the node of an organization with this code.
     ///
     /// GraphQL: `listNodeByCodeAuthorizedResources`
+    ///
+    /// See [`list_authorized_resources`](Self::list_authorized_resources) for an example.
     pub fn list_authorized_resources_by_code(&self, org_id: &str, code: &str) -> ListNodeResourcesBuilder<'a> {
         ListNodeResourcesBuilder {
             client: self.client,
@@ -526,6 +731,23 @@ impl<'a> Org<'a> {
     /// Creates an organization from a nested tree, whole or not at all; answers with it.
     ///
     /// REST: `POST /api/v2/orgs/import` with `{filetype: "json", file}`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use authing::models::OrgExport;
+    /// let tree = OrgExport::new("Acme").code("acme").child(OrgExport::new("Sales").code("sales"));
+    /// let org = management.org().import_by_json(&tree).await?;
+    /// assert_eq!(org.nodes.len(), 2);
+    /// assert_eq!(management.org().export_by_org_id(&org.id).await?, tree);
+    /// assert_eq!(management.org().export_all().await?, [tree]);
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// Authing's refusal (a duplicate code, an empty name), or transport errors.
@@ -544,6 +766,8 @@ impl<'a> Org<'a> {
     ///
     /// REST: `GET /api/v2/orgs/export`
     ///
+    /// See [`import_by_json`](Self::import_by_json) for an example.
+    ///
     /// # Errors
     /// Authing's refusal, or transport errors.
     pub async fn export_all(&self) -> Result<Vec<OrgExport>> {
@@ -556,6 +780,8 @@ impl<'a> Org<'a> {
     ///
     /// REST: `GET /api/v2/orgs/export?org_id=`
     ///
+    /// See [`import_by_json`](Self::import_by_json) for an example.
+    ///
     /// # Errors
     /// Authing's refusal (an unknown organization), or transport errors.
     pub async fn export_by_org_id(&self, org_id: &str) -> Result<OrgExport> {
@@ -567,6 +793,20 @@ impl<'a> Org<'a> {
     ///
     /// REST: `POST {host}/connections/enterprise/{provider}/start-sync` (DingTalk, WeCom) or
     /// `POST /api/v2/ad/sync` with `{connectionId}` (AD)
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use authing::models::SyncProvider;
+    /// let refused = management.org().start_sync(SyncProvider::DingTalk, None).await;
+    /// assert!(refused.is_err(), "the emulator has no directory configured");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// Authing's refusal (no directory configured for the provider), or transport errors.
