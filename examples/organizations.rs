@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engineering = org_api.create_node(&org.id, "Engineering").code("eng").send().await?;
     let backend = org_api.create_node(&org.id, "Backend").code("backend").parent(&engineering.id).send().await?;
     let sales = org_api.create_node(&org.id, "Sales").code("sales").send().await?;
-    println!("{}", draw(&org_api.find_by_id(&org.id).await?.tree().ok_or("no root")?));
+    println!("{}", draw(&org_api.find_by_id(&org.id).await?.tree()));
 
     // Members and a main department.
     let ada = management.users().create(CreateUserInput::default().username(format!("ada-{run}"))).send().await?;
@@ -69,7 +69,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => management.clone(),
     };
     let copy = target.org().import_by_json(&exported).await?;
-    let copy_tree = target.org().find_by_id(&copy.id).await?.tree().ok_or("no root")?;
+    let copy_tree = target.org().find_by_id(&copy.id).await?.tree();
     println!("imported into a fresh pool:\n{}", draw(&copy_tree));
 
     // Clean up.

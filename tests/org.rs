@@ -89,7 +89,7 @@ async fn nodes_form_a_tree() {
     let whole = org_api.find_by_id(&org.id).await.unwrap();
     assert_eq!(whole.nodes.len(), 4);
     assert_eq!(whole.nodes.iter().filter(|n| n.root == Some(true)).count(), 1);
-    let tree = whole.tree().unwrap();
+    let tree = whole.tree();
     assert_eq!(tree.children.len(), 2);
     assert_eq!(whole.node(&dev.id).unwrap().children, std::slice::from_ref(&backend.id));
 
@@ -324,7 +324,7 @@ async fn import_export_and_sync() {
     let org = org_api.import_by_json(&file).await.unwrap();
     assert_eq!(org.nodes.len(), 4);
     let read = org_api.find_by_id(&org.id).await.unwrap();
-    let tree = read.tree().unwrap();
+    let tree = read.tree();
     assert_eq!(tree.children.iter().map(|c| c.node.name.as_str()).collect::<Vec<_>>(), ["Dev", "Sales"]);
 
     let exported = org_api.export_by_org_id(&org.id).await.unwrap();
@@ -388,4 +388,23 @@ async fn nodes_keep_their_translations() {
     assert_eq!(node.description_i18n.as_deref(), Some(r#"{"en":"Sells"}"#));
     let exported = management.org().export_by_org_id(&org.id).await.unwrap();
     assert_eq!(exported.children[0].name_i18n.as_ref().map(|m| m["en"].as_str()), Some("Sales"));
+}
+
+#[tokio::test]
+async fn searching_users_by_department() {
+    let emulator = common::emulator().await;
+    let management = common::management(&emulator);
+    let Tree { dev, backend, sales, .. } = tree(&management).await;
+    let ada = user(&management, "ada").await;
+    let bob = user(&management, "bob").await;
+    management.org().add_members(&backend.id, [ada.id.as_str()]).await.unwrap();
+    management.org().add_members(&sales.id, [bob.id.as_str()]).await.unwrap();
+
+    let ids = |page: authing::Page<User>| page.items.into_iter().map(|u| u.id).collect::<Vec<_>>();
+    let direct = management.users().search("").department(&dev.id, false).send().await.unwrap();
+    assert!(direct.items.is_empty(), "nobody is directly in Development");
+    let below = management.users().search("").department(&dev.id, true).send().await.unwrap();
+    assert_eq!(ids(below), std::slice::from_ref(&ada.id));
+    let in_sales = management.users().search("").department(&sales.id, false).send().await.unwrap();
+    assert_eq!(ids(in_sales), std::slice::from_ref(&bob.id));
 }

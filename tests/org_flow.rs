@@ -78,13 +78,13 @@ async fn organization_flow() {
 
     // Export, and import into a fresh pool: the same tree.
     let exported = org_api.export_by_org_id(&org.id).await.unwrap();
-    let original = shape(&org_api.find_by_id(&org.id).await.unwrap().tree().unwrap());
+    let original = shape(&org_api.find_by_id(&org.id).await.unwrap().tree());
     assert_eq!(original, "Acme(Engineering(Backend()),Sales())");
     let fresh = common::emulator().await;
     let other = common::management(&fresh);
     let imported = other.org().import_by_json(&exported).await.unwrap();
     let read_back = other.org().find_by_id(&imported.id).await.unwrap();
-    assert_eq!(shape(&read_back.tree().unwrap()), original);
+    assert_eq!(shape(&read_back.tree()), original);
     assert_eq!(other.org().export_by_org_id(&imported.id).await.unwrap(), exported);
     let codes: Vec<Option<&str>> = read_back.nodes.iter().map(|n| n.code.as_deref()).collect();
     assert_eq!(codes, [Some("acme"), Some("eng"), Some("backend"), Some("sales")]);

@@ -130,8 +130,8 @@
 //!   `policyAssignments`, `enablePolicyAssignment` and `disbalePolicyAssignment` a ROLE may be named by
 //!   code or id. Enabling or disabling an assignment that does not exist answers 200 and changes
 //!   nothing; [`Emulator::policy_assignment_enabled`] shows the flag.
-//! * `searchUser` filters by direct group, role and department memberships (`includeChildrenDepartments` is
-//!   not applied).
+//! * `searchUser` filters by direct group and role memberships, and by department (with its descendants when
+//!   `includeChildrenDepartments` is true).
 //! * Organizations (rules in the `store::orgs` module docs) are trees: `nodes` lists every node, root first
 //!   and depth-first in sibling order (a larger `order` first); `children` are ids; `path`, `codePath`,
 //!   `namePath` and `depth` follow moves. Node codes are unique per organization (2704). `moveNode` under the

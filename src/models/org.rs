@@ -21,7 +21,7 @@ use super::user::OrgNode;
 /// let org = management.org().create("Acme").code("acme").send().await?;
 /// let dev = management.org().create_node(&org.id, "Development").code("dev").send().await?;
 /// management.org().create_node(&org.id, "Backend").parent(&dev.id).send().await?;
-/// let tree = management.org().find_by_id(&org.id).await?.tree().expect("a root");
+/// let tree = management.org().find_by_id(&org.id).await?.tree();
 /// assert_eq!(tree.node.name, "Acme");
 /// assert_eq!(tree.children[0].children[0].node.name, "Backend");
 /// # Ok(())
@@ -55,10 +55,10 @@ pub struct OrgTree {
 impl Org {
     /// The nodes nested under the root. Children ids that name no node of `nodes` are skipped, and a node is
     /// never visited twice, so a malformed answer cannot make this loop or panic.
-    pub fn tree(&self) -> Option<OrgTree> {
+    pub fn tree(&self) -> OrgTree {
         let root = self.nodes.iter().find(|n| n.id == self.root_node.id).unwrap_or(&self.root_node);
         let mut seen = vec![root.id.as_str()];
-        Some(self.subtree(root, &mut seen))
+        self.subtree(root, &mut seen)
     }
 
     fn subtree<'a>(&'a self, node: &'a OrgNode, seen: &mut Vec<&'a str>) -> OrgTree {
@@ -188,7 +188,7 @@ mod tests {
             ]
         }))
         .unwrap();
-        let tree = org.tree().unwrap();
+        let tree = org.tree();
         assert_eq!(tree.children.len(), 1);
         assert_eq!(tree.children[0].children.len(), 1, "the root is not visited twice");
         assert_eq!(tree.children[0].children[0].node.id, "b");

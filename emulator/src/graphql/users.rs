@@ -332,12 +332,12 @@ fn parse_params(params: Option<&str>) -> Result<Vec<Param>, ApiError> {
 /// Whether a user passes the membership filters of `searchUser` (an empty filter lets everyone in).
 fn passes_membership(
     m: &Memberships,
-    departments: &[&SearchUserDepartmentOpt],
+    departments: &[Vec<String>],
     groups: &[&SearchUserGroupOpt],
     roles: &[&SearchUserRoleOpt],
 ) -> bool {
-    let dept_ok = departments.is_empty()
-        || departments.iter().any(|d| d.department_id.as_ref().is_some_and(|id| m.departments.contains(id)));
+    let dept_ok =
+        departments.is_empty() || departments.iter().any(|nodes| m.departments.iter().any(|d| nodes.contains(d)));
     let group_ok = groups.is_empty() || groups.iter().any(|g| g.code.as_ref().is_some_and(|c| m.groups.contains(c)));
     let role_ok = roles.is_empty()
         || roles.iter().any(|r| {
@@ -345,6 +345,19 @@ fn passes_membership(
             m.roles.iter().any(|(n, c)| n == ns && *c == r.code)
         });
     dept_ok && group_ok && role_ok
+}
+
+/// The nodes each department option matches: the department, and its descendants with
+/// `includeChildrenDepartments`.
+fn department_nodes(state: &State, opts: &[&SearchUserDepartmentOpt]) -> Vec<Vec<String>> {
+    let access = state.access_read();
+    opts.iter()
+        .map(|d| match d.department_id.as_deref().map(str::trim) {
+            Some(id) if d.include_children_departments == Some(true) => access.orgs.subtree(id),
+            Some(id) => vec![id.to_owned()],
+            None => Vec::new(),
+        })
+        .collect()
 }
 
 fn flatten<T>(list: &Option<Vec<Option<T>>>) -> Vec<&T> {
@@ -484,7 +497,7 @@ impl UserQuery {
         require_management(state, meta)?;
         let (page, limit) = page_args(state, page, limit)?;
         let fields: Vec<String> = fields.into_iter().flatten().flatten().collect();
-        let departments = flatten(&department_opts);
+        let departments = department_nodes(state, &flatten(&department_opts));
         let groups = flatten(&group_opts);
         let roles = flatten(&role_opts);
         let store = state.users_read();
