@@ -1,18 +1,22 @@
 //! `management.org()`: organizations, their node trees, members, node roles and resources, import and export,
 //! and third-party directory sync.
 
+mod builders;
+
 use serde::{Deserialize, Serialize};
 
 use super::ManagementClient;
-use super::paging::{PageLimit, WirePage, first_page, page_setters, paged_vars, strings};
-use super::roles::{ASSIGN_ROLE, REVOKE_ROLE, WithResources};
+use super::paging::{WirePage, strings};
+use super::roles::{ASSIGN_ROLE, REVOKE_ROLE};
 use crate::error::Result;
-use crate::models::{
-    AuthorizedResource, CommonMessage, Org as OrgModel, OrgExport, OrgNode, ResourceType, Role, SortBy, SyncProvider,
-    User,
+use crate::models::{CommonMessage, Org as OrgModel, OrgExport, OrgNode, Role, SyncProvider};
+use crate::transport::{Operation, RestCall};
+
+use builders::NodeKey;
+pub use builders::{
+    AddNodeBuilder, CreateNodeBuilder, CreateOrgBuilder, GetAllOrgsBuilder, ListMembersBuilder,
+    ListNodeResourcesBuilder, ListOrgsBuilder, UpdateNodeBuilder,
 };
-use crate::page::Page;
-use crate::transport::{Operation, PageQuery, RestCall};
 
 const CREATE_ORG: Operation<'static> =
     operation!("org", "create", "org/create_org.graphql", "org.graphql", "org_node.graphql");
@@ -141,10 +145,7 @@ impl<'a> Org<'a> {
     ///
     /// See [`Org`](crate::models::Org) for an example.
     pub fn create(&self, name: &str) -> CreateOrgBuilder<'a> {
-        CreateOrgBuilder {
-            client: self.client,
-            vars: CreateOrgVars { name: name.to_owned(), code: None, description: None, tenant_id: None },
-        }
+        CreateOrgBuilder::new(self.client, name)
     }
 
     /// The same as [`create`](Self::create) (the Python SDK's `create_org`).
@@ -202,7 +203,7 @@ impl<'a> Org<'a> {
     /// # }
     /// ```
     pub fn list(&self) -> ListOrgsBuilder<'a> {
-        ListOrgsBuilder { client: self.client, vars: ListOrgsVars { page: PageLimit::default(), sort_by: None } }
+        ListOrgsBuilder::new(self.client)
     }
 
     /// Lists the organizations through REST (the JS SDK's `getAllOrgs`): the count, then the page.
@@ -223,7 +224,7 @@ impl<'a> Org<'a> {
     /// # }
     /// ```
     pub fn get_all_orgs(&self) -> GetAllOrgsBuilder<'a> {
-        GetAllOrgsBuilder { client: self.client, vars: AllOrgsVars { page: PageLimit::default() } }
+        GetAllOrgsBuilder::new(self.client)
     }
 
     /// One organization with all its nodes.
@@ -271,7 +272,7 @@ impl<'a> Org<'a> {
     ///
     /// See [`Org`](crate::models::Org) for an example.
     pub fn create_node(&self, org_id: &str, name: &str) -> CreateNodeBuilder<'a> {
-        CreateNodeBuilder { client: self.client, vars: NodeVars::new(org_id, name) }
+        CreateNodeBuilder::new(self.client, org_id, name)
     }
 
     /// Adds a node and answers with the whole organization (the Python SDK's `add_node`); the i18n values are
@@ -281,7 +282,7 @@ impl<'a> Org<'a> {
     ///
     /// See [`Org`](crate::models::Org) for an example.
     pub fn add_node(&self, org_id: &str, name: &str) -> AddNodeBuilder<'a> {
-        AddNodeBuilder { client: self.client, vars: NodeVars::new(org_id, name) }
+        AddNodeBuilder::new(self.client, org_id, name)
     }
 
     /// One node; `None` when there is none.
@@ -351,10 +352,7 @@ impl<'a> Org<'a> {
     /// # }
     /// ```
     pub fn update_node(&self, node_id: &str) -> UpdateNodeBuilder<'a> {
-        UpdateNodeBuilder {
-            client: self.client,
-            vars: UpdateNodeVars { id: node_id.to_owned(), name: None, code: None, description: None },
-        }
+        UpdateNodeBuilder::new(self.client, node_id)
     }
 
     /// Deletes a node with its whole subtree.
@@ -543,16 +541,7 @@ impl<'a> Org<'a> {
     /// # }
     /// ```
     pub fn list_members(&self, node_id: &str) -> ListMembersBuilder<'a> {
-        ListMembersBuilder {
-            client: self.client,
-            vars: MembersPageVars {
-                id: node_id.to_owned(),
-                page: PageLimit::default(),
-                sort_by: None,
-                include_children_nodes: None,
-                with_custom_data: false,
-            },
-        }
+        ListMembersBuilder::new(self.client, node_id)
     }
 
     /// Moves users from `source_node_id` to `target_node_id` (the argument order of the Python SDK).
@@ -704,12 +693,7 @@ impl<'a> Org<'a> {
     /// # }
     /// ```
     pub fn list_authorized_resources(&self, node_id: &str) -> ListNodeResourcesBuilder<'a> {
-        ListNodeResourcesBuilder {
-            client: self.client,
-            namespace: self.namespace,
-            node: NodeKey::Id(node_id.to_owned()),
-            resource_type: None,
-        }
+        ListNodeResourcesBuilder::new(self.client, self.namespace, NodeKey::Id(node_id.to_owned()))
     }
 
     /// The resources granted to the node of an organization with this code.
@@ -718,12 +702,8 @@ impl<'a> Org<'a> {
     ///
     /// See [`list_authorized_resources`](Self::list_authorized_resources) for an example.
     pub fn list_authorized_resources_by_code(&self, org_id: &str, code: &str) -> ListNodeResourcesBuilder<'a> {
-        ListNodeResourcesBuilder {
-            client: self.client,
-            namespace: self.namespace,
-            node: NodeKey::Code { org_id: org_id.to_owned(), code: code.to_owned() },
-            resource_type: None,
-        }
+        let node = NodeKey::Code { org_id: org_id.to_owned(), code: code.to_owned() };
+        ListNodeResourcesBuilder::new(self.client, self.namespace, node)
     }
 
     // ---- import, export, sync ------------------------------------------------------------------------
@@ -830,420 +810,6 @@ impl<'a> Org<'a> {
     }
 }
 
-// ---- builders ------------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateOrgVars {
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_id: Option<String>,
-}
-
-/// Builds [`Org::create`].
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct CreateOrgBuilder<'a> {
-    client: &'a ManagementClient,
-    vars: CreateOrgVars,
-}
-
-impl CreateOrgBuilder<'_> {
-    /// The root node's code.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.vars.code = Some(code.into());
-        self
-    }
-
-    /// The root node's description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.vars.description = Some(description.into());
-        self
-    }
-
-    /// The tenant the organization belongs to.
-    pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
-        self.vars.tenant_id = Some(tenant_id.into());
-        self
-    }
-
-    /// Creates the organization.
-    ///
-    /// # Errors
-    /// Authing's refusal (an empty name), or transport errors.
-    pub async fn send(self) -> Result<OrgModel> {
-        self.client.root(CREATE_ORG, &self.vars).await
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ListOrgsVars {
-    #[serde(flatten)]
-    page: PageLimit,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sort_by: Option<SortBy>,
-}
-
-paged_vars!(ListOrgsVars);
-
-/// Builds [`Org::list`].
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct ListOrgsBuilder<'a> {
-    client: &'a ManagementClient,
-    vars: ListOrgsVars,
-}
-
-impl ListOrgsBuilder<'_> {
-    page_setters!();
-
-    /// The order (default newest first).
-    pub fn sort_by(mut self, sort_by: SortBy) -> Self {
-        self.vars.sort_by = Some(sort_by);
-        self
-    }
-
-    /// Fetches the page.
-    ///
-    /// # Errors
-    /// Authing's refusal, or transport and decode errors.
-    pub async fn send(self) -> Result<Page<OrgModel>> {
-        first_page(self.client, self.vars, |client, vars| Box::pin(async move { client.root(ORGS, &vars).await })).await
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct AllOrgsVars {
-    #[serde(flatten)]
-    page: PageLimit,
-}
-
-paged_vars!(AllOrgsVars);
-
-/// Builds [`Org::get_all_orgs`].
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct GetAllOrgsBuilder<'a> {
-    client: &'a ManagementClient,
-    vars: AllOrgsVars,
-}
-
-impl GetAllOrgsBuilder<'_> {
-    page_setters!();
-
-    /// Fetches the count and the page.
-    ///
-    /// # Errors
-    /// Authing's refusal, or transport and decode errors.
-    pub async fn send(self) -> Result<Page<OrgModel>> {
-        first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move {
-                #[derive(Deserialize)]
-                struct Count {
-                    #[serde(default)]
-                    count: u64,
-                }
-                let count: Count = client.rest(RestCall::get("org.get_all_orgs", &["orgs", "count"])).await?;
-                let query = PageQuery { page: vars.page.page, limit: vars.page.limit };
-                let list: Option<Vec<OrgModel>> =
-                    client.rest(RestCall::get("org.get_all_orgs", &["orgs"]).query(&query)).await?;
-                Ok(WirePage { total_count: count.count, list: list.unwrap_or_default() })
-            })
-        })
-        .await
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NodeVars {
-    org_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parent_node_id: Option<String>,
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    order: Option<u32>,
-    #[serde(rename = "nameI18n", skip_serializing_if = "Option::is_none")]
-    name_i18n: Option<String>,
-    #[serde(rename = "descriptionI18n", skip_serializing_if = "Option::is_none")]
-    description_i18n: Option<String>,
-}
-
-impl NodeVars {
-    fn new(org_id: &str, name: &str) -> Self {
-        Self {
-            org_id: org_id.to_owned(),
-            parent_node_id: None,
-            name: name.to_owned(),
-            code: None,
-            description: None,
-            order: None,
-            name_i18n: None,
-            description_i18n: None,
-        }
-    }
-}
-
-/// The setters shared by [`CreateNodeBuilder`] and [`AddNodeBuilder`].
-macro_rules! node_setters {
-    () => {
-        /// The parent node (default: the root).
-        pub fn parent(mut self, parent_node_id: impl Into<String>) -> Self {
-            self.vars.parent_node_id = Some(parent_node_id.into());
-            self
-        }
-
-        /// The node's code, unique in its organization.
-        pub fn code(mut self, code: impl Into<String>) -> Self {
-            self.vars.code = Some(code.into());
-            self
-        }
-
-        /// The description.
-        pub fn description(mut self, description: impl Into<String>) -> Self {
-            self.vars.description = Some(description.into());
-            self
-        }
-
-        /// The position among its siblings: a larger value sorts first.
-        pub fn order(mut self, order: u32) -> Self {
-            self.vars.order = Some(order);
-            self
-        }
-
-        /// The name in other languages, as JSON text keyed by language code (`{"en": "Sales"}`).
-        pub fn name_i18n(mut self, json: impl Into<String>) -> Self {
-            self.vars.name_i18n = Some(json.into());
-            self
-        }
-
-        /// The description in other languages, as JSON text keyed by language code.
-        pub fn description_i18n(mut self, json: impl Into<String>) -> Self {
-            self.vars.description_i18n = Some(json.into());
-            self
-        }
-    };
-}
-
-/// Builds [`Org::create_node`].
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct CreateNodeBuilder<'a> {
-    client: &'a ManagementClient,
-    vars: NodeVars,
-}
-
-impl CreateNodeBuilder<'_> {
-    node_setters!();
-
-    /// Adds the node and answers with it.
-    ///
-    /// # Errors
-    /// Authing's refusal (an unknown organization or parent, a code taken in the organization), or transport
-    /// errors.
-    pub async fn send(self) -> Result<OrgNode> {
-        self.client.root(ADD_NODE_V2, &self.vars).await
-    }
-}
-
-/// Builds [`Org::add_node`].
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct AddNodeBuilder<'a> {
-    client: &'a ManagementClient,
-    vars: NodeVars,
-}
-
-impl AddNodeBuilder<'_> {
-    node_setters!();
-
-    /// Adds the node and answers with the whole organization.
-    ///
-    /// # Errors
-    /// As [`CreateNodeBuilder::send`].
-    pub async fn send(self) -> Result<OrgModel> {
-        self.client.root(ADD_NODE, &self.vars).await
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct UpdateNodeVars {
-    id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
-}
-
-/// Builds [`Org::update_node`].
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct UpdateNodeBuilder<'a> {
-    client: &'a ManagementClient,
-    vars: UpdateNodeVars,
-}
-
-impl UpdateNodeBuilder<'_> {
-    /// A new name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.vars.name = Some(name.into());
-        self
-    }
-
-    /// A new code.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.vars.code = Some(code.into());
-        self
-    }
-
-    /// A new description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.vars.description = Some(description.into());
-        self
-    }
-
-    /// Updates the node.
-    ///
-    /// # Errors
-    /// Authing's refusal (an unknown node, a code taken in the organization), or transport errors.
-    pub async fn send(self) -> Result<OrgNode> {
-        self.client.root(UPDATE_NODE, &self.vars).await
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct MembersPageVars {
-    id: String,
-    #[serde(flatten)]
-    page: PageLimit,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sort_by: Option<SortBy>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    include_children_nodes: Option<bool>,
-    with_custom_data: bool,
-}
-
-paged_vars!(MembersPageVars);
-
-/// Builds [`Org::list_members`].
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct ListMembersBuilder<'a> {
-    client: &'a ManagementClient,
-    vars: MembersPageVars,
-}
-
-impl ListMembersBuilder<'_> {
-    page_setters!();
-
-    /// The order (default newest first).
-    pub fn sort_by(mut self, sort_by: SortBy) -> Self {
-        self.vars.sort_by = Some(sort_by);
-        self
-    }
-
-    /// Whether the members of the node's descendants count too (the server's default: yes).
-    pub fn include_children_nodes(mut self, include: bool) -> Self {
-        self.vars.include_children_nodes = Some(include);
-        self
-    }
-
-    /// Includes each user's custom data.
-    pub fn with_custom_data(mut self, with: bool) -> Self {
-        self.vars.with_custom_data = with;
-        self
-    }
-
-    /// Fetches the page; an empty page when the node does not exist.
-    ///
-    /// # Errors
-    /// Authing's refusal, or transport and decode errors.
-    pub async fn send(self) -> Result<Page<User>> {
-        first_page(self.client, self.vars, |client, vars| {
-            Box::pin(async move {
-                #[derive(Deserialize)]
-                struct NodeUsers {
-                    users: WirePage<User>,
-                }
-                let node: Option<NodeUsers> = client.root(NODE_MEMBERS, &vars).await?;
-                Ok(node.map_or_else(WirePage::empty, |n| n.users))
-            })
-        })
-        .await
-    }
-}
-
-/// How a resource listing names its node.
-#[derive(Debug)]
-enum NodeKey {
-    Id(String),
-    Code { org_id: String, code: String },
-}
-
-/// Builds [`Org::list_authorized_resources`] and [`Org::list_authorized_resources_by_code`].
-#[derive(Debug)]
-#[must_use = "a builder does nothing until `.send().await`"]
-pub struct ListNodeResourcesBuilder<'a> {
-    client: &'a ManagementClient,
-    namespace: Option<&'a str>,
-    node: NodeKey,
-    resource_type: Option<ResourceType>,
-}
-
-impl ListNodeResourcesBuilder<'_> {
-    /// Only resources of this type.
-    pub fn resource_type(mut self, resource_type: ResourceType) -> Self {
-        self.resource_type = Some(resource_type);
-        self
-    }
-
-    /// Fetches the resources; `None` when the node does not exist.
-    ///
-    /// # Errors
-    /// Authing's refusal, or transport and decode errors.
-    pub async fn send(self) -> Result<Option<Vec<AuthorizedResource>>> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Vars<'v> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            id: Option<&'v str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            org_id: Option<&'v str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            code: Option<&'v str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            namespace: Option<&'v str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            resource_type: Option<&'v ResourceType>,
-        }
-        let resource_type = self.resource_type.as_ref();
-        let (operation, vars) = match &self.node {
-            NodeKey::Id(id) => (
-                NODE_RESOURCES,
-                Vars { id: Some(id), org_id: None, code: None, namespace: self.namespace, resource_type },
-            ),
-            NodeKey::Code { org_id, code } => (
-                NODE_RESOURCES_BY_CODE,
-                Vars { id: None, org_id: Some(org_id), code: Some(code), namespace: self.namespace, resource_type },
-            ),
-        };
-        let node: Option<WithResources> = self.client.root(operation, &vars).await?;
-        Ok(node.map(WithResources::into_list))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -1251,28 +817,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn variables_are_what_the_documents_declare() {
+    fn node_roles_carry_node_ids_as_node_codes() {
         let roles = NodeRolesVars { namespace: None, role_codes: vec!["a".into()], node_codes: ["n1"] };
         assert_eq!(serde_json::to_value(&roles).unwrap(), json!({ "roleCodes": ["a"], "nodeCodes": ["n1"] }));
-        let mut node = NodeVars::new("o", "Sales");
-        node.order = Some(3);
-        node.name_i18n = Some("{}".into());
-        assert_eq!(
-            serde_json::to_value(&node).unwrap(),
-            json!({ "orgId": "o", "name": "Sales", "order": 3, "nameI18n": "{}" })
-        );
-        let members = MembersPageVars {
-            id: "n".into(),
-            page: PageLimit::default(),
-            sort_by: None,
-            include_children_nodes: Some(false),
-            with_custom_data: false,
-        };
-        assert_eq!(
-            serde_json::to_value(&members).unwrap(),
-            json!({ "id": "n", "page": 1, "limit": 10, "includeChildrenNodes": false, "withCustomData": false })
-        );
-        let orgs = ListOrgsVars { page: PageLimit::default(), sort_by: Some(SortBy::CreatedAtAsc) };
-        assert_eq!(serde_json::to_value(&orgs).unwrap(), json!({ "page": 1, "limit": 10, "sortBy": "CREATEDAT_ASC" }));
     }
 }
