@@ -42,6 +42,7 @@
 //! | [`management::Applications`] | `management.applications()`: applications, their secrets, active users, agreements and own namespace |
 //! | [`management::Mfa`] | `management.mfa()`: a user's MFA status, unbinding a factor, importing a TOTP secret |
 //! | [`management::PrincipalAuthentication`] | `management.principal_authentication()`: users' real-name (principal) authentication |
+//! | [`management::Org`] | `management.org()`: organizations, node trees, members, node roles and grants, import and export |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
 //! | [`AuthenticationClient`] | the end user's client: register, log in (LDAP and AD too), codes, passwords, profile, tokens, MFA, identities, principal authentication; cheap per request |

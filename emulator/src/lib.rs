@@ -32,17 +32,24 @@
 //!     `resetPasswordByForceResetToken`, `updatePassword`, `checkPasswordStrength`, `bindPhone`, `bindEmail`,
 //!     `unbindPhone`, `unbindEmail`, `updatePhone`, `updateEmail`;
 //!   * access control: `allow`, `isActionAllowed`, `authorizeResource`, `authorizedResources`,
-//!     `authorizedTargets`.
+//!     `authorizedTargets`;
+//!   * organizations: `org`, `orgs`, `nodeById`, `nodeByCode`, `childrenNodes`, `rootNode`, `isRootNode`,
+//!     `searchNodes`, `createOrg`, `deleteOrg`, `addNode`, `addNodeV2`, `updateNode`, `deleteNode`, `moveNode`,
+//!     `addMember`, `removeMember`, `moveMembers`, `setMainDepartment`; `Node` has `users`,
+//!     `authorizedResources` and `roles`.
 //!
 //!   `User` has every scalar field of the official type, plus `customData`, `roles`, `groups`,
-//!   `authorizedResources` and `departments` (always empty: organizations do not exist yet). `Role` has
+//!   `authorizedResources` and `departments` (its nodes in the organization trees). `Role` has
 //!   `users` and `parent`, `Group` has `users`, `Policy` has `assignmentsCount` and `assignments`; every
 //!   `authorizedResources` reads the resource grants (a user's include those of its roles and groups; a null
 //!   `namespace` means `default`, as in the top-level query).
 //! * REST, with a management token: `GET /api/v2/.well-known` (no token), `GET /api/v2/users/{id}`,
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
 //!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
-//!   `GET /api/v2/analysis/user-action`.
+//!   `GET /api/v2/analysis/user-action`; organizations (`rest::orgs`): `GET /api/v2/orgs`, `/orgs/count`,
+//!   `/orgs/by-tenant`, `POST /api/v2/orgs/import`, `GET /api/v2/orgs/export`, and directory sync
+//!   (`POST /connections/enterprise/{provider}/start-sync`, `POST /api/v2/ad/sync`), which answers 2707: no
+//!   directory is ever configured.
 //! * Access control over REST, with a management token (details and rules in the `store::acl` and
 //!   `rest::acl` module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
 //!   `/code/{code}`), resources (`/api/v2/resources`, `/resources/{code}`, `/resources/detail`), grants and
@@ -54,7 +61,7 @@
 //!   (`/api/v2/applications/{appId}/authorization/*`, `POST /api/v2/applications/{appId}`).
 //! * REST for end users (a user token, see [End users](#end-users)): `POST /api/v2/sms/send` (no token),
 //!   `GET /api/v2/users/me`, `GET /api/v2/logout?app_id=`, `GET /api/v2/users/me/applications/allowed`,
-//!   `GET /api/v2/users/me/orgs` (`[]`), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
+//!   `GET /api/v2/users/me/orgs` (the user's organizations as paths of nodes), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
 //!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims of
 //!   a login token or of the OIDC provider's id or access tokens; `{code: 400, message}` for an invalid one).
 //! * Directories, principal authentication, identities (see
@@ -116,8 +123,9 @@
 //!   `Group.users`) are newest user first; `policyAssignments` oldest assignment first.
 //! * `assignRole` / `revokeRole` take `roleCode` and `roleCodes` together, for `userIds` and `groupCodes`;
 //!   everything named must exist (all or nothing); assigning twice changes nothing and revoking what is
-//!   not assigned answers 200. Any `nodeCodes` entry is refused (organizations do not exist yet). Roles
-//!   given to a group are kept but not passed on to its users.
+//!   not assigned answers 200. `nodeCodes` carries node ids (2702 when unknown); a role given to a node is
+//!   held by the members of the node and of its descendants. Roles given to a group are kept but not passed
+//!   on to its users.
 //! * Deleting a role removes its memberships, its policy assignments and its custom data, and its
 //!   children lose their parent; deleting a group removes its memberships and assignments; deleting a
 //!   policy removes its assignments; deleting a user removes its memberships and USER assignments. The
@@ -131,7 +139,18 @@
 //!   `policyAssignments`, `enablePolicyAssignment` and `disbalePolicyAssignment` a ROLE may be named by
 //!   code or id. Enabling or disabling an assignment that does not exist answers 200 and changes
 //!   nothing; [`Emulator::policy_assignment_enabled`] shows the flag.
-//! * `searchUser` filters by direct group and role memberships; `departmentOpts` match nobody.
+//! * `searchUser` filters by direct group and role memberships, and by department (with its descendants when
+//!   `includeChildrenDepartments` is true).
+//! * Organizations (rules in the `store::orgs` module docs) are trees: `nodes` lists every node, root first
+//!   and depth-first in sibling order (a larger `order` first); `children` are ids; `path`, `codePath`,
+//!   `namePath` and `depth` follow moves. Node codes are unique per organization (2704). `moveNode` under the
+//!   node itself or a descendant, or of the root, gives 2703; `deleteNode` takes the subtree with its members,
+//!   roles and grants, and refuses the root (2705). Unknown organizations give 2701, unknown nodes 2702, a node
+//!   named with an organization it is not in, or a main department the user is not a member of, 2706 (the
+//!   official SDKs name no codes for these). An ACL grant to a node (`targetType: ORG`) applies to the members
+//!   of the node and of its descendants in `isActionAllowed` and a user's `authorizedResources`; `Node.roles`
+//!   lists the node's roles and its ancestors'. Setting a main department sets the user's
+//!   `mainDepartmentId` / `mainDepartmentCode`. Deleting a user removes its memberships.
 //! * The user-action log records `createUser`, `updateUser`, `deleteUser`, `refreshToken`, `kick` and
 //!   `logout`, each about the user concerned (its `operator_arn`).
 //!
@@ -238,7 +257,7 @@
 //!
 //! | code | when |
 //! |---|---|
-//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a document past a [limit](#limits) or a page `limit` above it; a REST path segment that does not decode (HTTP 400); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role or with `nodeCodes`; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of; a principal authentication submission of the wrong form; unlinking an identity (or `extIdpId`) the user does not have; a users filter condition it does not know |
+//! | 400 | the body is not JSON or not a GraphQL request; parse and validation errors (unknown fields, wrong or missing variables); a document past a [limit](#limits) or a page `limit` above it; a REST path segment that does not decode (HTTP 400); a bad query parameter or body; a user without any identifier; a date that is not ISO-8601 (a numeric string included); `page`/`limit` below 1; an unknown `userBatch` type; an empty role, group or policy code; `assignRole`/`revokeRole` without any role; an empty node name, an `order` outside 0 ≤ order < 2³², `addMember`/`removeMember` naming no node, an org import that is not a JSON tree; has-role without `code`; `params` that is not a JSON list; a custom data value of the wrong type (`自定义字段 KEY 的值类型错误…`) or for an undefined key (`自定义字段 KEY 未定义`); `allow` with a resource that is not `type:identifier` or without any user or role; an ACL body that does not fit; an unknown resource or target type; deleting the `default` namespace or changing its code; an unknown `defaultStrategy`; end users: an empty username, `resetPassword` without phone or e-mail, binding a second phone or e-mail, unbinding what is not bound or the last way to log in, an old phone or e-mail that is not the user's, linking a user to itself, unlinking a provider the user has no identity of; a principal authentication submission of the wrong form; unlinking an identity (or `extIdpId`) the user does not have; a users filter condition it does not know |
 //! | 404 | unknown route, under a known prefix or not (REST envelope, HTTP 404) |
 //! | 405 | a method a route does not serve: on `/graphql/v2` (HTTP 200), in REST (HTTP 405) |
 //! | 413 | a body over the limit, 1 MiB by default: GraphQL (HTTP 200), REST (HTTP 413) |
@@ -246,7 +265,7 @@
 //! | 2000 | a password login after 5 wrong passwords in a row for the identifier, without `captchaCode` (`请输入图形验证码`) |
 //! | 2001 | a verification code that is wrong (`验证码不正确`), used (`验证码已使用`) or expired (`验证码已过期`) |
 //! | 2003 | a malformed e-mail address (`邮箱格式不正确`) |
-//! | 2004 | unknown user (`用户不存在` / `User does not exist`): update, delete, refresh token, first-login e-mail, custom data of a USER target, orgs, login status, has-role, `assignRole`/`revokeRole`, `addUserToGroup`/`removeUserFromGroup`, `groups(userId)`, a USER policy target; a USER grant target, `isActionAllowed` and the REST checks of an unknown user; `allow` of application access to an unknown user; a login of an unknown identifier without `autoRegister`, `loginBySubAccount` of an account that is no sub-account, an LDAP or AD account the directory does not know, `resetPassword` of an unknown phone or e-mail; principal authentication, identity link/unlink, tenants and resignation of an unknown user |
+//! | 2004 | unknown user (`用户不存在` / `User does not exist`): update, delete, refresh token, first-login e-mail, custom data of a USER target, orgs, members of a node, `setMainDepartment`, login status, has-role, `assignRole`/`revokeRole`, `addUserToGroup`/`removeUserFromGroup`, `groups(userId)`, a USER policy target; a USER grant target, `isActionAllowed` and the REST checks of an unknown user; `allow` of application access to an unknown user; a login of an unknown identifier without `autoRegister`, `loginBySubAccount` of an account that is no sub-account, an LDAP or AD account the directory does not know, `resetPassword` of an unknown phone or e-mail; principal authentication, identity link/unlink, tenants and resignation of an unknown user |
 //! | 2005 | a blocked user logs in (`用户已被锁定`) |
 //! | 2006 | a wrong or missing old password: `updatePassword`, `resetPasswordByForceResetToken` (`旧密码错误`) |
 //! | 2011 | `sendFirstLoginVerifyEmail` with an application id other than the emulator's (`应用不存在`); programmatic access accounts and access policies of another application; a login or registration whose `x-authing-app-id` names another application |
@@ -263,6 +282,13 @@
 //! | 2121 | unknown policy (`策略不存在` / `Policy does not exist`): `updatePolicy`, `deletePolicy`, `addPolicyAssignments`, `removePolicyAssignments`, `enablePolicyAssignment`, `disbalePolicyAssignment` |
 //! | 2122 | the namespace already has a policy with this code (`策略已存在` / `Policy already exists`): `createPolicy`, `updatePolicy(newCode)` |
 //! | 2123 | the built-in policy (`系统内置策略不能修改或删除` / `The built-in policy cannot be changed or deleted`): `updatePolicy`, `deletePolicy`, `deletePolicies` |
+//! | 2701 | unknown organization (`组织机构不存在` / `The organization does not exist`): `org`, `rootNode`, `deleteOrg`, `addNode`, `moveNode`, `deleteNode`, `isRootNode`, export by id. The official SDKs name no code for it; 27xx are the emulator's |
+//! | 2702 | unknown node, or a node of another organization (`组织机构节点不存在`): `childrenNodes`, `updateNode`, `deleteNode`, `moveNode`, `addMember`/`removeMember`, `moveMembers`, `setMainDepartment`, a parent of `addNode`, `assignRole`/`revokeRole(nodeCodes)` |
+//! | 2703 | `moveNode` under the node itself or one of its descendants, or of the root (`不能将节点移动到自身或其子节点下`) |
+//! | 2704 | the organization already has a node with this code (`节点 code 已存在`): `addNode`, `updateNode`, an import whose tree repeats a code |
+//! | 2705 | `deleteNode` of the root (`不能删除根节点`): it goes with `deleteOrg` |
+//! | 2706 | `addMember`/`removeMember` naming a node together with an organization it is not in; `setMainDepartment` of a node the user is not a member of |
+//! | 2707 | third-party directory sync: no directory is configured (`你还没有配置钉钉通讯录` for DingTalk) |
 //! | 2224 | `accessToken` with an unknown user pool id (`用户池不存在` / `User pool does not exist`); a resource-namespace path with a pool id other than the emulator's |
 //! | 2333 | a wrong password at login, LDAP and AD logins and `loginBySubAccount` included (`用户名或密码错误` / `Wrong username or password`) |
 //! | 3001 | the pool already has a resource namespace with this code (`权限分组已存在` / `The resource namespace already exists`): create (unless a role or policy brought it into being: then it is adopted), update with a new code |

@@ -206,7 +206,7 @@ async fn members_and_user_roles() {
     assert_error(&mgmt(&emu, &mt, ASSIGN, json!({ "roleCode": "admin", "userIds": ["nobody"] })).await, 2004);
     assert_error(&mgmt(&emu, &mt, REVOKE, json!({ "roleCode": "ghost", "userIds": [ada] })).await, 2101);
     assert_error(&mgmt(&emu, &mt, ASSIGN, json!({ "userIds": [ada] })).await, 400);
-    assert_error(&mgmt(&emu, &mt, ASSIGN, json!({ "roleCode": "admin", "nodeCodes": ["n1"] })).await, 400);
+    assert_error(&mgmt(&emu, &mt, ASSIGN, json!({ "roleCode": "admin", "nodeCodes": ["n1"] })).await, 2702);
 
     // revoke; revoking what is not assigned is fine
     let res = mgmt_ok(&emu, &mt, REVOKE, json!({ "roleCodes": ["admin"], "userIds": [bob] }), "revokeRole").await;

@@ -1,11 +1,12 @@
 //! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`],
-//! [`Policies`], [`Applications`] and [`Mfa`].
+//! [`Policies`], [`Applications`], [`Mfa`] and [`Org`].
 
 mod acl;
 mod applications;
 mod custom_data;
 mod groups;
 mod mfa;
+mod org;
 mod paging;
 mod policies;
 mod principal;
@@ -26,6 +27,10 @@ pub use groups::{
     CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,
 };
 pub use mfa::Mfa;
+pub use org::{
+    AddNodeBuilder, CreateNodeBuilder, CreateOrgBuilder, GetAllOrgsBuilder, ListMembersBuilder,
+    ListNodeResourcesBuilder, ListOrgsBuilder, Org, UpdateNodeBuilder,
+};
 pub use policies::{
     AddAssignmentsBuilder, CreatePolicyBuilder, ListAssignmentsBuilder, ListPoliciesBuilder, Policies,
     UpdatePolicyBuilder,

@@ -5,6 +5,7 @@ mod application;
 mod auth;
 mod common;
 mod mfa;
+mod org;
 mod principal;
 mod role;
 mod udf;
@@ -21,6 +22,7 @@ pub use auth::{
 };
 pub use common::CommonMessage;
 pub use mfa::{MfaAuthenticator, MfaBindType, MfaChallenge, MfaFactor, MfaStatus, TotpAssociation};
+pub use org::{Org, OrgExport, OrgTree, SyncProvider};
 pub use principal::{LinkedIdentity, PrincipalDetail, PrincipalInfo, PrincipalType};
 pub use role::{
     AuthorizedResource, Group, Policy, PolicyAssignment, PolicyAssignmentTargetType, PolicyCondition, PolicyEffect,

@@ -2,7 +2,7 @@
 //!
 //! Every type served here has the name, fields and argument types of the official Authing v2 schema.
 //! Each area of the API has its own query and mutation objects (`token.rs`, `auth.rs`, `users.rs`, `udf.rs`,
-//! `roles.rs`, `groups.rs`, `policies.rs`, `acl.rs`), whose resolvers call the store; [`Query`] and
+//! `roles.rs`, `groups.rs`, `policies.rs`, `acl.rs`, `orgs.rs`), whose resolvers call the store; [`Query`] and
 //! [`Mutation`] merge them into the root types. `pages.rs` has the paginated lists they share, `limits.rs` the
 //! limits every request is held to. Requests take async-graphql's normal path: parsed, validated in full and
 //! executed by [`Schema::execute`], with nothing kept between requests.
@@ -11,6 +11,7 @@ mod acl;
 mod auth;
 mod groups;
 mod limits;
+mod orgs;
 mod pages;
 mod policies;
 mod roles;
@@ -54,6 +55,7 @@ pub(crate) struct Query(
     groups::GroupQuery,
     policies::PolicyQuery,
     acl::AclQuery,
+    orgs::OrgQuery,
 );
 
 /// The root `Mutation` type.
@@ -67,6 +69,7 @@ pub(crate) struct Mutation(
     groups::GroupMutation,
     policies::PolicyMutation,
     acl::AclMutation,
+    orgs::OrgMutation,
 );
 
 /// The executable schema.

@@ -268,8 +268,8 @@ impl PolicyMutation {
 
     /// Assigns policies to targets, all or nothing; idempotent. Policies must exist (2121); a USER target
     /// is a user id (2004), a ROLE a role code of the namespace (2101), a GROUP a group code (2111); ORG
-    /// and AK_SK identifiers are taken as given. `inheritByChildren` is accepted and has no effect
-    /// (organizations do not exist yet).
+    /// and AK_SK identifiers are taken as given. `inheritByChildren` is accepted and has no effect (policy
+    /// assignments are not evaluated).
     async fn add_policy_assignments(
         &self,
         ctx: &Context<'_>,

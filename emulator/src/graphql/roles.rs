@@ -57,11 +57,12 @@ impl types::Role {
     }
 }
 
-/// What `assignRole` and `revokeRole` act on: role ids, user ids and group ids, all checked.
+/// What `assignRole` and `revokeRole` act on: role ids, user ids, group ids and node ids, all checked.
 struct Grantees {
     roles: Vec<String>,
     users: Vec<String>,
     groups: Vec<String>,
+    nodes: Vec<String>,
 }
 
 /// The arguments of `assignRole` / `revokeRole`.
@@ -74,7 +75,7 @@ struct RoleArgs {
     node_codes: Option<Vec<String>>,
 }
 
-/// Checks every role (2101), user (2004), group (2111) and department (400: there are none) named.
+/// Checks every role (2101), user (2004), group (2111) and node (2702; `nodeCodes` carries node ids) named.
 fn grantees(store: &UserStore, access: &AccessStore, args: RoleArgs) -> Result<Grantees, ApiError> {
     let ns = namespace(args.namespace.as_deref());
     let codes = distinct(args.role_code.into_iter().chain(args.role_codes.into_iter().flatten().flatten()));
@@ -83,13 +84,6 @@ fn grantees(store: &UserStore, access: &AccessStore, args: RoleArgs) -> Result<G
             Code::BadRequest,
             "roleCode 或 roleCodes 至少需要一个",
             "roleCode or roleCodes is needed",
-        ));
-    }
-    if let Some(node) = distinct(args.node_codes.unwrap_or_default()).first() {
-        return Err(ApiError::with_message(
-            Code::BadRequest,
-            format!("部门 {node} 不存在"),
-            format!("The department {node} does not exist"),
         ));
     }
     let roles =
@@ -102,7 +96,8 @@ fn grantees(store: &UserStore, access: &AccessStore, args: RoleArgs) -> Result<G
         .iter()
         .map(|c| Ok(access.existing_group(c)?.id.clone()))
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Grantees { roles, users, groups })
+    let nodes = super::orgs::node_ids(&access.orgs, &distinct(args.node_codes.unwrap_or_default()))?;
+    Ok(Grantees { roles, users, groups, nodes })
 }
 
 #[derive(Default)]
@@ -221,7 +216,7 @@ impl RoleMutation {
         Ok(CommonMessage::ok(meta.lang, "删除成功", "Deleted"))
     }
 
-    /// Gives roles (`roleCode` and/or `roleCodes`) to users and groups; all or nothing, idempotent.
+    /// Gives roles (`roleCode` and/or `roleCodes`) to users, groups and nodes; all or nothing, idempotent.
     #[allow(clippy::too_many_arguments)]
     async fn assign_role(
         &self,
@@ -240,6 +235,7 @@ impl RoleMutation {
         let mut access = state.access_write();
         let g = grantees(&store, &access, args)?;
         access.assign_roles(&g.roles, &g.users, &g.groups);
+        access.orgs.assign_roles(&g.roles, &g.nodes);
         Ok(Some(CommonMessage::ok(meta.lang, "授权成功", "Roles assigned")))
     }
 
@@ -262,6 +258,7 @@ impl RoleMutation {
         let mut access = state.access_write();
         let g = grantees(&store, &access, args)?;
         access.revoke_roles(&g.roles, &g.users, &g.groups);
+        access.orgs.revoke_roles(&g.roles, &g.nodes);
         Ok(Some(CommonMessage::ok(meta.lang, "撤销成功", "Roles revoked")))
     }
 }

@@ -8,6 +8,7 @@ use async_graphql::{ComplexObject, Context, InputObject, Object, SimpleObject};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::orgs::{Node, user_departments};
 use super::pages::{PaginatedAuthorizedResources, PaginatedGroups, PaginatedRoles, PaginatedUsers, page_args, page_of};
 use super::types;
 use super::{CommonMessage, RequestMeta, enter, require_management};
@@ -29,31 +30,6 @@ pub(crate) struct UserCustomData {
     value: Option<String>,
     label: Option<String>,
     data_type: types::DataType,
-}
-
-/// `Node` of the official schema (its scalar fields): a department.
-#[derive(SimpleObject, Clone)]
-#[graphql(name = "Node")]
-pub(crate) struct Node {
-    id: String,
-    org_id: Option<String>,
-    name: String,
-    #[graphql(name = "nameI18n")]
-    name_i18n: Option<String>,
-    description: Option<String>,
-    #[graphql(name = "descriptionI18n")]
-    description_i18n: Option<String>,
-    order: Option<i32>,
-    code: Option<String>,
-    root: Option<bool>,
-    depth: Option<i32>,
-    path: Vec<String>,
-    code_path: Vec<Option<String>>,
-    name_path: Vec<String>,
-    created_at: Option<String>,
-    updated_at: Option<String>,
-    children: Option<Vec<String>>,
-    is_virtual_node: Option<bool>,
 }
 
 /// `UserDepartment` of the official schema.
@@ -136,10 +112,18 @@ impl types::User {
         Some(PaginatedAuthorizedResources::all(list))
     }
 
-    /// The user's departments: always empty, organizations do not exist yet.
-    async fn departments(&self, org_id: Option<String>) -> Option<PaginatedDepartments> {
-        let _ = org_id;
-        Some(PaginatedDepartments { list: Vec::new(), total_count: 0 })
+    /// The user's departments (of one organization when `orgId` is given), in joining order.
+    async fn departments(&self, ctx: &Context<'_>, org_id: Option<String>) -> Option<PaginatedDepartments> {
+        let state = ctx.data_unchecked::<Arc<State>>();
+        let list: Vec<UserDepartment> = user_departments(state, &self.id, org_id.as_deref())
+            .into_iter()
+            .map(|(department, is_main_department, joined_at)| UserDepartment {
+                department,
+                is_main_department,
+                joined_at: Some(joined_at),
+            })
+            .collect();
+        Some(PaginatedDepartments { total_count: super::pages::count(list.len()), list })
     }
 }
 
@@ -348,12 +332,12 @@ fn parse_params(params: Option<&str>) -> Result<Vec<Param>, ApiError> {
 /// Whether a user passes the membership filters of `searchUser` (an empty filter lets everyone in).
 fn passes_membership(
     m: &Memberships,
-    departments: &[&SearchUserDepartmentOpt],
+    departments: &[Vec<String>],
     groups: &[&SearchUserGroupOpt],
     roles: &[&SearchUserRoleOpt],
 ) -> bool {
-    let dept_ok = departments.is_empty()
-        || departments.iter().any(|d| d.department_id.as_ref().is_some_and(|id| m.departments.contains(id)));
+    let dept_ok =
+        departments.is_empty() || departments.iter().any(|nodes| m.departments.iter().any(|d| nodes.contains(d)));
     let group_ok = groups.is_empty() || groups.iter().any(|g| g.code.as_ref().is_some_and(|c| m.groups.contains(c)));
     let role_ok = roles.is_empty()
         || roles.iter().any(|r| {
@@ -361,6 +345,19 @@ fn passes_membership(
             m.roles.iter().any(|(n, c)| n == ns && *c == r.code)
         });
     dept_ok && group_ok && role_ok
+}
+
+/// The nodes each department option matches: the department, and its descendants with
+/// `includeChildrenDepartments`.
+fn department_nodes(state: &State, opts: &[&SearchUserDepartmentOpt]) -> Vec<Vec<String>> {
+    let access = state.access_read();
+    opts.iter()
+        .map(|d| match d.department_id.as_deref().map(str::trim) {
+            Some(id) if d.include_children_departments == Some(true) => access.orgs.subtree(id),
+            Some(id) => vec![id.to_owned()],
+            None => Vec::new(),
+        })
+        .collect()
 }
 
 fn flatten<T>(list: &Option<Vec<Option<T>>>) -> Vec<&T> {
@@ -500,7 +497,7 @@ impl UserQuery {
         require_management(state, meta)?;
         let (page, limit) = page_args(state, page, limit)?;
         let fields: Vec<String> = fields.into_iter().flatten().flatten().collect();
-        let departments = flatten(&department_opts);
+        let departments = department_nodes(state, &flatten(&department_opts));
         let groups = flatten(&group_opts);
         let roles = flatten(&role_opts);
         let store = state.users_read();

@@ -6,7 +6,7 @@
 //! * `GET /api/v2/logout?app_id=`: the token (and every token of the user in that application) stops working.
 //! * `GET /api/v2/users/me/applications/allowed?page=&limit=`: `{list, totalCount}` of the applications the
 //!   user may use: the emulator's one, unless its access policy (see the `acl` module) refuses the user.
-//! * `GET /api/v2/users/me/orgs`: `[]`.
+//! * `GET /api/v2/users/me/orgs`: the user's organizations, each as the path of nodes from the root.
 //! * `GET /api/v2/users/me/security-level`: `{score, email, phone, password, passwordSecurityLevel, mfa}`.
 //! * `POST /api/v2/users/link` `{primaryUserToken, secondaryUserToken}` and `POST /api/v2/users/unlink`
 //!   `{primaryUserToken, provider}` (the tokens travel in the body).
@@ -183,7 +183,7 @@ async fn allowed_applications(
 async fn my_orgs(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
     let lang = crate::http::lang(&headers);
     match me_of(&app.state, &headers) {
-        Ok(_) => ok(json!([])),
+        Ok((_, user)) => ok(super::users::org_paths(&app.state, &user.id)),
         Err(e) => refuse(&e, lang),
     }
 }

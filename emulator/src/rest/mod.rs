@@ -15,6 +15,7 @@
 //! * [`identities`]: linking identities, the user's own identities, resignation;
 //! * [`user_extras`]: the JS SDK's extra calls of users, roles and policies (batch, filter, tenants, role
 //!   members, policy assignments by target type).
+//! * [`orgs`]: organizations (count, list, by tenant, import, export) and third-party directory sync.
 
 mod acl;
 mod applications;
@@ -23,6 +24,7 @@ mod directory;
 mod emulator;
 mod identities;
 mod mfa;
+mod orgs;
 mod user_extras;
 mod users;
 
@@ -58,6 +60,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(directory::routes())
         .merge(identities::routes())
         .merge(user_extras::routes())
+        .merge(orgs::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

@@ -88,8 +88,8 @@ pub(crate) async fn get_user(
     ok(data)
 }
 
-/// `GET /api/v2/users/{id}/orgs`: the user's organizations, `[]` (organizations do not exist yet);
-/// 2004 for an unknown user.
+/// `GET /api/v2/users/{id}/orgs`: the user's organizations, each as the path of nodes from the root to one of
+/// the user's nodes; 2004 for an unknown user.
 pub(crate) async fn user_orgs(
     AxState(app): AxState<RestState>,
     headers: HeaderMap,
@@ -103,7 +103,17 @@ pub(crate) async fn user_orgs(
     if state.users_read().get(&id).is_none() {
         return refuse(StatusCode::OK, &ApiError::new(Code::UserNotFound), lang);
     }
-    ok(json!([]))
+    ok(org_paths(state, &id))
+}
+
+/// A user's organizations as `[[node, …], …]`, root first in each.
+pub(crate) fn org_paths(state: &State, user_id: &str) -> Value {
+    let paths: Vec<Value> = state
+        .user_org_paths(user_id)
+        .iter()
+        .map(|path| Value::Array(path.iter().map(|v| v.to_json()).collect()))
+        .collect();
+    Value::Array(paths)
 }
 
 /// `GET /api/v2/users/{id}/has-role?code=&namespace=`: `data` is whether the user holds the role `code`

@@ -155,6 +155,8 @@ pub(crate) struct AccessStore {
     seq: u64,
     /// Resource namespaces, resources, grants, access accounts and application access policies.
     pub(crate) acl: crate::store::acl::AclStore,
+    /// Organizations: their trees, members and node roles.
+    pub(crate) orgs: crate::store::orgs::OrgStore,
 }
 
 /// Sorts records by their creation or update order.
@@ -180,6 +182,7 @@ impl AccessStore {
             group_users: Vec::new(),
             seq: 0,
             acl: crate::store::acl::AclStore::new(now),
+            orgs: crate::store::orgs::OrgStore::default(),
         };
         let created_seq = store.next_seq();
         store.policies.push(Policy {
@@ -312,6 +315,7 @@ impl AccessStore {
         self.role_groups.retain(|(r, _)| *r != role.id);
         self.assignments.retain(|a| a.target != Target::Role(role.id.clone()));
         self.acl.forget(&Target::Role(role.id.clone()));
+        self.orgs.forget_role(&role.id);
         for child in self.roles.iter_mut().filter(|r| r.parent_id.as_deref() == Some(role.id.as_str())) {
             child.parent_id = None;
         }
@@ -471,10 +475,10 @@ impl AccessStore {
 
     // ---- users -------------------------------------------------------------------------------------
 
-    /// The groups and roles a user belongs to directly (departments do not exist yet).
+    /// The departments, groups and roles a user belongs to directly.
     pub(crate) fn memberships(&self, user_id: &str) -> Memberships {
         Memberships {
-            departments: Vec::new(),
+            departments: self.orgs.memberships_of(user_id, None).iter().map(|m| m.node.clone()).collect(),
             groups: self.groups(Some(user_id), SortBy::CreatedatAsc).into_iter().map(|g| g.code).collect(),
             roles: self.user_roles(user_id, None).into_iter().map(|r| (r.namespace, r.code)).collect(),
         }
@@ -486,6 +490,7 @@ impl AccessStore {
         self.group_users.retain(|(_, u)| u != user_id);
         self.assignments.retain(|a| a.target != Target::User(user_id.to_owned()));
         self.acl.forget(&Target::User(user_id.to_owned()));
+        self.orgs.forget_user(user_id);
     }
 
     // ---- policies ----------------------------------------------------------------------------------

@@ -23,9 +23,10 @@
 //!   so it does not answer a query about `T:*`.
 //! * An action without a prefix means the action of the resource's type (`edit` on `books:1` is
 //!   `books:edit`); `T:*` covers every action of `T`, `*` every action.
-//! * A user holds its own grants, those of its roles (in the namespace asked about) and those of its
-//!   groups. Roles given to a group and parent roles pass nothing on; ORG and AK_SK targets keep their
-//!   grants but nobody inherits them (organizations do not exist yet).
+//! * A user holds its own grants, those of its roles (in the namespace asked about), those of its
+//!   groups, and those of its departments, their ancestors and the roles given to them (`authz::user_targets`).
+//!   Roles given to a group and parent roles pass nothing on; AK_SK targets keep their grants but nobody
+//!   inherits them.
 //! * Revoking a type (`T` or `T:*`) also removes the target's instance grants `T:x`; revoking an
 //!   instance leaves the type grants. Revoking some actions keeps the others; a grant left without
 //!   actions is removed.

@@ -48,11 +48,32 @@ pub(crate) fn app_policy_records(access: &AccessStore, app_id: &str) -> Vec<Valu
         .collect()
 }
 
-/// The targets whose grants a user holds in namespace `ns`: itself, its roles of `ns`, its groups.
+/// The targets whose grants a user holds in namespace `ns`: itself, its roles of `ns`, its groups, and its
+/// departments with their ancestors and the roles of `ns` given to them ([`node_targets`]).
 pub(crate) fn user_targets(access: &AccessStore, user_id: &str, ns: &str) -> Vec<Who> {
     let mut whos = vec![Who::User(user_id.to_owned())];
     whos.extend(access.user_roles(user_id, Some(ns)).into_iter().map(|r| Who::Role(r.id)));
     whos.extend(access.groups(Some(user_id), SortBy::CreatedatAsc).into_iter().map(|g| Who::Group(g.id)));
+    for who in node_targets(access, user_id, ns) {
+        if !whos.contains(&who) {
+            whos.push(who);
+        }
+    }
+    whos
+}
+
+/// What a user holds through the organization tree: a grant to a node applies to the members of the node and of
+/// its descendants, and so does a role given to a node.
+fn node_targets(access: &AccessStore, user_id: &str, ns: &str) -> Vec<Who> {
+    let nodes = access.orgs.holding_nodes(user_id);
+    let mut whos: Vec<Who> = nodes.iter().map(|n| Who::Org(n.clone())).collect();
+    for node in &nodes {
+        for role_id in access.orgs.direct_role_ids(node) {
+            if access.role_by_id(&role_id).is_some_and(|r| r.namespace == ns) {
+                whos.push(Who::Role(role_id));
+            }
+        }
+    }
     whos
 }
 
@@ -143,7 +164,7 @@ impl State {
     ///
     /// Only the emulator's application can be used. Its access policies (see
     /// `POST /api/v2/applications/{appId}/authorization/*`) are read for the user, its roles (of every
-    /// namespace) and its groups: an enabled deny record of any of them refuses, else an enabled allow
+    /// namespace), its groups and its departments with their ancestors: an enabled deny record of any of them refuses, else an enabled allow
     /// record admits, else the default strategy decides (`ALLOW_ALL` at start, changed by
     /// `POST /api/v2/applications/{appId}` with `permissionStrategy.defaultStrategy`). An unknown user may
     /// not use anything.
@@ -155,6 +176,7 @@ impl State {
         let mut whos = vec![Who::User(user_id.to_owned())];
         whos.extend(access.user_roles(user_id, None).into_iter().map(|r| Who::Role(r.id)));
         whos.extend(access.groups(Some(user_id), SortBy::CreatedatAsc).into_iter().map(|g| Who::Group(g.id)));
+        whos.extend(access.orgs.holding_nodes(user_id).into_iter().map(Who::Org));
         access.acl.may_use(app_id, &whos)
     }
 }

@@ -95,6 +95,21 @@ pub(crate) enum Code {
     MfaRequired,
     /// 6001: the TOTP code (or recovery code) is wrong or already used.
     WrongTotp,
+    /// 2701: no such organization. The official SDKs name no code for it; the emulator keeps the 27xx block for
+    /// organizations.
+    OrgNotFound,
+    /// 2702: no such node in the organization (the JS SDK's message: 组织机构节点不存在).
+    NodeNotFound,
+    /// 2703: a node cannot move under itself or one of its descendants, and the root cannot move.
+    NodeMoveCycle,
+    /// 2704: the organization already has a node with this code.
+    NodeCodeExists,
+    /// 2705: the root node goes only with its organization.
+    RootNodeFixed,
+    /// 2706: the user is not a member of the node, or the node is not in the organization named.
+    NotInNode,
+    /// 2707: no directory of this provider is configured for third-party directory sync.
+    SyncNotConfigured,
 }
 
 impl Code {
@@ -139,6 +154,13 @@ impl Code {
             Code::WrongCredentials => 2333,
             Code::MfaRequired => 1635,
             Code::WrongTotp => 6001,
+            Code::OrgNotFound => 2701,
+            Code::NodeNotFound => 2702,
+            Code::NodeMoveCycle => 2703,
+            Code::NodeCodeExists => 2704,
+            Code::RootNodeFixed => 2705,
+            Code::NotInNode => 2706,
+            Code::SyncNotConfigured => 2707,
         }
     }
 
@@ -219,6 +241,20 @@ impl Code {
             (Code::MfaRequired, Lang::En) => "A second factor is required",
             (Code::WrongTotp, Lang::Zh) => "口令错误",
             (Code::WrongTotp, Lang::En) => "The TOTP code is wrong",
+            (Code::OrgNotFound, Lang::Zh) => "组织机构不存在",
+            (Code::OrgNotFound, Lang::En) => "The organization does not exist",
+            (Code::NodeNotFound, Lang::Zh) => "组织机构节点不存在",
+            (Code::NodeNotFound, Lang::En) => "The organization node does not exist",
+            (Code::NodeMoveCycle, Lang::Zh) => "不能将节点移动到自身或其子节点下",
+            (Code::NodeMoveCycle, Lang::En) => "A node cannot move under itself or one of its descendants",
+            (Code::NodeCodeExists, Lang::Zh) => "节点 code 已存在",
+            (Code::NodeCodeExists, Lang::En) => "The organization already has a node with this code",
+            (Code::RootNodeFixed, Lang::Zh) => "不能删除根节点",
+            (Code::RootNodeFixed, Lang::En) => "The root node cannot be deleted",
+            (Code::NotInNode, Lang::Zh) => "用户或节点不属于该组织机构",
+            (Code::NotInNode, Lang::En) => "The user or node does not belong to this organization node",
+            (Code::SyncNotConfigured, Lang::Zh) => "你还没有配置通讯录",
+            (Code::SyncNotConfigured, Lang::En) => "No directory is configured for this provider",
         }
     }
 }

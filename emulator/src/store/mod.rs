@@ -9,6 +9,8 @@
 //!   application access policies;
 //! * [`udf`]: custom fields and their values;
 //! * [`apps`]: the applications (the default one and created ones), their secrets and agreements;
+//! * [`orgs`]: organizations, their node trees, members and node roles (kept in the access store, so that
+//!   grants and roles given to nodes take part in authorization);
 //! * [`tokens`]: the JWTs the emulator signs and checks (management, user and login tokens);
 //! * [`auth`]: what the end-user flows remember (verification codes in the [`outbox`], failed logins,
 //!   reset tickets) and their rules;
@@ -34,6 +36,7 @@ pub(crate) mod identities;
 pub(crate) mod mfa;
 pub(crate) mod model;
 pub(crate) mod oidc;
+pub(crate) mod orgs;
 pub(crate) mod outbox;
 pub(crate) mod principal;
 pub(crate) mod sessions;

@@ -37,6 +37,7 @@ use crate::store::error::{ApiError, Code, Lang};
 use crate::store::mfa::Totp;
 use crate::store::model::{DEFAULT_NAMESPACE, Target, TargetKind, namespace};
 use crate::store::oidc::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
+use crate::store::orgs::{OrgDoc, RoleRef};
 use crate::store::state::State;
 use crate::store::udf::{DataType, Field, TargetType, UdfStore};
 use crate::store::users::{User, UserStore};
@@ -45,7 +46,7 @@ use crate::store::users::{User, UserStore};
 const VERSION: u32 = 1;
 
 /// The top-level keys of a document.
-const SECTIONS: [&str; 16] = [
+const SECTIONS: [&str; 17] = [
     "version",
     "userPool",
     "application",
@@ -62,6 +63,7 @@ const SECTIONS: [&str; 16] = [
     "programmaticAccessAccounts",
     "mfa",
     "directories",
+    "orgs",
 ];
 
 /// The keys of a user entry that are not fields of the user itself.
@@ -1094,7 +1096,55 @@ pub(crate) fn export(state: &State) -> Value {
         "programmaticAccessAccounts": to_value(accounts),
         "mfa": mfa,
         "directories": crate::store::directory::doc::export(&state.directory.store()),
+        "orgs": orgs_section(&access),
     })
+}
+
+/// `orgs`: every organization as a nested tree of nodes with their ids, members and roles, oldest first.
+fn orgs_section(access: &AccessStore) -> Value {
+    let role =
+        |id: &str| access.role_by_id(id).map(|r| RoleRef { namespace: r.namespace.clone(), code: r.code.clone() });
+    let docs: Vec<OrgDoc> = access.orgs.orgs(true).iter().filter_map(|o| access.orgs.org_doc(o, &role)).collect();
+    to_value(docs)
+}
+
+/// Reads the `orgs` section: each organization whole, its members existing users and its roles existing roles.
+fn read_orgs(
+    doc: &Map<String, Value>,
+    users: &mut UserStore,
+    access: &mut AccessStore,
+    now: &str,
+) -> Result<(), ApiError> {
+    for (entry, org) in entries::<OrgDoc>(doc, "orgs")? {
+        let mut nodes = vec![&org.root];
+        let mut i = 0;
+        while i < nodes.len() {
+            let node = nodes[i];
+            if let Some(m) = node.members.iter().find(|m| users.get(&m.user_id).is_none()) {
+                return Err(refuse(&entry, format!("node {}: unknown user {}", node.id, m.user_id)));
+            }
+            let mut role_ids = Vec::new();
+            for r in &node.roles {
+                let role = access.existing_role(&r.namespace, &r.code).map_err(|e| refused_by_store(&entry, &e))?;
+                role_ids.push(role.id.clone());
+            }
+            access.orgs.assign_roles(&role_ids, std::slice::from_ref(&node.id));
+            nodes.extend(node.children.iter());
+            i += 1;
+        }
+        access.orgs.restore_org(&org, now).map_err(|e| refused_by_store(&entry, &e))?;
+    }
+    let ids: Vec<String> = users.all().map(|u| u.id.clone()).collect();
+    for id in ids {
+        if let Some((node_id, code)) = access.orgs.main_department(&id).map(|n| (n.id.clone(), n.code.clone())) {
+            let _ = users.update(&id, |user| {
+                user.main_department_id = Some(node_id);
+                user.main_department_code = code;
+                Ok(())
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Checks an id given for a new entry: kept when given (not blank, not taken), else a new one.
@@ -1559,6 +1609,9 @@ pub(crate) fn build(
             policy_id: p.policy_id.unwrap_or_else(new_id),
         });
     }
+
+    // Organizations, after the users and roles they name.
+    read_orgs(doc, &mut users, &mut access, now)?;
 
     Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators, apps, directories })
 }

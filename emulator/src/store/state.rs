@@ -213,7 +213,7 @@ impl State {
         self.actions.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The groups and roles of a user (departments do not exist yet).
+    /// The departments, groups and roles of a user.
     pub(crate) fn memberships(&self, user_id: &str) -> crate::store::users::Memberships {
         self.access_read().memberships(user_id)
     }

@@ -250,7 +250,7 @@ pub(crate) fn search_matches(user: &User, query: &str, fields: &[String]) -> boo
 }
 
 /// The groups, roles and departments a user belongs to, for the membership filters of `searchUser`
-/// (filled by `State::memberships`; departments do not exist yet, so that list is empty).
+/// (filled by `State::memberships`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Memberships {
     /// Department ids.
