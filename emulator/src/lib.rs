@@ -907,6 +907,23 @@ impl Emulator {
         self.state.mfa.set_enforced(on);
     }
 
+    /// Sets the pool's password-strength rule, which registrations and password changes must pass (code 2029
+    /// otherwise): 0 any password (the default), 1 at least 6 characters, 2 at least 6 of two kinds (letters,
+    /// digits, symbols), 3 at least 6 of all three kinds, 4 at least 8 with upper-case and lower-case letters,
+    /// digits and symbols. Levels above 4 count as 4. The state document's `userPool.settings.passwordStrength`
+    /// sets it too; `GET /api/v2/userpools/detail` shows it.
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let emulator = authing_emulator::Emulator::start().await?;
+    /// emulator.set_password_strength(3);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn set_password_strength(&self, level: u8) {
+        self.state.userpool.set_password_strength(level);
+    }
+
     /// Whether password logins need a second factor.
     pub fn mfa_enforced(&self) -> bool {
         self.state.mfa.enforced()

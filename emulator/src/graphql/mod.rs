@@ -2,12 +2,13 @@
 //!
 //! Every type served here has the name, fields and argument types of the official Authing v2 schema.
 //! Each area of the API has its own query and mutation objects (`token.rs`, `auth.rs`, `users.rs`, `udf.rs`,
-//! `roles.rs`, `groups.rs`, `policies.rs`, `acl.rs`), whose resolvers call the store; [`Query`] and
+//! `roles.rs`, `groups.rs`, `policies.rs`, `acl.rs`, `userpool.rs`), whose resolvers call the store; [`Query`] and
 //! [`Mutation`] merge them into the root types. `pages.rs` has the paginated lists they share, `limits.rs` the
 //! limits every request is held to. Requests take async-graphql's normal path: parsed, validated in full and
 //! executed by [`Schema::execute`], with nothing kept between requests.
 
 mod acl;
+mod audit;
 mod auth;
 mod groups;
 mod limits;
@@ -17,6 +18,7 @@ mod roles;
 mod token;
 mod types;
 mod udf;
+mod userpool;
 mod users;
 
 use std::net::SocketAddr;
@@ -54,6 +56,7 @@ pub(crate) struct Query(
     groups::GroupQuery,
     policies::PolicyQuery,
     acl::AclQuery,
+    userpool::UserpoolQuery,
 );
 
 /// The root `Mutation` type.
@@ -67,6 +70,7 @@ pub(crate) struct Mutation(
     groups::GroupMutation,
     policies::PolicyMutation,
     acl::AclMutation,
+    userpool::UserpoolMutation,
 );
 
 /// The executable schema.
@@ -82,6 +86,7 @@ pub(crate) fn schema(state: Arc<State>, limits: &Limits) -> AppSchema {
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)
+        .extension(audit::Audit)
         .finish()
 }
 

@@ -8,12 +8,16 @@
 //! * [`auth`]: end users with their own token (SMS codes, `/users/me`, logout, linking, token validation);
 //! * [`emulator`]: the emulator's own routes under `/_emulator/` (verification codes, sessions, reset, import,
 //!   export);
-//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls).
+//! * [`mfa`]: MFA (authenticators, the second step of a login, the administrator's MFA calls);
+//! * [`userpool`]: the pool's detail and environment variables; [`statistics`]: the audit log and the counts.
 
 mod acl;
+mod audit;
 mod auth;
 mod emulator;
 mod mfa;
+mod statistics;
+mod userpool;
 mod users;
 
 use std::sync::Arc;
@@ -44,6 +48,9 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(acl::routes())
         .merge(emulator::routes())
         .merge(mfa::routes())
+        .merge(userpool::routes())
+        .merge(statistics::routes())
         .fallback(users::not_found)
+        .layer(axum::middleware::from_fn_with_state(RestState { state: state.clone() }, audit::record))
         .with_state(RestState { state })
 }

@@ -89,6 +89,10 @@ pub(crate) enum Code {
     MfaRequired,
     /// 6001: the TOTP code (or recovery code) is wrong or already used.
     WrongTotp,
+    /// 2029: the password is weaker than the pool's rule.
+    WeakPassword,
+    /// 2031: self-registration is refused: disabled, or the identifier is not on an enabled whitelist.
+    RegistrationDisabled,
 }
 
 impl Code {
@@ -130,6 +134,8 @@ impl Code {
             Code::WrongCredentials => 2333,
             Code::MfaRequired => 1635,
             Code::WrongTotp => 6001,
+            Code::WeakPassword => 2029,
+            Code::RegistrationDisabled => 2031,
         }
     }
 
@@ -204,6 +210,10 @@ impl Code {
             (Code::MfaRequired, Lang::En) => "A second factor is required",
             (Code::WrongTotp, Lang::Zh) => "口令错误",
             (Code::WrongTotp, Lang::En) => "The TOTP code is wrong",
+            (Code::WeakPassword, Lang::Zh) => "密码强度不符合要求",
+            (Code::WeakPassword, Lang::En) => "The password is too weak",
+            (Code::RegistrationDisabled, Lang::Zh) => "注册已关闭",
+            (Code::RegistrationDisabled, Lang::En) => "Registration is disabled",
         }
     }
 }

@@ -15,11 +15,14 @@
 //! * [`sessions`]: revocation generations of user tokens; [`activity`]: the user-action log;
 //! * [`oidc`]: the OIDC / OAuth 2.0 provider (application settings, codes, grants, the tokens it signs) and
 //!   [`signing`]: its RSA signing key and JWKS; [`cas`]: CAS service tickets;
+//! * [`pool`]: the pool's settings, registration whitelists and environment variables; [`audit`]: the audit
+//!   log of administrator actions;
 //! * [`error`]: Authing's codes and messages.
 
 pub(crate) mod access;
 pub(crate) mod acl;
 pub(crate) mod activity;
+pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod authz;
 pub(crate) mod cas;
@@ -29,6 +32,7 @@ pub(crate) mod mfa;
 pub(crate) mod model;
 pub(crate) mod oidc;
 pub(crate) mod outbox;
+pub(crate) mod pool;
 pub(crate) mod sessions;
 pub(crate) mod signing;
 pub(crate) mod snapshot;

@@ -4,8 +4,9 @@
 //! * [`export`] writes every user (with its password hash and custom data), custom field, namespace,
 //!   resource, group, role (with its users, groups and custom data), policy, policy assignment, grant,
 //!   programmatic access account, the application's access and OIDC settings, whether MFA is enforced and
-//!   the users' TOTP authenticators. Archived users, sessions, verification codes, OIDC grants, faces and
-//!   the user-action log are not part of it.
+//!   the users' TOTP authenticators, the pool's settings, registration whitelists and environment variables.
+//!   Archived users, sessions, verification codes, OIDC grants, faces and
+//!   the user-action and audit logs are not part of it.
 //! * [`build`] reads a document into fresh stores, entry by entry, with the same checks as the API
 //!   (uniqueness, existing references, custom data types). The first refusal names the entry
 //!   (`roles[2] (default/editor): ...`) and nothing is installed; [`State::install`] then swaps the
@@ -35,6 +36,10 @@ use crate::store::error::{ApiError, Code, Lang};
 use crate::store::mfa::Totp;
 use crate::store::model::{DEFAULT_NAMESPACE, Target, TargetKind, namespace};
 use crate::store::oidc::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
+use crate::store::pool::PoolConfig;
+use crate::store::pool::env::{Env, EnvVar};
+use crate::store::pool::settings::PoolSettings;
+use crate::store::pool::whitelist::Whitelists;
 use crate::store::state::State;
 use crate::store::udf::{DataType, Field, TargetType, UdfStore};
 use crate::store::users::{User, UserStore};
@@ -64,7 +69,9 @@ const SECTIONS: [&str; 14] = [
 const USER_EXTRAS: [&str; 5] =
     ["password", "passwordHash", "passwordSecurityLevel", "customData", "resetPasswordOnFirstLogin"];
 
-/// `userPool`: the pool's id and secret (used when an emulator starts from the document).
+/// `userPool`: the pool's id and secret (used when an emulator starts from the document), its settings (the
+/// fields of `UserPool` that `updateUserpool` changes, plus `passwordStrength`), its registration whitelists
+/// and its environment variables.
 #[derive(Serialize, Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct PoolDoc {
@@ -72,6 +79,27 @@ pub(crate) struct PoolDoc {
     pub(crate) id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    settings: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    whitelist: Option<Whitelists>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    env: Option<Vec<EnvVar>>,
+}
+
+/// Reads the settings, whitelists and variables of the `userPool` section.
+fn read_pool(doc: &Map<String, Value>) -> Result<PoolConfig, ApiError> {
+    let section: PoolDoc = match doc.get("userPool") {
+        None | Some(Value::Null) => return Ok(PoolConfig::default()),
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| refuse("userPool", e))?,
+    };
+    let settings = match &section.settings {
+        Some(v) => PoolSettings::from_doc(v).map_err(|e| refuse("userPool.settings", e))?,
+        None => PoolSettings::default(),
+    };
+    let whitelists = section.whitelist.unwrap_or_default().checked().map_err(|e| refuse("userPool.whitelist", e))?;
+    let env = Env::from_vars(section.env.unwrap_or_default()).map_err(|e| refuse("userPool.env", e))?;
+    Ok(PoolConfig { settings, whitelists, env })
 }
 
 /// `application`: the pool's application and its access settings.
@@ -551,6 +579,8 @@ pub(crate) struct Imported {
     pub(crate) mfa_enforced: Option<bool>,
     /// The users' TOTP authenticators.
     pub(crate) authenticators: Vec<Totp>,
+    /// The pool's settings, whitelists and environment variables.
+    pub(crate) pool: PoolConfig,
 }
 
 /// The pool and application credentials a document gives (for an emulator that starts from it).
@@ -876,6 +906,7 @@ pub(crate) fn export(state: &State) -> Value {
             .collect(),
     };
 
+    let pool = state.userpool.config();
     let mfa = MfaDoc {
         enforced: Some(state.mfa.enforced()),
         authenticators: state
@@ -900,7 +931,13 @@ pub(crate) fn export(state: &State) -> Value {
 
     json!({
         "version": VERSION,
-        "userPool": PoolDoc { id: Some(state.pool.id.clone()), secret: Some(state.pool.secret.clone()) },
+        "userPool": PoolDoc {
+            id: Some(state.pool.id.clone()),
+            secret: Some(state.pool.secret.clone()),
+            settings: Some(pool.settings.to_json()),
+            whitelist: Some(pool.whitelists.clone()),
+            env: Some(pool.env_vars()),
+        },
         "application": application,
         "customFields": to_value(fields),
         "users": user_docs,
@@ -1110,6 +1147,7 @@ pub(crate) fn build(
 
     // MFA: the enforcement and the users' authenticators.
     let (mfa_enforced, authenticators) = read_mfa(doc, &users, now)?;
+    let pool = read_pool(doc)?;
 
     // Namespaces: given ids first, then the others numbered after the largest.
     let namespace_docs = entries::<NamespaceDoc>(doc, "namespaces")?;
@@ -1370,13 +1408,13 @@ pub(crate) fn build(
         });
     }
 
-    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators })
+    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators, pool })
 }
 
 impl State {
     /// Replaces the users, custom data, roles, groups, policies, ACL and TOTP authenticators with a
     /// document's, after checking it as a whole; sessions, verification codes, tickets, open MFA logins,
-    /// faces and the user-action log are cleared. The pool's and application's ids and secrets stay; the
+    /// faces and the user-action and audit logs are cleared. The pool's and application's ids and secrets stay; the
     /// OIDC settings and the MFA enforcement the document gives replace the emulator's (those it does not
     /// give stay). On a refusal nothing changes.
     pub(crate) fn import(&self, doc: &Value) -> Result<(), ApiError> {
@@ -1395,6 +1433,7 @@ impl State {
             oidc: OidcPatch::default(),
             mfa_enforced: None,
             authenticators: Vec::new(),
+            pool: PoolConfig::default(),
         });
     }
 
@@ -1420,5 +1459,7 @@ impl State {
             self.mfa.set_enforced(on);
         }
         self.mfa.replace_authenticators(imported.authenticators);
+        self.userpool.replace(imported.pool);
+        self.audit.clear();
     }
 }

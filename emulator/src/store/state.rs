@@ -100,6 +100,10 @@ pub(crate) struct State {
     pub(crate) oidc: crate::store::oidc::provider::OidcState,
     /// MFA: authenticators, enforcement and open MFA logins (locked alone).
     pub(crate) mfa: crate::store::mfa::factors::MfaState,
+    /// The pool's settings, registration whitelists and environment variables (locked alone).
+    pub(crate) userpool: crate::store::pool::PoolState,
+    /// The audit log of administrator actions.
+    pub(crate) audit: crate::store::audit::AuditLog,
 }
 
 impl State {
@@ -130,6 +134,8 @@ impl State {
             auth: crate::store::auth::AuthState::default(),
             oidc: crate::store::oidc::provider::OidcState::default(),
             mfa: crate::store::mfa::factors::MfaState::default(),
+            userpool: crate::store::pool::PoolState::default(),
+            audit: crate::store::audit::AuditLog::default(),
         }
     }
 
