@@ -1,5 +1,5 @@
 //! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`],
-//! [`Policies`] and [`Mfa`].
+//! [`Policies`], [`Mfa`], [`Pool`], [`Whitelist`] and [`Statistics`].
 
 mod acl;
 mod custom_data;
@@ -8,9 +8,12 @@ mod mfa;
 mod paging;
 mod policies;
 mod roles;
+mod statistics;
 mod udf;
 mod user_links;
+mod userpool;
 mod users;
+mod whitelist;
 
 pub use acl::{
     Acl, AllowBuilder, AllowTarget, AppAccessBuilder, AuthorizedTargetsBuilder, CreateAccessAccountBuilder,
@@ -27,7 +30,10 @@ pub use policies::{
 pub use roles::{
     CreateRoleBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles, UpdateRoleBuilder,
 };
+pub use statistics::{ListAuditLogsBuilder, Statistics};
 pub use udf::{SetUdfBuilder, Udf};
+pub use userpool::Pool;
+pub use whitelist::Whitelist;
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
 #[cfg(test)]
 pub(crate) use users::USERS;

@@ -48,7 +48,7 @@ config_pair!("QrcodeLoginStrategy", QrcodeLoginStrategy, "QrcodeLoginStrategyInp
     ticket_expires_after: i32,
 });
 config_pair!("App2WxappLoginStrategy", App2WxappLoginStrategy, "App2WxappLoginStrategyInput",
-    App2WxappLoginStrategyInput { ticket_expries_after: i32, ticket_exchange_user_info_need_secret: bool });
+    App2WxappLoginStrategyInput { ticket_exprires_after: i32, ticket_exchange_user_info_need_secret: bool });
 config_pair!("RegisterWhiteListConfig", RegisterWhiteListConfig, "RegisterWhiteListConfigInput",
     RegisterWhiteListConfigInput { phone_enabled: bool, email_enabled: bool, username_enabled: bool });
 config_pair!("CustomSMSProvider", CustomSmsProvider, "CustomSMSProviderInput",
