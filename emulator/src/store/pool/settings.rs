@@ -15,13 +15,19 @@ pub(crate) struct WindowCheck {
     pub(crate) enabled: Option<bool>,
 }
 
-/// `RegisterWhiteListConfig`: which registration whitelists are on.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// `RegisterWhiteListConfig`: which registration whitelists are on (all off in a new pool).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WhitelistFlags {
     pub(crate) phone_enabled: Option<bool>,
     pub(crate) email_enabled: Option<bool>,
     pub(crate) username_enabled: Option<bool>,
+}
+
+impl Default for WhitelistFlags {
+    fn default() -> Self {
+        WhitelistFlags { phone_enabled: Some(false), email_enabled: Some(false), username_enabled: Some(false) }
+    }
 }
 
 /// The settings of the pool, as the camelCase fields of `UserPool` (nested objects kept as JSON objects of
