@@ -24,9 +24,10 @@ async fn detail_shows_the_pool_and_update_changes_only_the_fields_given() {
     let check = WindowCheck { enabled: Some(true), limit: Some(5), time_interval: Some(300) };
     let updated = pool
         .update(
-            UpdateUserpoolInput::default().description("Staff").login_fail_check(check.clone()).whitelist(
-                WhitelistConfig { email_enabled: Some(true), ..Default::default() },
-            ),
+            UpdateUserpoolInput::default()
+                .description("Staff")
+                .login_fail_check(check.clone())
+                .whitelist(WhitelistConfig { email_enabled: Some(true), ..Default::default() }),
         )
         .await
         .unwrap();
@@ -35,10 +36,10 @@ async fn detail_shows_the_pool_and_update_changes_only_the_fields_given() {
     assert_eq!(updated.name, before.name, "a field not given keeps its value");
 
     let again = pool
-        .update(UpdateUserpoolInput::default().whitelist(WhitelistConfig {
-            phone_enabled: Some(true),
-            ..Default::default()
-        }))
+        .update(
+            UpdateUserpoolInput::default()
+                .whitelist(WhitelistConfig { phone_enabled: Some(true), ..Default::default() }),
+        )
         .await
         .unwrap();
     let flags = again.whitelist.unwrap();

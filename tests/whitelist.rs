@@ -40,7 +40,10 @@ async fn enable_and_disable_switch_one_flag_and_keep_the_others() {
     whitelist.enable(WhitelistType::Email).await.unwrap();
     let pool = whitelist.enable(WhitelistType::Phone).await.unwrap();
     let flags = pool.whitelist.unwrap();
-    assert_eq!((flags.email_enabled, flags.phone_enabled, flags.username_enabled), (Some(true), Some(true), Some(false)));
+    assert_eq!(
+        (flags.email_enabled, flags.phone_enabled, flags.username_enabled),
+        (Some(true), Some(true), Some(false))
+    );
     let pool = whitelist.disable(WhitelistType::Email).await.unwrap();
     let flags = pool.whitelist.unwrap();
     assert_eq!((flags.email_enabled, flags.phone_enabled), (Some(false), Some(true)));

@@ -32,9 +32,8 @@ pub use roles::{
 };
 pub use statistics::{ListAuditLogsBuilder, Statistics};
 pub use udf::{SetUdfBuilder, Udf};
-pub use userpool::Pool;
-pub use whitelist::Whitelist;
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
+pub use userpool::Pool;
 #[cfg(test)]
 pub(crate) use users::USERS;
 pub use users::{
@@ -42,6 +41,7 @@ pub use users::{
     ListUserActionsBuilder, ListUsersBuilder, LogoutUserBuilder, SearchUsersBuilder, UserDetailBuilder,
     UserExistsBuilder, Users,
 };
+pub use whitelist::Whitelist;
 
 use std::fmt;
 use std::sync::Arc;

@@ -381,7 +381,10 @@ mod tests {
             .whitelist(WhitelistConfig { phone_enabled: Some(true), ..Default::default() })
             .custom_sms_provider(CustomSmsProvider { enabled: Some(false), ..Default::default() });
         let json = serde_json::to_value(&input).unwrap();
-        assert_eq!(json, serde_json::json!({ "whitelist": { "phoneEnabled": true }, "customSMSProvider": { "enabled": false } }));
+        assert_eq!(
+            json,
+            serde_json::json!({ "whitelist": { "phoneEnabled": true }, "customSMSProvider": { "enabled": false } })
+        );
     }
 
     #[test]

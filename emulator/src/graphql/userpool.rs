@@ -31,30 +31,71 @@ macro_rules! config_pair {
     };
 }
 
-config_pair!("FrequentRegisterCheckConfig", FrequentRegisterCheckConfig, "FrequentRegisterCheckConfigInput",
-    FrequentRegisterCheckConfigInput { time_interval: i32, limit: i32, enabled: bool });
-config_pair!("LoginFailCheckConfig", LoginFailCheckConfig, "LoginFailCheckConfigInput",
-    LoginFailCheckConfigInput { time_interval: i32, limit: i32, enabled: bool });
-config_pair!("LoginPasswordFailCheckConfig", LoginPasswordFailCheckConfig, "LoginPasswordFailCheckConfigInput",
-    LoginPasswordFailCheckConfigInput { time_interval: i32, limit: i32, enabled: bool });
-config_pair!("ChangePhoneStrategy", ChangePhoneStrategy, "ChangePhoneStrategyInput",
-    ChangePhoneStrategyInput { verify_old_phone: bool });
-config_pair!("ChangeEmailStrategy", ChangeEmailStrategy, "ChangeEmailStrategyInput",
-    ChangeEmailStrategyInput { verify_old_email: bool });
-config_pair!("QrcodeLoginStrategy", QrcodeLoginStrategy, "QrcodeLoginStrategyInput", QrcodeLoginStrategyInput {
-    qrcode_expires_after: i32,
-    return_full_user_info: bool,
-    allow_exchange_user_info_from_browser: bool,
-    ticket_expires_after: i32,
-});
-config_pair!("App2WxappLoginStrategy", App2WxappLoginStrategy, "App2WxappLoginStrategyInput",
-    App2WxappLoginStrategyInput { ticket_exprires_after: i32, ticket_exchange_user_info_need_secret: bool });
-config_pair!("RegisterWhiteListConfig", RegisterWhiteListConfig, "RegisterWhiteListConfigInput",
-    RegisterWhiteListConfigInput { phone_enabled: bool, email_enabled: bool, username_enabled: bool });
-config_pair!("CustomSMSProvider", CustomSmsProvider, "CustomSMSProviderInput",
-    CustomSmsProviderInput { enabled: bool, provider: String, config: String });
-config_pair!("PasswordUpdatePolicyConfig", PasswordUpdatePolicyConfig, "PasswordUpdatePolicyInput",
-    PasswordUpdatePolicyInput { enabled: bool, forced_cycle: i32, difference_cycle: i32 });
+config_pair!(
+    "FrequentRegisterCheckConfig",
+    FrequentRegisterCheckConfig,
+    "FrequentRegisterCheckConfigInput",
+    FrequentRegisterCheckConfigInput { time_interval: i32, limit: i32, enabled: bool }
+);
+config_pair!(
+    "LoginFailCheckConfig",
+    LoginFailCheckConfig,
+    "LoginFailCheckConfigInput",
+    LoginFailCheckConfigInput { time_interval: i32, limit: i32, enabled: bool }
+);
+config_pair!(
+    "LoginPasswordFailCheckConfig",
+    LoginPasswordFailCheckConfig,
+    "LoginPasswordFailCheckConfigInput",
+    LoginPasswordFailCheckConfigInput { time_interval: i32, limit: i32, enabled: bool }
+);
+config_pair!(
+    "ChangePhoneStrategy",
+    ChangePhoneStrategy,
+    "ChangePhoneStrategyInput",
+    ChangePhoneStrategyInput { verify_old_phone: bool }
+);
+config_pair!(
+    "ChangeEmailStrategy",
+    ChangeEmailStrategy,
+    "ChangeEmailStrategyInput",
+    ChangeEmailStrategyInput { verify_old_email: bool }
+);
+config_pair!(
+    "QrcodeLoginStrategy",
+    QrcodeLoginStrategy,
+    "QrcodeLoginStrategyInput",
+    QrcodeLoginStrategyInput {
+        qrcode_expires_after: i32,
+        return_full_user_info: bool,
+        allow_exchange_user_info_from_browser: bool,
+        ticket_expires_after: i32,
+    }
+);
+config_pair!(
+    "App2WxappLoginStrategy",
+    App2WxappLoginStrategy,
+    "App2WxappLoginStrategyInput",
+    App2WxappLoginStrategyInput { ticket_exprires_after: i32, ticket_exchange_user_info_need_secret: bool }
+);
+config_pair!(
+    "RegisterWhiteListConfig",
+    RegisterWhiteListConfig,
+    "RegisterWhiteListConfigInput",
+    RegisterWhiteListConfigInput { phone_enabled: bool, email_enabled: bool, username_enabled: bool }
+);
+config_pair!(
+    "CustomSMSProvider",
+    CustomSmsProvider,
+    "CustomSMSProviderInput",
+    CustomSmsProviderInput { enabled: bool, provider: String, config: String }
+);
+config_pair!(
+    "PasswordUpdatePolicyConfig",
+    PasswordUpdatePolicyConfig,
+    "PasswordUpdatePolicyInput",
+    PasswordUpdatePolicyInput { enabled: bool, forced_cycle: i32, difference_cycle: i32 }
+);
 
 /// `UserPoolType` of the official schema.
 #[derive(Clone, Debug, SimpleObject, Deserialize)]

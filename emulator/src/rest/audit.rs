@@ -62,7 +62,8 @@ pub(crate) async fn record(
     let code = envelope.get("code").and_then(Value::as_i64).and_then(|c| i32::try_from(c).ok());
     let code = code.unwrap_or(i32::from(parts.status.as_u16()));
     let message = envelope.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let entry = AuditEntry::new(&state.pool.id, &admin.data.id, event_type(&method, &path), target, (code, message), &from);
+    let entry =
+        AuditEntry::new(&state.pool.id, &admin.data.id, event_type(&method, &path), target, (code, message), &from);
     state.audit.record(entry);
     Response::from_parts(parts, Body::from(bytes))
 }

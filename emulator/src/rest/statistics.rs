@@ -117,8 +117,9 @@ async fn defined_field_count(
 ) -> Response {
     let state = &app.state;
     let result = admin(state, &headers).and_then(|_| application(state, &query)).and_then(|()| {
-        let key = param(&query, "definedFieldKey")
-            .ok_or_else(|| ApiError::with_message(Code::BadRequest, "缺少 definedFieldKey", "definedFieldKey is missing"))?;
+        let key = param(&query, "definedFieldKey").ok_or_else(|| {
+            ApiError::with_message(Code::BadRequest, "缺少 definedFieldKey", "definedFieldKey is missing")
+        })?;
         let users = state.users_read();
         let udf = state.udf_read();
         let count = udf

@@ -36,7 +36,7 @@ use crate::store::error::{ApiError, Code, Lang};
 use crate::store::mfa::Totp;
 use crate::store::model::{DEFAULT_NAMESPACE, Target, TargetKind, namespace};
 use crate::store::oidc::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
-use crate::store::pool::PoolConfig;
+use crate::store::pool::config::PoolConfig;
 use crate::store::pool::env::{Env, EnvVar};
 use crate::store::pool::settings::PoolSettings;
 use crate::store::pool::whitelist::Whitelists;

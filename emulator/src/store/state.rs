@@ -101,7 +101,7 @@ pub(crate) struct State {
     /// MFA: authenticators, enforcement and open MFA logins (locked alone).
     pub(crate) mfa: crate::store::mfa::factors::MfaState,
     /// The pool's settings, registration whitelists and environment variables (locked alone).
-    pub(crate) userpool: crate::store::pool::PoolState,
+    pub(crate) userpool: crate::store::pool::config::PoolState,
     /// The audit log of administrator actions.
     pub(crate) audit: crate::store::audit::AuditLog,
 }
@@ -134,7 +134,7 @@ impl State {
             auth: crate::store::auth::AuthState::default(),
             oidc: crate::store::oidc::provider::OidcState::default(),
             mfa: crate::store::mfa::factors::MfaState::default(),
-            userpool: crate::store::pool::PoolState::default(),
+            userpool: crate::store::pool::config::PoolState::default(),
             audit: crate::store::audit::AuditLog::default(),
         }
     }

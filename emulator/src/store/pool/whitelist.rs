@@ -75,7 +75,11 @@ impl Whitelists {
     /// Adds the values not listed yet (blank ones are refused); answers the whole list.
     pub(crate) fn add(&mut self, kind: ListKind, values: &[String], now: &str) -> Result<Vec<Entry>, ApiError> {
         if values.iter().any(|v| v.trim().is_empty()) {
-            return Err(ApiError::with_message(Code::BadRequest, "白名单的值不能为空", "A whitelist value must not be blank"));
+            return Err(ApiError::with_message(
+                Code::BadRequest,
+                "白名单的值不能为空",
+                "A whitelist value must not be blank",
+            ));
         }
         let list = self.list_mut(kind);
         for value in values {
