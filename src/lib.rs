@@ -40,6 +40,8 @@
 //! | [`management::Roles`], [`management::Groups`], [`management::Policies`] | roles per namespace, groups, policies and their assignments |
 //! | [`management::Acl`] | namespaces, resources, grants and checks, access keys, application access |
 //! | [`management::Mfa`] | `management.mfa()`: a user's MFA status, unbinding a factor, importing a TOTP secret |
+//! | [`management::Pool`], [`management::Whitelist`] | `management.userpool()`, `management.whitelist()`: the pool's settings and environment variables, registration whitelists |
+//! | [`management::Statistics`] | `management.statistics()`: the audit log, user actions, counts of users |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
 //! | [`AuthenticationClient`] | the end user's client: register, log in, codes, passwords, profile, tokens, MFA; cheap per request |

@@ -32,7 +32,9 @@
 //!     `resetPasswordByForceResetToken`, `updatePassword`, `checkPasswordStrength`, `bindPhone`, `bindEmail`,
 //!     `unbindPhone`, `unbindEmail`, `updatePhone`, `updateEmail`;
 //!   * access control: `allow`, `isActionAllowed`, `authorizeResource`, `authorizedResources`,
-//!     `authorizedTargets`.
+//!     `authorizedTargets`;
+//!   * the user pool: `userpool`, `updateUserpool` (only the fields given change, nested objects field by
+//!     field), `whitelist`, `addWhitelist`, `removeWhitelist` (each answers the whole list).
 //!
 //!   `User` has every scalar field of the official type, plus `customData`, `roles`, `groups`,
 //!   `authorizedResources` and `departments` (always empty: organizations do not exist yet). `Role` has
@@ -42,7 +44,10 @@
 //! * REST, with a management token: `GET /api/v2/.well-known` (no token), `GET /api/v2/users/{id}`,
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
 //!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
-//!   `GET /api/v2/analysis/user-action`.
+//!   `GET /api/v2/analysis/user-action`, `GET /api/v2/analysis/audit` (the audit log, see
+//!   [Behaviour](#behaviour)), `GET /api/v2/analysis/total-login-count?appId=`,
+//!   `GET /api/v2/analysis/exist-defined-field-count?definedFieldKey=&appId=`, `GET /api/v2/userpools/detail`,
+//!   `GET /api/v2/env`, `POST /api/v2/env`, `DELETE /api/v2/env/{key}`.
 //! * Access control over REST, with a management token (details and rules in the `store::acl` and
 //!   `rest::acl` module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
 //!   `/code/{code}`), resources (`/api/v2/resources`, `/resources/{code}`, `/resources/detail`), grants and
@@ -125,6 +130,19 @@
 //! * `searchUser` filters by direct group and role memberships; `departmentOpts` match nobody.
 //! * The user-action log records `createUser`, `updateUser`, `deleteUser`, `refreshToken`, `kick` and
 //!   `logout`, each about the user concerned (its `operator_arn`).
+//! * The audit log records every change an administrator makes (any GraphQL mutation and any REST call but
+//!   `GET`, with a management token): `eventType` (the mutation's name, `userpool:UpdateConfig` for
+//!   `updateUserpool`, `addEnv`, `removeEnv`, `kick` ...), `userId` (the administrator), `operationParam` (the
+//!   id, code or key acted on), `eventResultCode` and `eventResultMsg` (200, or the refusal), the client IP
+//!   and the time. It is filtered by `eventType` / `operation_name`, `userId`, `operator_arn`, `clientip`,
+//!   `app_id`, `start` and `end` (milliseconds) and paged like the other lists.
+//! * The pool's settings change behaviour: with `registerDisabled`, self-registration gives 2031; while the
+//!   registration whitelist of a type (`USERNAME`, `EMAIL`, `PHONE`) is on, registering with an identifier of
+//!   that type that is not listed gives 2031 (a phone code is not used up); the administrator's `createUser`
+//!   is not restricted. `tokenExpiresAfter` is the lifetime of the user tokens issued from then on. The
+//!   password-strength level ([`Emulator::set_password_strength`], the state document's
+//!   `userPool.settings.passwordStrength`; 0, any password, by default) is enforced at registration and when
+//!   a user sets a password (`updatePassword`, `resetPassword`, the reset tokens), with 2029.
 //!
 //! # End users
 //!
@@ -132,7 +150,8 @@
 //!   `loginsCount`, sets `lastLogin`/`lastIP`) or `generateToken` (a token, no login). Either token works at
 //!   once. `profile` fields are copied (its `udf` entries are JSON-encoded values, like `setUdv`), `params`
 //!   is custom data (raw values, checked like `createUser(params)`), `context` is accepted and ignored. The
-//!   password strength rule is not enforced. `registerSource` is `basic:email`, `basic:username` or
+//!   pool's password-strength level, `registerDisabled` and whitelists apply (see [Behaviour](#behaviour)).
+//!   `registerSource` is `basic:email`, `basic:username` or
 //!   `basic:phone-code`.
 //! * **Password logins** (`loginByEmail`, `loginByUsername`, `loginByPhonePassword`): an unknown identifier
 //!   gives 2004, or, with `autoRegister`, a new user that is logged in (`newlyCreated: true`); a wrong
