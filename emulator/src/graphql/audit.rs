@@ -63,7 +63,10 @@ impl Extension for AuditExtension {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        *self.variables.lock().unwrap_or_else(PoisonError::into_inner) = request.variables.clone();
+        // Only a document with a mutation can need them; queries skip the copy.
+        if request.query.contains("mutation") {
+            *self.variables.lock().unwrap_or_else(PoisonError::into_inner) = request.variables.clone();
+        }
         next.run(ctx, request).await
     }
 
