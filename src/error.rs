@@ -457,6 +457,11 @@ pub mod codes {
     pub const NOT_LOGGED_IN: i64 = 2020;
     /// A user with this identifier already exists.
     pub const USER_EXISTS: i64 = 2026;
+    /// The password is too short or too weak for the user pool's password-strength rule.
+    pub const PASSWORD_TOO_WEAK: i64 = 2029;
+    /// Self-registration is refused: the pool disables it, or the identifier is not on an enabled registration
+    /// whitelist.
+    pub const REGISTRATION_DISABLED: i64 = 2031;
     /// The username is taken.
     pub const USERNAME_EXISTS: i64 = 2034;
     /// The phone number is already bound to a user.

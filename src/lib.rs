@@ -43,6 +43,8 @@
 //! | [`management::Mfa`] | `management.mfa()`: a user's MFA status, unbinding a factor, importing a TOTP secret |
 //! | [`management::PrincipalAuthentication`] | `management.principal_authentication()`: users' real-name (principal) authentication |
 //! | [`management::Org`] | `management.org()`: organizations, node trees, members, node roles and grants, import and export |
+//! | [`management::Pool`], [`management::Whitelist`] | `management.userpool()`, `management.whitelist()`: the pool's settings and environment variables, registration whitelists |
+//! | [`management::Statistics`] | `management.statistics()`: the audit log, user actions, counts of users |
 //! | [`models`] | typed models: [`models::User`], [`models::UdfValue`], inputs, enums |
 //! | [`Page`] | one page of a list; `into_stream()` follows the next pages |
 //! | [`AuthenticationClient`] | the end user's client: register, log in (LDAP and AD too), codes, passwords, profile, tokens, MFA, identities, principal authentication; cheap per request |

@@ -37,6 +37,8 @@
 //!     `searchNodes`, `createOrg`, `deleteOrg`, `addNode`, `addNodeV2`, `updateNode`, `deleteNode`, `moveNode`,
 //!     `addMember`, `removeMember`, `moveMembers`, `setMainDepartment`; `Node` has `users`,
 //!     `authorizedResources` and `roles`.
+//!   * the user pool: `userpool`, `updateUserpool` (only the fields given change, nested objects field by
+//!     field), `whitelist`, `addWhitelist`, `removeWhitelist` (each answers the whole list).
 //!
 //!   `User` has every scalar field of the official type, plus `customData`, `roles`, `groups`,
 //!   `authorizedResources` and `departments` (its nodes in the organization trees). `Role` has
@@ -50,6 +52,10 @@
 //!   `/orgs/by-tenant`, `POST /api/v2/orgs/import`, `GET /api/v2/orgs/export`, and directory sync
 //!   (`POST /connections/enterprise/{provider}/start-sync`, `POST /api/v2/ad/sync`), which answers 2707: no
 //!   directory is ever configured.
+//!   `GET /api/v2/analysis/user-action`, `GET /api/v2/analysis/audit` (the audit log, see
+//!   [Behaviour](#behaviour)), `GET /api/v2/analysis/total-login-count?appId=`,
+//!   `GET /api/v2/analysis/exist-defined-field-count?definedFieldKey=&appId=`, `GET /api/v2/userpools/detail`,
+//!   `GET /api/v2/env`, `POST /api/v2/env`, `DELETE /api/v2/env/{key}`.
 //! * Access control over REST, with a management token (details and rules in the `store::acl` and
 //!   `rest::acl` module docs): resource namespaces (`/api/v2/resource-namespace/{userPoolId}`, by numeric id or
 //!   `/code/{code}`), resources (`/api/v2/resources`, `/resources/{code}`, `/resources/detail`), grants and
@@ -153,6 +159,19 @@
 //!   `mainDepartmentId` / `mainDepartmentCode`. Deleting a user removes its memberships.
 //! * The user-action log records `createUser`, `updateUser`, `deleteUser`, `refreshToken`, `kick` and
 //!   `logout`, each about the user concerned (its `operator_arn`).
+//! * The audit log records every change an administrator makes (any GraphQL mutation and any REST call but
+//!   `GET`, with a management token): `eventType` (the mutation's name, `userpool:UpdateConfig` for
+//!   `updateUserpool`, `addEnv`, `removeEnv`, `kick` ...), `userId` (the administrator), `operationParam` (the
+//!   id, code or key acted on), `eventResultCode` and `eventResultMsg` (200, or the refusal), the client IP
+//!   and the time. It is filtered by `eventType` / `operation_name`, `userId`, `operator_arn`, `clientip`,
+//!   `app_id`, `start` and `end` (milliseconds) and paged like the other lists.
+//! * The pool's settings change behaviour: with `registerDisabled`, self-registration gives 2031; while the
+//!   registration whitelist of a type (`USERNAME`, `EMAIL`, `PHONE`) is on, registering with an identifier of
+//!   that type that is not listed gives 2031 (a phone code is not used up); the administrator's `createUser`
+//!   is not restricted. `tokenExpiresAfter` is the lifetime of the user tokens issued from then on. The
+//!   password-strength level ([`Emulator::set_password_strength`], the state document's
+//!   `userPool.settings.passwordStrength`; 0, any password, by default) is enforced at registration and when
+//!   a user sets a password (`updatePassword`, `resetPassword`, the reset tokens), with 2029.
 //!
 //! # End users
 //!
@@ -160,7 +179,8 @@
 //!   `loginsCount`, sets `lastLogin`/`lastIP`) or `generateToken` (a token, no login). Either token works at
 //!   once. `profile` fields are copied (its `udf` entries are JSON-encoded values, like `setUdv`), `params`
 //!   is custom data (raw values, checked like `createUser(params)`), `context` is accepted and ignored. The
-//!   password strength rule is not enforced. `registerSource` is `basic:email`, `basic:username` or
+//!   pool's password-strength level, `registerDisabled` and whitelists apply (see [Behaviour](#behaviour)).
+//!   `registerSource` is `basic:email`, `basic:username` or
 //!   `basic:phone-code`.
 //! * **Password logins** (`loginByEmail`, `loginByUsername`, `loginByPhonePassword`): an unknown identifier
 //!   gives 2004, or, with `autoRegister`, a new user that is logged in (`newlyCreated: true`); a wrong
@@ -974,6 +994,23 @@ impl Emulator {
     /// ```
     pub fn set_mfa_enforced(&self, on: bool) {
         self.state.mfa.set_enforced(on);
+    }
+
+    /// Sets the pool's password-strength rule, which registrations and password changes must pass (code 2029
+    /// otherwise): 0 any password (the default), 1 at least 6 characters, 2 at least 6 of two kinds (letters,
+    /// digits, symbols), 3 at least 6 of all three kinds, 4 at least 8 with upper-case and lower-case letters,
+    /// digits and symbols. Levels above 4 count as 4. The state document's `userPool.settings.passwordStrength`
+    /// sets it too; `GET /api/v2/userpools/detail` shows it.
+    ///
+    /// ```
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let emulator = authing_emulator::Emulator::start().await?;
+    /// emulator.set_password_strength(3);
+    /// # Ok(()) }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
+    /// ```
+    pub fn set_password_strength(&self, level: u8) {
+        self.state.userpool.set_password_strength(level);
     }
 
     /// Whether password logins need a second factor.

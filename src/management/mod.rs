@@ -1,5 +1,5 @@
 //! The administrator's client, [`ManagementClient`], and its API areas: [`Users`], [`Udf`], [`Roles`], [`Groups`],
-//! [`Policies`], [`Applications`], [`Mfa`] and [`Org`].
+//! [`Policies`], [`Applications`], [`Mfa`], [`Org`], [`Pool`], [`Whitelist`] and [`Statistics`].
 
 mod acl;
 mod applications;
@@ -11,10 +11,13 @@ mod paging;
 mod policies;
 mod principal;
 mod roles;
+mod statistics;
 mod udf;
 mod user_links;
+mod userpool;
 mod users;
 mod users_extra;
+mod whitelist;
 
 pub use acl::{
     Acl, AllowBuilder, AllowTarget, AppAccessBuilder, AuthorizedTargetsBuilder, CreateAccessAccountBuilder,
@@ -40,8 +43,10 @@ pub use roles::{
     CreateRoleBuilder, FindRoleUsersBuilder, ListRoleResourcesBuilder, ListRoleUsersBuilder, ListRolesBuilder, Roles,
     UpdateRoleBuilder,
 };
+pub use statistics::{ListAuditLogsBuilder, Statistics};
 pub use udf::{SetUdfBuilder, Udf};
 pub use user_links::{HasRoleBuilder, ListUserResourcesBuilder, ListUserRolesBuilder, UserRolesBuilder};
+pub use userpool::Pool;
 #[cfg(test)]
 pub(crate) use users::USERS;
 pub use users::{
@@ -50,6 +55,7 @@ pub use users::{
     UserExistsBuilder, Users,
 };
 pub use users_extra::{BatchUsersBuilder, FilterOperator, FilterUsersBuilder, IdentityLinkBuilder, UserFilter};
+pub use whitelist::Whitelist;
 
 use std::fmt;
 use std::sync::Arc;

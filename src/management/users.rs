@@ -528,7 +528,7 @@ impl<'a> Users<'a> {
     /// # }
     /// ```
     pub fn list_user_actions(&self) -> ListUserActionsBuilder<'a> {
-        ListUserActionsBuilder { client: self.client, vars: ActionVars::default() }
+        ListUserActionsBuilder::new(self.client)
     }
 
     /// Sends the e-mail a user verifies at first login.
@@ -1260,7 +1260,12 @@ pub struct ListUserActionsBuilder<'a> {
     vars: ActionVars,
 }
 
-impl ListUserActionsBuilder<'_> {
+impl<'a> ListUserActionsBuilder<'a> {
+    /// A builder of the whole log (also [`Statistics::list_user_actions`](super::Statistics::list_user_actions)).
+    pub(super) fn new(client: &'a ManagementClient) -> Self {
+        ListUserActionsBuilder { client, vars: ActionVars::default() }
+    }
+
     page_setters!();
 
     /// Only actions from this client IP.

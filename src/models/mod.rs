@@ -10,6 +10,7 @@ mod principal;
 mod role;
 mod udf;
 mod user;
+mod userpool;
 
 pub use acl::{
     ApplicationAccessPolicy, AuthorizedTarget, DefaultStrategy, GrantResource, GrantResources, GrantTarget, Namespace,
@@ -32,6 +33,12 @@ pub use udf::{CustomData, UdfDataType, UdfEntry, UdfTargetType, UdfValue, UserDe
 pub use user::{
     BatchField, CreateUserInput, GeoIp, Identity, IdentityInput, IdentityQuery, LoginStatus, OrgNode, OrgPath,
     RefreshedToken, SortBy, UpdateUserInput, User, UserAction, UserDepartment, UserStatus,
+};
+
+pub use userpool::{
+    App2WxappLoginStrategy, AuditLog, ChangeEmailStrategy, ChangePhoneStrategy, CustomSmsProvider, EnvVar,
+    PasswordUpdatePolicy, QrcodeLoginStrategy, UpdateUserpoolInput, UserPool, UserPoolType, WhitelistConfig,
+    WhitelistEntry, WhitelistType, WindowCheck,
 };
 
 pub(crate) use udf::{custom_data_from_entries, custom_data_params};

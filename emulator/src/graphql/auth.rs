@@ -328,6 +328,10 @@ fn register(state: &State, meta: &RequestMeta, reg: Registration) -> Result<User
     let app_id = login_app(state, meta)?;
     let params = parse_params(reg.params.as_deref())?;
     let mut user = reg.user;
+    state.userpool.check_registration(user.username.as_deref(), user.email.as_deref(), user.phone.as_deref())?;
+    if let Some(clear) = &reg.password {
+        state.userpool.check_password(clear)?;
+    }
     let mut udf = Vec::new();
     if let Some(mut profile) = reg.profile {
         udf = profile.udf.take().unwrap_or_default();
@@ -670,6 +674,11 @@ impl AuthMutation {
         if state.users_read().find_by("phone", &phone).is_some() {
             return Err(ApiError::new(Code::PhoneExists).into());
         }
+        // Refused before the code is used, so that the code stays valid.
+        state.userpool.check_registration(None, None, Some(&phone))?;
+        if let Some(clear) = &password {
+            state.userpool.check_password(clear)?;
+        }
         state.auth.consume_code(&phone, &input.code)?;
         let mut user = new_user(state, "basic:phone-code");
         user.set_verified_phone(phone, input.phone_country_code);
@@ -841,6 +850,7 @@ impl AuthMutation {
             (None, None) => return Err(bad_request("缺少手机号或邮箱", "A phone or an e-mail is required").into()),
         };
         let clear = decrypt(state, &new_password)?;
+        state.userpool.check_password(&clear)?;
         state.auth.consume_code(&to, &code)?;
         let id =
             state.users_read().find_by(kind, &to).map(|u| u.id.clone()).ok_or(ApiError::new(Code::UserNotFound))?;
@@ -903,6 +913,7 @@ impl AuthMutation {
         let (state, meta) = enter(ctx);
         let seen = caller(state, meta)?;
         let clear = decrypt(state, &new_password)?;
+        state.userpool.check_password(&clear)?;
         if seen.password_hash.is_some() {
             let old = old_password.as_deref().map(|p| decrypt(state, p)).transpose()?;
             if !old.is_some_and(|old| seen.check_password(&old)) {
@@ -1110,6 +1121,7 @@ fn last_login_method() -> ApiError {
 
 /// Sets a password after a reset flow: the first-login flag, the reset mark and the open tickets go.
 fn set_reset_password(state: &State, user_id: &str, clear: &str) -> Result<(), ApiError> {
+    state.userpool.check_password(clear)?;
     let hash = crypto::hash_password(clear);
     state.update_user(user_id, |user| {
         user.password_hash = Some(hash);

@@ -2,12 +2,13 @@
 //!
 //! Every type served here has the name, fields and argument types of the official Authing v2 schema.
 //! Each area of the API has its own query and mutation objects (`token.rs`, `auth.rs`, `users.rs`, `udf.rs`,
-//! `roles.rs`, `groups.rs`, `policies.rs`, `acl.rs`, `orgs.rs`), whose resolvers call the store; [`Query`] and
+//! `roles.rs`, `groups.rs`, `policies.rs`, `acl.rs`, `orgs.rs`, `userpool.rs`), whose resolvers call the store; [`Query`] and
 //! [`Mutation`] merge them into the root types. `pages.rs` has the paginated lists they share, `limits.rs` the
 //! limits every request is held to. Requests take async-graphql's normal path: parsed, validated in full and
 //! executed by [`Schema::execute`], with nothing kept between requests.
 
 mod acl;
+mod audit;
 mod auth;
 mod groups;
 mod limits;
@@ -18,6 +19,7 @@ mod roles;
 mod token;
 mod types;
 mod udf;
+mod userpool;
 mod users;
 
 use std::net::SocketAddr;
@@ -56,6 +58,7 @@ pub(crate) struct Query(
     policies::PolicyQuery,
     acl::AclQuery,
     orgs::OrgQuery,
+    userpool::UserpoolQuery,
 );
 
 /// The root `Mutation` type.
@@ -70,6 +73,7 @@ pub(crate) struct Mutation(
     policies::PolicyMutation,
     acl::AclMutation,
     orgs::OrgMutation,
+    userpool::UserpoolMutation,
 );
 
 /// The executable schema.
@@ -85,6 +89,7 @@ pub(crate) fn schema(state: Arc<State>, limits: &Limits) -> AppSchema {
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)
+        .extension(audit::Audit)
         .finish()
 }
 

@@ -17,15 +17,20 @@
 //!   members, policy assignments by target type).
 //! * [`orgs`]: organizations (count, list, by tenant, import, export) and third-party directory sync.
 
+//! * [`userpool`]: the pool's detail and environment variables; [`statistics`]: the audit log and the counts.
+
 mod acl;
 mod applications;
+mod audit;
 mod auth;
 mod directory;
 mod emulator;
 mod identities;
 mod mfa;
 mod orgs;
+mod statistics;
 mod user_extras;
+mod userpool;
 mod users;
 
 use std::sync::Arc;
@@ -61,6 +66,9 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(identities::routes())
         .merge(user_extras::routes())
         .merge(orgs::routes())
+        .merge(userpool::routes())
+        .merge(statistics::routes())
         .fallback(users::not_found)
+        .layer(axum::middleware::from_fn_with_state(RestState { state: state.clone() }, audit::record))
         .with_state(RestState { state })
 }

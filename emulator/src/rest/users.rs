@@ -268,7 +268,7 @@ pub(crate) async fn login_status(
 }
 
 /// The values of a list filter: `name` and `name[]` (repeated or not), empty strings dropped.
-fn list_param(query: &[(String, String)], name: &str) -> Vec<String> {
+pub(super) fn list_param(query: &[(String, String)], name: &str) -> Vec<String> {
     let bracketed = format!("{name}[]");
     query
         .iter()
@@ -279,7 +279,7 @@ fn list_param(query: &[(String, String)], name: &str) -> Vec<String> {
 }
 
 /// A positive integer query parameter, `default` when absent or empty.
-fn number_param(query: &[(String, String)], name: &str, default: usize) -> Result<usize, ApiError> {
+pub(super) fn number_param(query: &[(String, String)], name: &str, default: usize) -> Result<usize, ApiError> {
     match query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()) {
         None | Some("") => Ok(default),
         Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {

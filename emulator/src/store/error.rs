@@ -110,6 +110,10 @@ pub(crate) enum Code {
     NotInNode,
     /// 2707: no directory of this provider is configured for third-party directory sync.
     SyncNotConfigured,
+    /// 2029: the password is weaker than the pool's rule.
+    WeakPassword,
+    /// 2031: self-registration is refused: disabled, or the identifier is not on an enabled whitelist.
+    RegistrationDisabled,
 }
 
 impl Code {
@@ -161,6 +165,8 @@ impl Code {
             Code::RootNodeFixed => 2705,
             Code::NotInNode => 2706,
             Code::SyncNotConfigured => 2707,
+            Code::WeakPassword => 2029,
+            Code::RegistrationDisabled => 2031,
         }
     }
 
@@ -255,6 +261,10 @@ impl Code {
             (Code::NotInNode, Lang::En) => "The user or node does not belong to this organization node",
             (Code::SyncNotConfigured, Lang::Zh) => "你还没有配置通讯录",
             (Code::SyncNotConfigured, Lang::En) => "No directory is configured for this provider",
+            (Code::WeakPassword, Lang::Zh) => "密码强度不符合要求",
+            (Code::WeakPassword, Lang::En) => "The password is too weak",
+            (Code::RegistrationDisabled, Lang::Zh) => "注册已关闭",
+            (Code::RegistrationDisabled, Lang::En) => "Registration is disabled",
         }
     }
 }

@@ -20,12 +20,15 @@
 //!   [`signing`]: its RSA signing key and JWKS; [`cas`]: CAS service tickets;
 //! * [`directory`]: LDAP and AD directories and sub-accounts; [`principal`]: principal authentication;
 //!   [`identities`]: linking identities, resignation; [`user_filter`]: the conditions of the users filter;
+//! * [`pool`]: the pool's settings, registration whitelists and environment variables; [`audit`]: the audit
+//!   log of administrator actions;
 //! * [`error`]: Authing's codes and messages.
 
 pub(crate) mod access;
 pub(crate) mod acl;
 pub(crate) mod activity;
 pub(crate) mod apps;
+pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod authz;
 pub(crate) mod cas;
@@ -38,6 +41,7 @@ pub(crate) mod model;
 pub(crate) mod oidc;
 pub(crate) mod orgs;
 pub(crate) mod outbox;
+pub(crate) mod pool;
 pub(crate) mod principal;
 pub(crate) mod sessions;
 pub(crate) mod signing;

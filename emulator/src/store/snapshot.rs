@@ -4,9 +4,10 @@
 //! * [`export`] writes every user (with its password hash and custom data), custom field, namespace,
 //!   resource, group, role (with its users, groups and custom data), policy, policy assignment, grant,
 //!   programmatic access account, the application's access and OIDC settings, whether MFA is enforced,
-//!   the users' TOTP authenticators, and the LDAP and AD accounts and sub-accounts (`directories`, read and
-//!   written by `store::directory::doc`). Principal authentication records, archived users, sessions, verification codes, OIDC grants, faces and
-//!   the user-action log are not part of it.
+//!   the users' TOTP authenticators, the pool's settings, registration whitelists and environment variables,
+//!   and the LDAP and AD accounts and sub-accounts (`directories`, read and written by
+//!   `store::directory::doc`). Principal authentication records, archived users, sessions, verification
+//!   codes, OIDC grants, faces and the user-action and audit logs are not part of it.
 //! * [`build`] reads a document into fresh stores, entry by entry, with the same checks as the API
 //!   (uniqueness, existing references, custom data types). The first refusal names the entry
 //!   (`roles[2] (default/editor): ...`) and nothing is installed; [`State::install`] then swaps the
@@ -38,6 +39,10 @@ use crate::store::mfa::Totp;
 use crate::store::model::{DEFAULT_NAMESPACE, Target, TargetKind, namespace};
 use crate::store::oidc::{IdTokenAlgorithm, OidcSettings, TokenAuthMethod};
 use crate::store::orgs::{OrgDoc, RoleRef};
+use crate::store::pool::config::PoolConfig;
+use crate::store::pool::env::{Env, EnvVar};
+use crate::store::pool::settings::PoolSettings;
+use crate::store::pool::whitelist::Whitelists;
 use crate::store::state::State;
 use crate::store::udf::{DataType, Field, TargetType, UdfStore};
 use crate::store::users::{User, UserStore};
@@ -70,7 +75,9 @@ const SECTIONS: [&str; 17] = [
 const USER_EXTRAS: [&str; 5] =
     ["password", "passwordHash", "passwordSecurityLevel", "customData", "resetPasswordOnFirstLogin"];
 
-/// `userPool`: the pool's id and secret (used when an emulator starts from the document).
+/// `userPool`: the pool's id and secret (used when an emulator starts from the document), its settings (the
+/// fields of `UserPool` that `updateUserpool` changes, plus `passwordStrength`), its registration whitelists
+/// and its environment variables.
 #[derive(Serialize, Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct PoolDoc {
@@ -78,6 +85,27 @@ pub(crate) struct PoolDoc {
     pub(crate) id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    settings: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    whitelist: Option<Whitelists>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    env: Option<Vec<EnvVar>>,
+}
+
+/// Reads the settings, whitelists and variables of the `userPool` section.
+fn read_pool(doc: &Map<String, Value>) -> Result<PoolConfig, ApiError> {
+    let section: PoolDoc = match doc.get("userPool") {
+        None | Some(Value::Null) => return Ok(PoolConfig::default()),
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| refuse("userPool", e))?,
+    };
+    let settings = match &section.settings {
+        Some(v) => PoolSettings::from_doc(v).map_err(|e| refuse("userPool.settings", e))?,
+        None => PoolSettings::default(),
+    };
+    let whitelists = section.whitelist.unwrap_or_default().checked().map_err(|e| refuse("userPool.whitelist", e))?;
+    let env = Env::from_vars(section.env.unwrap_or_default()).map_err(|e| refuse("userPool.env", e))?;
+    Ok(PoolConfig { settings, whitelists, env })
 }
 
 /// `application`: the pool's application and its access settings.
@@ -729,6 +757,8 @@ pub(crate) struct Imported {
     pub(crate) apps: ImportedApps,
     /// The directories and sub-accounts, when the document has them.
     pub(crate) directories: Option<crate::store::directory::accounts::DirectoryStore>,
+    /// The pool's settings, whitelists and environment variables.
+    pub(crate) pool: PoolConfig,
 }
 
 /// The pool and application credentials a document gives (for an emulator that starts from it).
@@ -1057,6 +1087,7 @@ pub(crate) fn export(state: &State) -> Value {
             .collect(),
     };
 
+    let pool = state.userpool.config();
     let mfa = MfaDoc {
         enforced: Some(state.mfa.enforced()),
         authenticators: state
@@ -1081,7 +1112,13 @@ pub(crate) fn export(state: &State) -> Value {
 
     json!({
         "version": VERSION,
-        "userPool": PoolDoc { id: Some(state.pool.id.clone()), secret: Some(state.pool.secret.clone()) },
+        "userPool": PoolDoc {
+            id: Some(state.pool.id.clone()),
+            secret: Some(state.pool.secret.clone()),
+            settings: Some(pool.settings.to_json()),
+            whitelist: Some(pool.whitelists.clone()),
+            env: Some(pool.env_vars()),
+        },
         "application": application,
         "applications": to_value(app_docs(state)),
         "customFields": to_value(fields),
@@ -1342,6 +1379,7 @@ pub(crate) fn build(
     // MFA: the enforcement and the users' authenticators.
     let (mfa_enforced, authenticators) = read_mfa(doc, &users, now)?;
     let directories = crate::store::directory::doc::read(doc, &users)?;
+    let pool = read_pool(doc)?;
 
     // Namespaces: given ids first, then the others numbered after the largest.
     let namespace_docs = entries::<NamespaceDoc>(doc, "namespaces")?;
@@ -1613,13 +1651,24 @@ pub(crate) fn build(
     // Organizations, after the users and roles they name.
     read_orgs(doc, &mut users, &mut access, now)?;
 
-    Ok(Imported { users, access, udf, password_levels: levels, oidc, mfa_enforced, authenticators, apps, directories })
+    Ok(Imported {
+        users,
+        access,
+        udf,
+        password_levels: levels,
+        oidc,
+        mfa_enforced,
+        authenticators,
+        apps,
+        directories,
+        pool,
+    })
 }
 
 impl State {
     /// Replaces the users, custom data, roles, groups, policies, ACL and TOTP authenticators with a
     /// document's, after checking it as a whole; sessions, verification codes, tickets, open MFA logins,
-    /// faces and the user-action log are cleared. The pool's and application's ids and secrets stay; the
+    /// faces and the user-action and audit logs are cleared. The pool's and application's ids and secrets stay; the
     /// OIDC settings and the MFA enforcement the document gives replace the emulator's (those it does not
     /// give stay). On a refusal nothing changes.
     pub(crate) fn import(&self, doc: &Value) -> Result<(), ApiError> {
@@ -1640,6 +1689,7 @@ impl State {
             authenticators: Vec::new(),
             apps: ImportedApps::default(),
             directories: None,
+            pool: PoolConfig::default(),
         });
     }
 
@@ -1672,5 +1722,7 @@ impl State {
             None => self.directory.forget_sub_accounts(),
         }
         self.principal.records().clear();
+        self.userpool.replace(imported.pool);
+        self.audit.clear();
     }
 }

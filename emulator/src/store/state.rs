@@ -107,6 +107,10 @@ pub(crate) struct State {
     pub(crate) directory: crate::store::directory::accounts::DirectoryState,
     /// Principal authentication records (locked alone).
     pub(crate) principal: crate::store::principal::records::PrincipalState,
+    /// The pool's settings, registration whitelists and environment variables (locked alone).
+    pub(crate) userpool: crate::store::pool::config::PoolState,
+    /// The audit log of administrator actions.
+    pub(crate) audit: crate::store::audit::AuditLog,
 }
 
 impl State {
@@ -141,6 +145,8 @@ impl State {
             apps: RwLock::new(crate::store::apps::registry::AppStore::new(default_app)),
             directory: crate::store::directory::accounts::DirectoryState::default(),
             principal: crate::store::principal::records::PrincipalState::default(),
+            userpool: crate::store::pool::config::PoolState::default(),
+            audit: crate::store::audit::AuditLog::default(),
         };
         state.ensure_app_namespaces();
         state

@@ -29,7 +29,8 @@
 //! `data.type` tells a management token from a user token. `epoch` is the revocation generation the
 //! token was issued in: for management tokens the pool's (see `revoke_management_tokens`), for user tokens
 //! the user's (see `sessions`); a token of an older generation is refused, and so is the token of a user
-//! that no longer exists. User tokens live [`crate::EmulatorBuilder::user_token_ttl`] (15 days by default).
+//! that no longer exists. User tokens live [`crate::EmulatorBuilder::user_token_ttl`] (15 days by default), or
+//! the pool's `tokenExpiresAfter` once an administrator sets it.
 
 use std::sync::atomic::Ordering;
 
@@ -129,7 +130,7 @@ fn sign(state: &State, claims: &Claims) -> String {
 /// Signs a user token for `user` in the application `app_id`, and records it in the user's sessions.
 pub(crate) fn issue_user(state: &State, user: &User, app_id: &str) -> Issued {
     let iat = unix_now();
-    let exp = iat.saturating_add(state.user_token_ttl.as_secs().max(1));
+    let exp = iat.saturating_add(state.user_token_lifetime().as_secs().max(1));
     let epoch = state.sessions().issue(&user.id, app_id, exp);
     let extra = serde_json::json!({
         "arn": user.arn,
@@ -249,7 +250,7 @@ pub(crate) fn bearer(value: &str) -> Option<&str> {
 /// `refreshToken`), and the emulator's bookkeeping claims `jti`, `userPoolId` and `epoch`.
 pub(crate) fn issue_login_token(state: &State, user: &User, app_id: &str) -> Issued {
     let iat = unix_now();
-    let exp = iat.saturating_add(state.user_token_ttl.as_secs().max(1));
+    let exp = iat.saturating_add(state.user_token_lifetime().as_secs().max(1));
     let epoch = state.sessions().issue(&user.id, app_id, exp);
     let claims = LoginClaims {
         sub: &user.id,
