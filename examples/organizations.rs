@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Members and a main department.
     let ada = management.users().create(CreateUserInput::default().username(format!("ada-{run}"))).send().await?;
-    org_api.add_members(&backend.id, [ada.id.as_str()]).await?;
+    org_api.add_members(&backend.id, [ada.id.as_str()]).send().await?;
     org_api.set_main_department(&ada.id, &backend.id).await?;
     let ada_now = management.users().detail(&ada.id).send().await?.ok_or("ada is gone")?;
     println!("ada's main department: {:?}", ada_now.main_department_code);

@@ -172,6 +172,17 @@ pub enum AuthingError {
     /// `invalid_grant`, `invalid_client`, ... Match on [`OAuthError::error`].
     #[error("the OAuth endpoint refused the request: {0}")]
     OAuth(OAuthError),
+
+    /// A call that first looks something up by its key (an organization node by organization id and code) found
+    /// nothing, so the request that needed it was not sent. Authing answered with `null`, not a refusal, so
+    /// [`code`](Self::code) is `None`.
+    #[error("{what} `{key}` was not found; nothing was changed")]
+    NotFound {
+        /// What was looked up (`organization node` ...).
+        what: &'static str,
+        /// The key it was looked up by (`<org id>/<code>` for a node).
+        key: String,
+    },
 }
 
 /// An OAuth 2.0 error response (RFC 6749 §5.2): its `error` code, `error_description` and HTTP status.
@@ -354,6 +365,7 @@ impl AuthingError {
             | AuthingError::Encryption(_)
             | AuthingError::MfaRequired(_)
             | AuthingError::NotLoggedIn
+            | AuthingError::NotFound { .. }
             | AuthingError::InvalidToken { .. } => false,
         }
     }

@@ -176,11 +176,11 @@ async fn members_and_main_departments() {
     let bob = user(&management, "bob").await;
     let cyd = user(&management, "cyd").await;
 
-    let node = org_api.add_members(&dev.id, [ada.id.as_str()]).await.unwrap();
+    let node = org_api.add_members(&dev.id, [ada.id.as_str()]).send().await.unwrap();
     assert_eq!(node.id, dev.id);
-    org_api.add_members(&backend.id, [bob.id.as_str(), cyd.id.as_str()]).await.unwrap();
-    assert_eq!(refused(org_api.add_members(&dev.id, ["ghost"]).await), 2004);
-    assert_eq!(refused(org_api.add_members("ghost", [ada.id.as_str()]).await), 2702);
+    org_api.add_members(&backend.id, [bob.id.as_str(), cyd.id.as_str()]).send().await.unwrap();
+    assert_eq!(refused(org_api.add_members(&dev.id, ["ghost"]).send().await), 2004);
+    assert_eq!(refused(org_api.add_members("ghost", [ada.id.as_str()]).send().await), 2702);
 
     let all = org_api.list_members(&dev.id).send().await.unwrap();
     assert_eq!(all.total_count, 3, "the members of descendants count by default");
@@ -246,7 +246,7 @@ async fn a_user_sees_its_organizations_and_departments() {
         .await
         .unwrap();
     assert!(management.users().list_orgs(&ada.id).await.unwrap().is_empty());
-    management.org().add_members(&backend.id, [ada.id.as_str()]).await.unwrap();
+    management.org().add_members(&backend.id, [ada.id.as_str()]).send().await.unwrap();
     management.org().set_main_department(&ada.id, &backend.id).await.unwrap();
 
     let paths = management.users().list_orgs(&ada.id).await.unwrap();
@@ -367,7 +367,7 @@ async fn application_access_follows_departments() {
         .await
         .unwrap();
     assert_eq!(auth.list_applications().send().await.unwrap().total_count, 0, "not in the organization yet");
-    management.org().add_members(&backend.id, [ada.id.as_str()]).await.unwrap();
+    management.org().add_members(&backend.id, [ada.id.as_str()]).send().await.unwrap();
     assert_eq!(auth.list_applications().send().await.unwrap().total_count, 1, "the root's policy reaches Backend");
 }
 
@@ -397,8 +397,8 @@ async fn searching_users_by_department() {
     let Tree { dev, backend, sales, .. } = tree(&management).await;
     let ada = user(&management, "ada").await;
     let bob = user(&management, "bob").await;
-    management.org().add_members(&backend.id, [ada.id.as_str()]).await.unwrap();
-    management.org().add_members(&sales.id, [bob.id.as_str()]).await.unwrap();
+    management.org().add_members(&backend.id, [ada.id.as_str()]).send().await.unwrap();
+    management.org().add_members(&sales.id, [bob.id.as_str()]).send().await.unwrap();
 
     let ids = |page: authing::Page<User>| page.items.into_iter().map(|u| u.id).collect::<Vec<_>>();
     let direct = management.users().search("").department(&dev.id, false).send().await.unwrap();

@@ -37,8 +37,8 @@ async fn organization_flow() {
     // Members, and a main department.
     let ada = management.users().create(CreateUserInput::default().username("ada")).send().await.unwrap().id;
     let bob = management.users().create(CreateUserInput::default().username("bob")).send().await.unwrap().id;
-    org_api.add_members(&backend.id, [ada.as_str()]).await.unwrap();
-    org_api.add_members(&sales.id, [ada.as_str(), bob.as_str()]).await.unwrap();
+    org_api.add_members(&backend.id, [ada.as_str()]).send().await.unwrap();
+    org_api.add_members(&sales.id, [ada.as_str(), bob.as_str()]).send().await.unwrap();
     org_api.set_main_department(&ada, &backend.id).await.unwrap();
     let departments = management.users().list_departments(&ada).await.unwrap().unwrap();
     let main: Vec<&str> =
@@ -64,6 +64,7 @@ async fn organization_flow() {
     management.roles().namespace(NS).create("editor").send().await.unwrap();
     let role_grant = GrantTarget::new(Target::Role, "editor").actions(["books:edit"]);
     acl.authorize_resource(NS, "books:1", [role_grant]).await.unwrap();
+    assert!(!allowed(&management, &bob, "books:edit").await, "nobody holds the role yet");
     org_api.namespace(NS).add_roles(&sales.id, ["editor"]).await.unwrap();
     assert!(allowed(&management, &bob, "books:edit").await, "a role given to the member's node");
 

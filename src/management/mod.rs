@@ -30,6 +30,7 @@ pub use groups::{
     CreateGroupBuilder, Groups, ListGroupResourcesBuilder, ListGroupUsersBuilder, ListGroupsBuilder, UpdateGroupBuilder,
 };
 pub use mfa::Mfa;
+pub use org::AddMembersBuilder;
 pub use org::{
     AddNodeBuilder, CreateNodeBuilder, CreateOrgBuilder, GetAllOrgsBuilder, ListMembersBuilder,
     ListNodeResourcesBuilder, ListOrgsBuilder, Org, UpdateNodeBuilder,

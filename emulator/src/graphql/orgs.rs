@@ -386,7 +386,8 @@ impl OrgMutation {
         Ok(org_of(&access.orgs, &org_id)?)
     }
 
-    /// Adds users to a node (by id, or by organization and code); answers the node.
+    /// Adds users to a node (by id, or by organization and code), as its leaders with `isLeader`; answers the
+    /// node. The schema serves the leader flag nowhere: it is kept for the state document.
     async fn add_member(
         &self,
         ctx: &Context<'_>,
@@ -398,10 +399,9 @@ impl OrgMutation {
     ) -> async_graphql::Result<Node> {
         let (state, meta) = enter(ctx);
         require_management(state, meta)?;
-        let _ = is_leader;
         let node_ref =
             NodeRef { node_id: node_id.as_deref(), org_id: org_id.as_deref(), node_code: node_code.as_deref() };
-        let node = state.add_node_members(node_ref, &user_ids)?;
+        let node = state.add_node_members(node_ref, &user_ids, is_leader.unwrap_or(false))?;
         Ok(node_of(&state.access_read().orgs, &node.id).ok_or(ApiError::new(Code::NodeNotFound))?)
     }
 

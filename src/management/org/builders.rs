@@ -6,7 +6,8 @@ use super::super::ManagementClient;
 use super::super::paging::{PageLimit, WirePage, first_page, page_setters, paged_vars};
 use super::super::roles::WithResources;
 use super::{
-    ADD_NODE, ADD_NODE_V2, CREATE_ORG, NODE_MEMBERS, NODE_RESOURCES, NODE_RESOURCES_BY_CODE, ORGS, UPDATE_NODE,
+    ADD_MEMBER, ADD_MEMBER_BY_CODE, ADD_NODE, ADD_NODE_V2, CREATE_ORG, NODE_MEMBERS, NODE_RESOURCES,
+    NODE_RESOURCES_BY_CODE, ORGS, UPDATE_NODE,
 };
 use crate::error::Result;
 use crate::models::{AuthorizedResource, Org as OrgModel, OrgNode, ResourceType, SortBy, User};
@@ -402,6 +403,61 @@ impl<'a> ListMembersBuilder<'a> {
     }
 }
 
+/// How `addMember` and `removeMember` name their node: by id, or by organization and code.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub(super) enum MemberNode {
+    #[serde(rename_all = "camelCase")]
+    Id { node_id: String },
+    #[serde(rename_all = "camelCase")]
+    Code { org_id: String, node_code: String },
+}
+
+/// The variables of `addMember` and `removeMember`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MembersVars {
+    #[serde(flatten)]
+    pub(super) node: MemberNode,
+    pub(super) user_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) is_leader: Option<bool>,
+}
+
+/// Builds [`Org::add_members`](super::Org::add_members) and
+/// [`Org::add_members_by_code`](super::Org::add_members_by_code).
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `.send().await`"]
+pub struct AddMembersBuilder<'a> {
+    client: &'a ManagementClient,
+    vars: MembersVars,
+}
+
+impl<'a> AddMembersBuilder<'a> {
+    pub(super) fn new(client: &'a ManagementClient, node: MemberNode, user_ids: Vec<String>) -> Self {
+        Self { client, vars: MembersVars { node, user_ids, is_leader: None } }
+    }
+
+    /// Whether the users lead the node (`isLeader`; the server's default: no). Adding a member again sets the
+    /// flag anew.
+    pub fn is_leader(mut self, is_leader: bool) -> Self {
+        self.vars.is_leader = Some(is_leader);
+        self
+    }
+
+    /// Adds the members; answers with the node.
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown node, organization or user), or transport errors.
+    pub async fn send(self) -> Result<OrgNode> {
+        let operation = match self.vars.node {
+            MemberNode::Id { .. } => ADD_MEMBER,
+            MemberNode::Code { .. } => ADD_MEMBER_BY_CODE,
+        };
+        self.client.root(operation, &self.vars).await
+    }
+}
+
 /// How a resource listing names its node.
 #[derive(Debug)]
 pub(super) enum NodeKey {
@@ -490,6 +546,21 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&members).unwrap(),
             json!({ "id": "n", "page": 1, "limit": 10, "includeChildrenNodes": false, "withCustomData": false })
+        );
+        let by_id = MembersVars {
+            node: MemberNode::Id { node_id: "n".into() },
+            user_ids: vec!["u".into()],
+            is_leader: Some(true),
+        };
+        assert_eq!(serde_json::to_value(&by_id).unwrap(), json!({ "nodeId": "n", "userIds": ["u"], "isLeader": true }));
+        let by_code = MembersVars {
+            node: MemberNode::Code { org_id: "o".into(), node_code: "dev".into() },
+            user_ids: vec!["u".into()],
+            is_leader: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&by_code).unwrap(),
+            json!({ "orgId": "o", "nodeCode": "dev", "userIds": ["u"] })
         );
         let orgs = ListOrgsVars { page: PageLimit::default(), sort_by: Some(SortBy::CreatedAtAsc) };
         assert_eq!(serde_json::to_value(&orgs).unwrap(), json!({ "page": 1, "limit": 10, "sortBy": "CREATEDAT_ASC" }));

@@ -8,15 +8,15 @@ use serde::{Deserialize, Serialize};
 use super::ManagementClient;
 use super::paging::{WirePage, strings};
 use super::roles::{ASSIGN_ROLE, REVOKE_ROLE};
-use crate::error::Result;
+use crate::error::{AuthingError, Result};
 use crate::models::{CommonMessage, Org as OrgModel, OrgExport, OrgNode, Role, SyncProvider};
 use crate::transport::{Operation, RestCall};
 
-use builders::NodeKey;
 pub use builders::{
-    AddNodeBuilder, CreateNodeBuilder, CreateOrgBuilder, GetAllOrgsBuilder, ListMembersBuilder,
+    AddMembersBuilder, AddNodeBuilder, CreateNodeBuilder, CreateOrgBuilder, GetAllOrgsBuilder, ListMembersBuilder,
     ListNodeResourcesBuilder, ListOrgsBuilder, UpdateNodeBuilder,
 };
+use builders::{MemberNode, MembersVars, NodeKey};
 
 const CREATE_ORG: Operation<'static> =
     operation!("org", "create", "org/create_org.graphql", "org.graphql", "org_node.graphql");
@@ -41,12 +41,18 @@ const ROOT_NODE: Operation<'static> = operation!("org", "root_node", "org/root_n
 const SEARCH_NODES: Operation<'static> =
     operation!("org", "search_nodes", "org/search_nodes.graphql", "org_node.graphql");
 const ADD_MEMBER: Operation<'static> = operation!("org", "add_members", "org/add_member.graphql", "org_node.graphql");
+const ADD_MEMBER_BY_CODE: Operation<'static> =
+    operation!("org", "add_members_by_code", "org/add_member.graphql", "org_node.graphql");
 const REMOVE_MEMBER: Operation<'static> =
     operation!("org", "delete_members", "org/remove_member.graphql", "org_node.graphql");
+const REMOVE_MEMBER_BY_CODE: Operation<'static> =
+    operation!("org", "delete_members_by_code", "org/remove_member.graphql", "org_node.graphql");
 const NODE_MEMBERS: Operation<'static> = operation!("org", "list_members", "org/node_members.graphql", "user.graphql");
 const MOVE_MEMBERS: Operation<'static> = operation!("org", "move_members", "org/move_members.graphql");
 const SET_MAIN_DEPARTMENT: Operation<'static> =
     operation!("org", "set_main_department", "org/set_main_department.graphql");
+const CLEAR_MAIN_DEPARTMENT: Operation<'static> =
+    operation!("org", "clear_main_department", "org/set_main_department.graphql");
 const NODE_ROLES: Operation<'static> = operation!("org", "list_roles", "org/node_roles.graphql", "role.graphql");
 const NODE_ROLES_BY_CODE: Operation<'static> =
     operation!("org", "list_roles_by_code", "org/node_roles_by_code.graphql", "role.graphql");
@@ -90,13 +96,6 @@ struct IdVars<'v> {
 struct OrgNodeVars<'v> {
     org_id: &'v str,
     node_id: &'v str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct MembersVars<'v> {
-    node_id: &'v str,
-    user_ids: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -480,20 +479,50 @@ impl<'a> Org<'a> {
 
     // ---- members -------------------------------------------------------------------------------------
 
-    /// Makes users members of a node; answers with the node.
+    /// Makes users members of a node, as its leaders with [`is_leader`](AddMembersBuilder::is_leader); answers
+    /// with the node.
     ///
     /// GraphQL: `addMember`
     ///
     /// See [`list_members`](Self::list_members) for an example.
-    ///
-    /// # Errors
-    /// Authing's refusal (an unknown node or user), or transport errors.
-    pub async fn add_members<I, S>(&self, node_id: &str, user_ids: I) -> Result<OrgNode>
+    pub fn add_members<I, S>(&self, node_id: &str, user_ids: I) -> AddMembersBuilder<'a>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.client.root(ADD_MEMBER, &MembersVars { node_id, user_ids: strings(user_ids) }).await
+        AddMembersBuilder::new(self.client, MemberNode::Id { node_id: node_id.to_owned() }, strings(user_ids))
+    }
+
+    /// Makes users members of the node of an organization with this code: the same `addMember` mutation as
+    /// [`add_members`](Self::add_members), addressed by `orgId` and `nodeCode` instead of `nodeId`.
+    ///
+    /// GraphQL: `addMember` with `orgId`, `nodeCode`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use authing::models::CreateUserInput;
+    /// let org = management.org().create("Acme").send().await?;
+    /// let dev = management.org().create_node(&org.id, "Dev").code("dev").send().await?;
+    /// let ada = management.users().create(CreateUserInput::default().username("ada")).send().await?;
+    /// let node = management.org().add_members_by_code(&org.id, "dev", [ada.id.as_str()]).is_leader(true).send().await?;
+    /// assert_eq!(node.id, dev.id);
+    /// management.org().delete_members_by_code(&org.id, "dev", [ada.id.as_str()]).await?;
+    /// assert_eq!(management.org().list_members(&dev.id).send().await?.total_count, 0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_members_by_code<I, S>(&self, org_id: &str, code: &str, user_ids: I) -> AddMembersBuilder<'a>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let node = MemberNode::Code { org_id: org_id.to_owned(), node_code: code.to_owned() };
+        AddMembersBuilder::new(self.client, node, strings(user_ids))
     }
 
     /// Takes users out of a node; answers with the node.
@@ -509,7 +538,27 @@ impl<'a> Org<'a> {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.client.root(REMOVE_MEMBER, &MembersVars { node_id, user_ids: strings(user_ids) }).await
+        let node = MemberNode::Id { node_id: node_id.to_owned() };
+        self.client.root(REMOVE_MEMBER, &MembersVars { node, user_ids: strings(user_ids), is_leader: None }).await
+    }
+
+    /// Takes users out of the node of an organization with this code: the same `removeMember` mutation as
+    /// [`delete_members`](Self::delete_members), addressed by `orgId` and `nodeCode` instead of `nodeId`.
+    ///
+    /// GraphQL: `removeMember` with `orgId`, `nodeCode`
+    ///
+    /// See [`add_members_by_code`](Self::add_members_by_code) for an example.
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown organization or code), or transport errors.
+    pub async fn delete_members_by_code<I, S>(&self, org_id: &str, code: &str, user_ids: I) -> Result<OrgNode>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let node = MemberNode::Code { org_id: org_id.to_owned(), node_code: code.to_owned() };
+        let vars = MembersVars { node, user_ids: strings(user_ids), is_leader: None };
+        self.client.root(REMOVE_MEMBER_BY_CODE, &vars).await
     }
 
     /// The members of a node, and by default those of its descendants, newest first.
@@ -528,7 +577,7 @@ impl<'a> Org<'a> {
     /// let dev = management.org().create_node(&org.id, "Dev").send().await?;
     /// let ops = management.org().create_node(&org.id, "Ops").send().await?;
     /// let ada = management.users().create(CreateUserInput::default().username("ada")).send().await?;
-    /// management.org().add_members(&dev.id, [ada.id.as_str()]).await?;
+    /// management.org().add_members(&dev.id, [ada.id.as_str()]).send().await?;
     /// management.org().set_main_department(&ada.id, &dev.id).await?;
     /// let everyone = management.org().list_members(&org.root_node.id).send().await?;
     /// assert_eq!(everyone.total_count, 1, "the members of descendants count");
@@ -590,6 +639,42 @@ impl<'a> Org<'a> {
         self.client.root(SET_MAIN_DEPARTMENT, &Vars { user_id, department_id }).await
     }
 
+    /// Leaves the user with no main department: `setMainDepartment` without a `departmentId`. The user stays a
+    /// member of its departments; `mainDepartmentId` and `mainDepartmentCode` become empty.
+    ///
+    /// GraphQL: `setMainDepartment` with `departmentId: null`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use authing::models::CreateUserInput;
+    /// let org = management.org().create("Acme").send().await?;
+    /// let dev = management.org().create_node(&org.id, "Dev").send().await?;
+    /// let ada = management.users().create(CreateUserInput::default().username("ada")).send().await?;
+    /// management.org().add_members(&dev.id, [ada.id.as_str()]).send().await?;
+    /// management.org().set_main_department(&ada.id, &dev.id).await?;
+    /// management.org().clear_main_department(&ada.id).await?;
+    /// let ada = management.users().detail(&ada.id).send().await?.expect("ada exists");
+    /// assert_eq!(ada.main_department_id, None);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// Authing's refusal (an unknown user), or transport errors.
+    pub async fn clear_main_department(&self, user_id: &str) -> Result<CommonMessage> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Vars<'v> {
+            user_id: &'v str,
+        }
+        self.client.root(CLEAR_MAIN_DEPARTMENT, &Vars { user_id }).await
+    }
+
     // ---- roles and resources -------------------------------------------------------------------------
 
     /// Gives roles (by code, in the accessor's namespace) to a node; its members hold them.
@@ -624,6 +709,82 @@ impl<'a> Org<'a> {
     {
         let vars = NodeRolesVars { namespace: self.namespace, role_codes: strings(role_codes), node_codes: [node_id] };
         self.client.root(REVOKE_ROLE, &vars).await
+    }
+
+    /// Gives roles to the node of an organization with this code. `assignRole` names nodes by id only (its
+    /// `nodeCodes` carries node ids), so this is two requests: the node is looked up with `nodeByCode`, then
+    /// [`add_roles`](Self::add_roles) is called with its id.
+    ///
+    /// GraphQL: `nodeByCode`, then `assignRole` with `nodeCodes: [node id]`
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = authing_emulator::Emulator::start().await?;
+    /// # let options = authing::Options::builder().host(emulator.host())
+    /// #     .user_pool_id(emulator.user_pool_id()).secret(emulator.secret()).build()?;
+    /// # let management = authing::ManagementClient::new(&options)?;
+    /// use authing::AuthingError;
+    /// let org = management.org().create("Acme").send().await?;
+    /// management.org().create_node(&org.id, "Dev").code("dev").send().await?;
+    /// management.roles().create("engineer").send().await?;
+    /// management.org().add_roles_by_code(&org.id, "dev", ["engineer"]).await?;
+    /// assert_eq!(management.org().list_roles_by_code(&org.id, "dev").await?.map(|r| r.len()), Some(1));
+    /// management.org().remove_roles_by_code(&org.id, "dev", ["engineer"]).await?;
+    /// assert_eq!(management.org().list_roles_by_code(&org.id, "dev").await?.map(|r| r.len()), Some(0));
+    /// let missing = management.org().add_roles_by_code(&org.id, "ghost", ["engineer"]).await;
+    /// assert!(matches!(missing, Err(AuthingError::NotFound { .. })));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`AuthingError::NotFound`] when the organization has no node with this code (the roles request is then
+    /// not sent); Authing's refusal (an unknown role), or transport errors.
+    pub async fn add_roles_by_code<I, S>(
+        &self,
+        org_id: &str,
+        code: &str,
+        role_codes: I,
+    ) -> Result<Option<CommonMessage>>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let node_id = self.node_id_by_code(org_id, code).await?;
+        self.add_roles(&node_id, role_codes).await
+    }
+
+    /// Takes roles from the node of an organization with this code: `nodeByCode`, then
+    /// [`remove_roles`](Self::remove_roles) with its id (two requests, as [`add_roles_by_code`](Self::add_roles_by_code)).
+    ///
+    /// GraphQL: `nodeByCode`, then `revokeRole` with `nodeCodes: [node id]`
+    ///
+    /// See [`add_roles_by_code`](Self::add_roles_by_code) for an example.
+    ///
+    /// # Errors
+    /// [`AuthingError::NotFound`] when the organization has no node with this code (the roles request is then
+    /// not sent); Authing's refusal (an unknown role), or transport errors.
+    pub async fn remove_roles_by_code<I, S>(
+        &self,
+        org_id: &str,
+        code: &str,
+        role_codes: I,
+    ) -> Result<Option<CommonMessage>>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let node_id = self.node_id_by_code(org_id, code).await?;
+        self.remove_roles(&node_id, role_codes).await
+    }
+
+    /// The id of the node of an organization with this code; [`AuthingError::NotFound`] when there is none.
+    async fn node_id_by_code(&self, org_id: &str, code: &str) -> Result<String> {
+        match self.get_node_by_code(org_id, code).await? {
+            Some(node) => Ok(node.id),
+            None => Err(AuthingError::NotFound { what: "organization node", key: format!("{org_id}/{code}") }),
+        }
     }
 
     /// The roles of a node and of its ancestors, each once (of the accessor's namespace when one is set, else of

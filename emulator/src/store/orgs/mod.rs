@@ -51,6 +51,8 @@ pub(crate) struct Member {
     pub(crate) user: String,
     pub(crate) joined_at: String,
     pub(crate) main: bool,
+    /// `addMember`'s `isLeader`. The schema serves it nowhere; it lives in the state document.
+    pub(crate) leader: bool,
 }
 
 /// What a new node is made of.
@@ -517,18 +519,30 @@ impl OrgStore {
 
     // ---- members -----------------------------------------------------------------------------------
 
-    /// Makes users members of a node (idempotent).
-    pub(crate) fn add_members(&mut self, node_id: &str, user_ids: &[String], now: &str) {
+    /// Makes users members of a node, leaders of it or not: a user already a member keeps its joining time and
+    /// takes the new leader flag (`addMember`'s `isLeader` defaults to false).
+    pub(crate) fn add_members(&mut self, node_id: &str, user_ids: &[String], leader: bool, now: &str) {
         for user in user_ids {
-            if !self.members.iter().any(|m| m.node == node_id && m.user == *user) {
+            self.join(node_id, user, now).leader = leader;
+        }
+    }
+
+    /// The user's membership of the node, made (not a leader) when there is none.
+    fn join(&mut self, node_id: &str, user_id: &str, now: &str) -> &mut Member {
+        let at = match self.members.iter().position(|m| m.node == node_id && m.user == user_id) {
+            Some(at) => at,
+            None => {
                 self.members.push(Member {
                     node: node_id.to_owned(),
-                    user: user.clone(),
+                    user: user_id.to_owned(),
                     joined_at: now.to_owned(),
                     main: false,
+                    leader: false,
                 });
+                self.members.len() - 1
             }
-        }
+        };
+        &mut self.members[at]
     }
 
     /// Takes users out of a node.
@@ -536,12 +550,13 @@ impl OrgStore {
         self.members.retain(|m| m.node != node_id || !user_ids.contains(&m.user));
     }
 
-    /// Moves users from one node to another; a user's main department moves with it.
+    /// Moves users from one node to another; a user's main department moves with it, leadership does not (a user
+    /// already in the target keeps its flag there).
     pub(crate) fn move_members(&mut self, user_ids: &[String], source: &str, target: &str, now: &str) {
         for user in user_ids {
             let was_main = self.members.iter().any(|m| m.node == source && m.user == *user && m.main);
             self.remove_members(source, std::slice::from_ref(user));
-            self.add_members(target, std::slice::from_ref(user), now);
+            self.join(target, user, now);
             if was_main {
                 self.set_main(user, Some(target));
             }
@@ -679,7 +694,7 @@ impl OrgStore {
 
     fn restore_node_members(&mut self, doc: &NodeDoc, now: &str) {
         for m in &doc.members {
-            self.add_members(&doc.id, std::slice::from_ref(&m.user_id), now);
+            self.add_members(&doc.id, std::slice::from_ref(&m.user_id), m.is_leader, now);
             if m.main {
                 self.set_main(&m.user_id, Some(&doc.id));
             }
@@ -700,7 +715,7 @@ impl OrgStore {
                 .members
                 .iter()
                 .filter(|m| m.node == id)
-                .map(|m| MemberDoc { user_id: m.user.clone(), main: m.main })
+                .map(|m| MemberDoc { user_id: m.user.clone(), main: m.main, is_leader: m.leader })
                 .collect(),
             roles: self.direct_role_ids(id).iter().filter_map(|r| role(r)).collect(),
             children: self.children(id).into_iter().filter_map(|c| self.node_doc(&c.id, role)).collect(),
@@ -755,6 +770,9 @@ pub(crate) struct MemberDoc {
     pub(crate) user_id: String,
     #[serde(default)]
     pub(crate) main: bool,
+    /// Left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) is_leader: bool,
 }
 
 /// A node in a state document: its id, fields, members, roles and children.

@@ -63,13 +63,18 @@ fn existing_users(state: &State, user_ids: &[String]) -> Result<Vec<String>, Api
 }
 
 impl State {
-    /// Adds users to a node; answers the node.
-    pub(crate) fn add_node_members(&self, node: NodeRef<'_>, user_ids: &[String]) -> Result<Node, ApiError> {
+    /// Adds users to a node, as its leaders or not; answers the node.
+    pub(crate) fn add_node_members(
+        &self,
+        node: NodeRef<'_>,
+        user_ids: &[String],
+        leader: bool,
+    ) -> Result<Node, ApiError> {
         let users = existing_users(self, user_ids)?;
         let node = {
             let mut access = self.access_write();
             let node = node.resolve(&access.orgs)?;
-            access.orgs.add_members(&node.id, &users, &now_iso());
+            access.orgs.add_members(&node.id, &users, leader, &now_iso());
             node
         };
         self.sync_main_departments(&users);
