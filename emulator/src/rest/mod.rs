@@ -15,7 +15,8 @@
 //! * [`identities`]: linking identities, the user's own identities, resignation;
 //! * [`user_extras`]: the JS SDK's extra calls of users, roles and policies (batch, filter, tenants, role
 //!   members, policy assignments by target type).
-//! * [`orgs`]: organizations (count, list, by tenant, import, export) and third-party directory sync.
+//! * [`orgs`]: organizations (count, list, by tenant, import, export) and third-party directory sync;
+//! * [`uploads`]: file uploads (avatars) and the URLs that serve them back.
 
 mod acl;
 mod applications;
@@ -25,6 +26,7 @@ mod emulator;
 mod identities;
 mod mfa;
 mod orgs;
+mod uploads;
 mod user_extras;
 mod users;
 
@@ -61,6 +63,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(identities::routes())
         .merge(user_extras::routes())
         .merge(orgs::routes())
+        .merge(uploads::routes())
         .fallback(users::not_found)
         .with_state(RestState { state })
 }

@@ -20,6 +20,7 @@
 //!   [`signing`]: its RSA signing key and JWKS; [`cas`]: CAS service tickets;
 //! * [`directory`]: LDAP and AD directories and sub-accounts; [`principal`]: principal authentication;
 //!   [`identities`]: linking identities, resignation; [`user_filter`]: the conditions of the users filter;
+//! * [`uploads`]: uploaded files (avatars) kept in memory;
 //! * [`error`]: Authing's codes and messages.
 
 pub(crate) mod access;
@@ -45,5 +46,6 @@ pub(crate) mod snapshot;
 pub(crate) mod state;
 pub(crate) mod tokens;
 pub(crate) mod udf;
+pub(crate) mod uploads;
 pub(crate) mod user_filter;
 pub(crate) mod users;

@@ -107,6 +107,8 @@ pub(crate) struct State {
     pub(crate) directory: crate::store::directory::accounts::DirectoryState,
     /// Principal authentication records (locked alone).
     pub(crate) principal: crate::store::principal::records::PrincipalState,
+    /// Uploaded files (avatars), served back by URL (locked alone).
+    pub(crate) uploads: crate::store::uploads::UploadStore,
 }
 
 impl State {
@@ -141,6 +143,7 @@ impl State {
             apps: RwLock::new(crate::store::apps::registry::AppStore::new(default_app)),
             directory: crate::store::directory::accounts::DirectoryState::default(),
             principal: crate::store::principal::records::PrincipalState::default(),
+            uploads: crate::store::uploads::UploadStore::default(),
         };
         state.ensure_app_namespaces();
         state
