@@ -49,9 +49,12 @@ impl AuthenticationClient {
         struct Uploaded {
             url: String,
         }
-        let call = RestCall::post("authentication.update_avatar", &["upload"])
-            .query(&[("folder", "avatar")])
-            .file(FILE_FIELD, image.into(), file_name.into(), content_type.into());
+        let call = RestCall::post("authentication.update_avatar", &["upload"]).query(&[("folder", "avatar")]).file(
+            FILE_FIELD,
+            image.into(),
+            file_name.into(),
+            content_type.into(),
+        );
         let Uploaded { url } = self.rest(Auth::User, call).await?;
         self.update_profile(UpdateUserInput::default().photo(url)).await
     }

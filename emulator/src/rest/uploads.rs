@@ -25,9 +25,7 @@ const FILE_FIELD: &str = "file";
 
 /// The routes of this module.
 pub(crate) fn routes() -> Router<RestState> {
-    Router::new()
-        .route("/api/v2/upload", post(upload))
-        .route("/user-contents/{folder}/{id}", get(download))
+    Router::new().route("/api/v2/upload", post(upload)).route("/user-contents/{folder}/{id}", get(download))
 }
 
 #[derive(Deserialize)]
