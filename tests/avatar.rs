@@ -76,3 +76,28 @@ async fn an_image_over_the_body_limit_is_refused_with_413() {
     assert_eq!(error.http_status(), Some(413), "{error:?}");
     assert_eq!(app.get_current_user().await.unwrap().photo.filter(|p| p.contains("/user-contents/")), None);
 }
+
+#[tokio::test]
+async fn the_upload_endpoint_refuses_a_body_without_a_file_part_and_unknown_files_are_404() {
+    let emulator = common::emulator().await;
+    let app = common::authentication(&emulator);
+    app.register_by_username("ada", "Passw0rd!").force_login(true).send().await.unwrap();
+    let token = app.token().unwrap().expose().to_owned();
+    let url = format!("{}/api/v2/upload?folder=avatar", emulator.host().trim_end_matches('/'));
+    let http = authing::reqwest::Client::new();
+
+    let form = authing::reqwest::multipart::Form::new().text("other", "no file here");
+    let answer = http.post(&url).bearer_auth(&token).multipart(form).send().await.unwrap();
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], 400, "{body}");
+
+    let answer = http.post(&url).bearer_auth(&token).json(&serde_json::json!({ "file": "x" })).send().await.unwrap();
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], 400, "not multipart: {body}");
+
+    let missing = format!("{}/user-contents/avatar/000000000000", emulator.host().trim_end_matches('/'));
+    let answer = http.get(&missing).send().await.unwrap();
+    assert_eq!(answer.status(), 404);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], 404, "{body}");
+}
