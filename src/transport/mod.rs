@@ -265,3 +265,26 @@ fn default_http_client(timeouts: &Timeouts) -> Result<reqwest::Client> {
         .build()
         .map_err(|e| AuthingError::config_source("http_client", "could not be created", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_part_builds_a_new_form_for_each_attempt_without_copying_the_bytes() {
+        let bytes = Bytes::from_static(b"\x89PNG");
+        let file = FilePart {
+            field: "file",
+            bytes: bytes.clone(),
+            file_name: "a.png".into(),
+            content_type: "image/png".into(),
+        };
+        for _ in 0..2 {
+            let form = file.form().unwrap();
+            assert!(form.boundary().len() > 8);
+        }
+        assert_eq!(file.bytes.as_ptr(), bytes.as_ptr(), "the same buffer, shared");
+        let bad = FilePart { content_type: "not a media type".into(), ..file };
+        assert!(matches!(bad.form(), Err(AuthingError::Request { what: "the file's content type", .. })));
+    }
+}
