@@ -69,7 +69,10 @@
 //!   `GET /api/v2/users/me`, `GET /api/v2/logout?app_id=`, `GET /api/v2/users/me/applications/allowed`,
 //!   `GET /api/v2/users/me/orgs` (the user's organizations as paths of nodes), `GET /api/v2/users/me/security-level`, `POST /api/v2/users/link`,
 //!   `POST /api/v2/users/unlink`, `GET /api/v2/oidc/validate_token?id_token=|access_token=` (plain claims of
-//!   a login token or of the OIDC provider's id or access tokens; `{code: 400, message}` for an invalid one).
+//!   a login token or of the OIDC provider's id or access tokens; `{code: 400, message}` for an invalid one),
+//!   `POST /api/v2/upload?folder=avatar` (`multipart/form-data`, an image in the `file` part: `data: {url}`, a URL
+//!   under `/user-contents/` on the emulator that serves the bytes back with their media type; 400 without a file
+//!   or for one that is not `image/*`, 413 past the body limit; the latest 256 files are kept).
 //! * Directories, principal authentication, identities (see
 //!   [Directories and sub-accounts](#directories-and-sub-accounts) and the `rest::directory`,
 //!   `rest::identities` and `rest::user_extras` module docs): `POST /api/v2/ldap/verify-user` and
@@ -254,7 +257,8 @@
 //!   password 2333. The first login links the account to a pool user as an identity (`provider` `ldap` / `ad`,
 //!   `userIdInIdp` the username): the user with the account's e-mail, else a new user (`registerSource` `ldap` /
 //!   `ad`, the username when free, the e-mail, the name). The user is then signed in like a password login
-//!   (`token`, `loginsCount`, `lastLogin`); a blocked user gets 2005.
+//!   (`token`, `loginsCount`, `lastLogin`); a blocked or resigned user gets 2005, and a pool that enforces MFA
+//!   answers 1635 with an MFA token, the second step being the same as after a password login.
 //! * **Sub-accounts** ([`Emulator::add_sub_account`]) are users of their own, with a username and a password,
 //!   linked to a main user ([`Emulator::main_user_of`]). `loginBySubAccount(account, password)` signs a
 //!   sub-account in; any other account gives 2004, a wrong password 2333. They are forgotten on reset and import.
@@ -267,7 +271,8 @@
 //! * **Identities and resignation**: `identity/link` adds `{userIdInIdp, isSocial, type, provider: identifier,
 //!   extIdpId}` to the user (2026 when another user holds it), `identity/unlink` and `unlink-extidp` remove
 //!   matching ones (400 when none). `resign-user` marks the user `Resigned` and revokes every token it holds
-//!   (2004 for an unknown user; the batch resigns nobody then).
+//!   (2004 for an unknown user; the batch resigns nobody then); a resigned user's logins are refused with 2005
+//!   from then on, and the state document keeps `status: "Resigned"` in the user's entry.
 //!
 //! # Errors
 //!
@@ -286,7 +291,7 @@
 //! | 2001 | a verification code that is wrong (`验证码不正确`), used (`验证码已使用`) or expired (`验证码已过期`) |
 //! | 2003 | a malformed e-mail address (`邮箱格式不正确`) |
 //! | 2004 | unknown user (`用户不存在` / `User does not exist`): update, delete, refresh token, first-login e-mail, custom data of a USER target, orgs, members of a node, `setMainDepartment`, login status, has-role, `assignRole`/`revokeRole`, `addUserToGroup`/`removeUserFromGroup`, `groups(userId)`, a USER policy target; a USER grant target, `isActionAllowed` and the REST checks of an unknown user; `allow` of application access to an unknown user; a login of an unknown identifier without `autoRegister`, `loginBySubAccount` of an account that is no sub-account, an LDAP or AD account the directory does not know, `resetPassword` of an unknown phone or e-mail; principal authentication, identity link/unlink, tenants and resignation of an unknown user |
-//! | 2005 | a blocked user logs in (`用户已被锁定`) |
+//! | 2005 | a blocked or resigned user logs in (`用户已被锁定`) |
 //! | 2006 | a wrong or missing old password: `updatePassword`, `resetPasswordByForceResetToken` (`旧密码错误`) |
 //! | 2011 | `sendFirstLoginVerifyEmail` with an application id other than the emulator's (`应用不存在`); programmatic access accounts and access policies of another application; a login or registration whose `x-authing-app-id` names another application |
 //! | 2016 | a password that does not RSA-decrypt (`密码解密失败`) |

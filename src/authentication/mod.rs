@@ -1,6 +1,7 @@
 //! The end user's client: [`AuthenticationClient`], split by flow: registration, login, verification codes,
 //! passwords, profile, tokens, and what the current user may see.
 
+mod avatar;
 mod codes;
 mod identities;
 mod ldap;

@@ -176,7 +176,8 @@ impl<'a> Users<'a> {
         }
     }
 
-    /// Marks a user as resigned; every token the user holds stops working.
+    /// Marks a user as resigned; every token the user holds stops working, and the user's logins are refused
+    /// from then on ([`codes::USER_LOCKED`](crate::codes::USER_LOCKED), as for a blocked user).
     ///
     /// REST: `POST /api/v3/resign-user` `{userId}`
     ///
@@ -194,7 +195,7 @@ impl<'a> Users<'a> {
         self.client.rest::<_, serde::de::IgnoredAny>(call).await.map(|_| ())
     }
 
-    /// Marks users as resigned; every token they hold stops working.
+    /// Marks users as resigned; every token they hold stops working, and their logins are refused from then on.
     ///
     /// REST: `POST /api/v3/resign-user-batch` `{userIds}`
     ///

@@ -177,6 +177,7 @@ impl Transport {
             body: Some(Bytes::from(body)),
             content_type: super::JSON,
             basic: None,
+            file: None,
         };
         let info =
             OpInfo { name: operation.name, transport: "graphql", idempotent: operation.kind == OperationKind::Query };

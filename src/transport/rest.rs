@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::graphql::WireCode;
 use super::retry::OpInfo;
-use super::{Endpoint, RawResponse, Request, Transport};
+use super::{Endpoint, FilePart, RawResponse, Request, Transport};
 use crate::error::{ApiError, AuthingError, OAuthError, Result};
 use crate::secret::{AccessToken, Secret};
 
@@ -56,12 +56,23 @@ pub(crate) struct RestCall<'a, Q: ?Sized = (), F: ?Sized = ()> {
     body: Option<Bytes>,
     form: Option<&'a F>,
     basic: Option<(&'a str, &'a Secret)>,
+    file: Option<FilePart>,
     answer: Answer,
 }
 
 impl<'a> RestCall<'a> {
     pub(crate) fn new(name: &'a str, method: Method, path: RestPath<'a>) -> Self {
-        Self { name, method, path, query: None, body: None, form: None, basic: None, answer: Answer::Envelope }
+        Self {
+            name,
+            method,
+            path,
+            query: None,
+            body: None,
+            form: None,
+            basic: None,
+            file: None,
+            answer: Answer::Envelope,
+        }
     }
 
     /// A `GET` of `{host}/api/v2/{segments}`.
@@ -94,20 +105,27 @@ impl<'a, Q: Serialize + ?Sized, F: Serialize + ?Sized> RestCall<'a, Q, F> {
     /// The query parameters, encoded by reqwest's `.query()`: a struct, a map or a slice of pairs; `None` fields
     /// are left out.
     pub(crate) fn query<R: Serialize + ?Sized>(self, query: &'a R) -> RestCall<'a, R, F> {
-        let RestCall { name, method, path, body, form, basic, answer, .. } = self;
-        RestCall { name, method, path, query: Some(query), body, form, basic, answer }
+        let RestCall { name, method, path, body, form, basic, file, answer, .. } = self;
+        RestCall { name, method, path, query: Some(query), body, form, basic, file, answer }
     }
 
     /// A form body (`application/x-www-form-urlencoded`), encoded by reqwest's `.form()`; `None` fields are left
     /// out.
     pub(crate) fn form<G: Serialize + ?Sized>(self, form: &'a G) -> RestCall<'a, Q, G> {
         let RestCall { name, method, path, query, basic, answer, .. } = self;
-        RestCall { name, method, path, query, body: None, form: Some(form), basic, answer }
+        RestCall { name, method, path, query, body: None, form: Some(form), basic, file: None, answer }
     }
 
     /// HTTP basic authentication with `user` and `password` (reqwest's `.basic_auth()`, a sensitive header).
     pub(crate) fn basic_auth(mut self, user: &'a str, password: &'a Secret) -> Self {
         self.basic = Some((user, password));
+        self
+    }
+
+    /// A `multipart/form-data` body of one file, in the part named `field`; it replaces any other body.
+    pub(crate) fn file(mut self, field: &'static str, bytes: Bytes, file_name: String, content_type: String) -> Self {
+        self.body = None;
+        self.file = Some(FilePart { field, bytes, file_name, content_type });
         self
     }
 
@@ -168,8 +186,20 @@ impl Transport {
             Some(form) => (Some(form_body(&self.http, &url, form)?), FORM),
             None => (call.body.clone(), super::JSON),
         };
-        let request =
-            Request { method: call.method.clone(), url: &url, endpoint, token, body, content_type, basic: call.basic };
+        let (body, file) = match &call.file {
+            Some(file) => (None, Some(file)),
+            None => (body, None),
+        };
+        let request = Request {
+            method: call.method.clone(),
+            url: &url,
+            endpoint,
+            token,
+            body,
+            content_type,
+            basic: call.basic,
+            file,
+        };
         let info = OpInfo { name: call.name, transport: "rest", idempotent };
         match call.answer {
             Answer::Envelope => self.execute(info, request, decode_envelope).await,

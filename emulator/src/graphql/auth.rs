@@ -365,9 +365,9 @@ fn sign_in(
     let issued = tokens::issue_login_token(state, user, app_id);
     let ip = count.then(|| client_ip.unwrap_or_else(|| meta.origin().ip.clone()));
     state.users_write().update(&user.id, |user| {
-        // Blocked between the check of the login and now.
-        if user.blocked == Some(true) {
-            return Err(ApiError::new(Code::UserLocked));
+        // Blocked or resigned between the check of the login and now.
+        if let Some(refusal) = crate::store::identities::sign_in_refusal(user) {
+            return Err(refusal);
         }
         if let Some(ip) = ip {
             user.logins_count = Some(user.logins_count.unwrap_or(0).saturating_add(1));
@@ -470,8 +470,8 @@ fn password_login(state: &State, meta: &RequestMeta, login: PasswordLogin) -> Re
         return Err(ApiError::new(Code::WrongCredentials));
     }
     state.auth.clear_failures(&key);
-    if user.blocked == Some(true) {
-        return Err(ApiError::new(Code::UserLocked));
+    if let Some(refusal) = crate::store::identities::sign_in_refusal(&user) {
+        return Err(refusal);
     }
     if let Some(refusal) = reset_refusal(state, &user) {
         return Err(refusal);
@@ -784,8 +784,8 @@ impl AuthMutation {
             created.newly_created = Some(true);
             return Ok(Some(created.into()));
         };
-        if user.blocked == Some(true) {
-            return Err(ApiError::new(Code::UserLocked).into());
+        if let Some(refusal) = crate::store::identities::sign_in_refusal(&user) {
+            return Err(refusal.into());
         }
         let values = check_custom_data(state, &parse_params(input.params.as_deref())?, &[])?;
         store_custom_data(state, &user.id, values);

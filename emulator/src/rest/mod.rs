@@ -15,7 +15,8 @@
 //! * [`identities`]: linking identities, the user's own identities, resignation;
 //! * [`user_extras`]: the JS SDK's extra calls of users, roles and policies (batch, filter, tenants, role
 //!   members, policy assignments by target type).
-//! * [`orgs`]: organizations (count, list, by tenant, import, export) and third-party directory sync.
+//! * [`orgs`]: organizations (count, list, by tenant, import, export) and third-party directory sync;
+//! * [`uploads`]: file uploads (avatars) and the URLs that serve them back.
 
 //! * [`userpool`]: the pool's detail and environment variables; [`statistics`]: the audit log and the counts.
 
@@ -29,6 +30,7 @@ mod identities;
 mod mfa;
 mod orgs;
 mod statistics;
+mod uploads;
 mod user_extras;
 mod userpool;
 mod users;
@@ -68,6 +70,7 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .merge(orgs::routes())
         .merge(userpool::routes())
         .merge(statistics::routes())
+        .merge(uploads::routes())
         .fallback(users::not_found)
         .layer(axum::middleware::from_fn_with_state(RestState { state: state.clone() }, audit::record))
         .with_state(RestState { state })

@@ -9,7 +9,9 @@
 //! * **The user's own**: `get-identities` lists them in the shape of the JS SDK's `Identity`;
 //!   `unlink-extidp` removes those of an `extIdpId` (400 when none).
 //! * **Resignation** marks the user `Resigned` and ends its sessions at once: every token it holds is refused
-//!   (2020) from then on.
+//!   (2020) from then on, and every login of the user (password, code, LDAP/AD, sub-account, OIDC sign-in form)
+//!   is refused with 2005 like a blocked user's ([`sign_in_refusal`]). The status is kept in the state document's
+//!   user entry (`status: "Resigned"`).
 
 use serde_json::{Value, json};
 
@@ -128,6 +130,12 @@ fn identity_id(user: &User, identity: &Identity) -> String {
         hasher.update([0]);
     }
     hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why `user` may not sign in, if it may not: a blocked or resigned user is refused with 2005.
+pub(crate) fn sign_in_refusal(user: &User) -> Option<ApiError> {
+    let resigned = user.status == Some(UserStatus::Resigned);
+    (user.blocked == Some(true) || resigned).then(|| ApiError::new(Code::UserLocked))
 }
 
 /// Marks users resigned and ends their sessions; 2004 (nothing changed) when one of them does not exist.

@@ -22,6 +22,7 @@
 //!   [`identities`]: linking identities, resignation; [`user_filter`]: the conditions of the users filter;
 //! * [`pool`]: the pool's settings, registration whitelists and environment variables; [`audit`]: the audit
 //!   log of administrator actions;
+//! * [`uploads`]: uploaded files (avatars) kept in memory;
 //! * [`error`]: Authing's codes and messages.
 
 pub(crate) mod access;
@@ -49,5 +50,6 @@ pub(crate) mod snapshot;
 pub(crate) mod state;
 pub(crate) mod tokens;
 pub(crate) mod udf;
+pub(crate) mod uploads;
 pub(crate) mod user_filter;
 pub(crate) mod users;

@@ -111,6 +111,8 @@ pub(crate) struct State {
     pub(crate) userpool: crate::store::pool::config::PoolState,
     /// The audit log of administrator actions.
     pub(crate) audit: crate::store::audit::AuditLog,
+    /// Uploaded files (avatars), served back by URL (locked alone).
+    pub(crate) uploads: crate::store::uploads::UploadStore,
 }
 
 impl State {
@@ -147,6 +149,7 @@ impl State {
             principal: crate::store::principal::records::PrincipalState::default(),
             userpool: crate::store::pool::config::PoolState::default(),
             audit: crate::store::audit::AuditLog::default(),
+            uploads: crate::store::uploads::UploadStore::default(),
         };
         state.ensure_app_namespaces();
         state

@@ -31,7 +31,8 @@ fn unknown_account() -> ApiError {
 }
 
 /// Logs in with a directory account (the password in clear text, as LDAP and AD logins send it) and returns
-/// the signed-in user, `token` included.
+/// the signed-in user, `token` included; 2005 for a blocked or resigned user, and 1635 with an MFA token (the
+/// second step as for a password login) when the pool enforces MFA.
 pub(crate) fn directory_login(
     state: &State,
     kind: DirectoryKind,
@@ -44,6 +45,14 @@ pub(crate) fn directory_login(
         return Err(ApiError::new(Code::WrongCredentials));
     }
     let user_id = linked_user(state, kind, &entry)?;
+    let user = state.users_read().get(&user_id).cloned().ok_or_else(unknown_account)?;
+    if let Some(refusal) = crate::store::identities::sign_in_refusal(&user) {
+        return Err(refusal);
+    }
+    // A pool that enforces MFA asks for the second factor here as after a correct password (1635, `mfaToken`).
+    if let Some(challenge) = state.mfa.login_challenge(&user, &state.app.id) {
+        return Err(challenge);
+    }
     sign_in(state, &user_id, ip)
 }
 
@@ -127,8 +136,8 @@ pub(crate) fn sub_account_login(state: &State, account: &str, password: &str, ip
 /// Signs a user in to the emulator's application: a login token, `loginsCount`, `lastLogin`, `lastIP`.
 fn sign_in(state: &State, user_id: &str, ip: &str) -> Result<User, ApiError> {
     let user = state.users_read().get(user_id).cloned().ok_or_else(unknown_account)?;
-    if user.blocked == Some(true) {
-        return Err(ApiError::new(Code::UserLocked));
+    if let Some(refusal) = crate::store::identities::sign_in_refusal(&user) {
+        return Err(refusal);
     }
     let issued = tokens::issue_login_token(state, &user, &state.app.id);
     state.users_write().update(user_id, |user| {

@@ -249,6 +249,9 @@ pub(crate) fn finish_login(state: &State, mfa_token: &str, ip: &str) -> Result<V
     let challenge = state.mfa.challenge(mfa_token)?;
     state.mfa.store().challenges.remove(mfa_token);
     let user = state.users_read().get(&challenge.user_id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;
+    if let Some(refusal) = crate::store::identities::sign_in_refusal(&user) {
+        return Err(refusal);
+    }
     let issued = tokens::issue_login_token(state, &user, &challenge.app_id);
     let mut store = state.users_write();
     let mut user = store.get(&user.id).cloned().ok_or(ApiError::new(Code::UserNotFound))?;

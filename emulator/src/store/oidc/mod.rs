@@ -580,7 +580,7 @@ pub(crate) fn check_credentials(state: &State, identifier: &str, password: &str)
     }
     let users = state.users_read();
     let user = ["username", "email", "phone"].into_iter().find_map(|kind| users.find_by(kind, identifier))?;
-    (user.check_password(password) && user.blocked != Some(true)).then(|| user.clone())
+    (user.check_password(password) && crate::store::identities::sign_in_refusal(user).is_none()).then(|| user.clone())
 }
 
 /// The payload of a valid user token, or of a valid OIDC id or access token of the provider, as plain JSON
