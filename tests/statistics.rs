@@ -85,6 +85,32 @@ async fn user_actions_are_the_same_list_as_the_users_module_reads() {
 }
 
 #[tokio::test]
+async fn user_actions_filter_by_user_application_and_time() {
+    let emulator = common::emulator().await;
+    let management = management(&emulator);
+    let ada = management.users().create(CreateUserInput::default().username("ada")).send().await.unwrap();
+    let bob = management.users().create(CreateUserInput::default().username("bob")).send().await.unwrap();
+    management.users().refresh_token(&ada.id).await.unwrap();
+    let actions = || management.statistics().list_user_actions();
+
+    let of_ada = actions().user_id(&ada.id).send().await.unwrap();
+    assert_eq!(of_ada.total_count, 2);
+    assert!(of_ada.items.iter().all(|a| a.user_id.as_deref() == Some(ada.id.as_str())));
+    assert_eq!(actions().user_id(&bob.id).send().await.unwrap().total_count, 1);
+
+    let in_app = actions().app_id(emulator.app_id()).send().await.unwrap();
+    assert_eq!(in_app.total_count, 1);
+    assert_eq!(in_app.items[0].operation_name.as_deref(), Some("refreshToken"));
+    assert_eq!(actions().app_id("another-app").send().await.unwrap().total_count, 0);
+
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    assert_eq!(actions().start(now - 3_600_000).send().await.unwrap().total_count, 3);
+    assert_eq!(actions().start(now + 3_600_000).send().await.unwrap().total_count, 0);
+    assert_eq!(actions().end(now - 3_600_000).send().await.unwrap().total_count, 0);
+    assert_eq!(actions().user_id(&bob.id).end(now + 3_600_000).send().await.unwrap().total_count, 1);
+}
+
+#[tokio::test]
 async fn the_application_login_count_counts_users_who_logged_in() {
     let emulator = common::emulator().await;
     let management = management(&emulator);

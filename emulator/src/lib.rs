@@ -47,13 +47,13 @@
 //!   `namespace` means `default`, as in the top-level query).
 //! * REST, with a management token: `GET /api/v2/.well-known` (no token), `GET /api/v2/users/{id}`,
 //!   `GET /api/v2/users/{id}/orgs`, `GET /api/v2/users/{id}/has-role?code=&namespace=` (`data: true` or
-//!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`,
-//!   `GET /api/v2/analysis/user-action`; organizations (`rest::orgs`): `GET /api/v2/orgs`, `/orgs/count`,
-//!   `/orgs/by-tenant`, `POST /api/v2/orgs/import`, `GET /api/v2/orgs/export`, and directory sync
-//!   (`POST /connections/enterprise/{provider}/start-sync`, `POST /api/v2/ad/sync`), which answers 2707: no
-//!   directory is ever configured.
-//!   `GET /api/v2/analysis/user-action`, `GET /api/v2/analysis/audit` (the audit log, see
-//!   [Behaviour](#behaviour)), `GET /api/v2/analysis/total-login-count?appId=`,
+//!   `false`), `POST /api/v2/users/kick`, `GET /logout`, `GET /api/v2/users/login-status`; organizations
+//!   (`rest::orgs`): `GET /api/v2/orgs`, `/orgs/count`, `/orgs/by-tenant`, `POST /api/v2/orgs/import`,
+//!   `GET /api/v2/orgs/export`, and directory sync (`POST /connections/enterprise/{provider}/start-sync`,
+//!   `POST /api/v2/ad/sync`), which answers 2707: no directory is ever configured; the logs
+//!   (`rest::statistics`): `GET /api/v2/analysis/user-action` and `GET /api/v2/analysis/audit` (see
+//!   [Behaviour](#behaviour)), both filtered by `clientip`, `eventType` / `operation_name`, `userId`,
+//!   `operator_arn`, `app_id`, `start` and `end`; `GET /api/v2/analysis/total-login-count?appId=`,
 //!   `GET /api/v2/analysis/exist-defined-field-count?definedFieldKey=&appId=`, `GET /api/v2/userpools/detail`,
 //!   `GET /api/v2/env`, `POST /api/v2/env`, `DELETE /api/v2/env/{key}`.
 //! * Access control over REST, with a management token (details and rules in the `store::acl` and

@@ -1250,6 +1250,11 @@ struct ActionVars {
     client_ip: Option<String>,
     operation_name: Option<String>,
     operator_arn: Option<String>,
+    #[serde(rename = "userId")]
+    user_id: Option<String>,
+    app_id: Option<String>,
+    start: Option<u64>,
+    end: Option<u64>,
 }
 
 /// Builds [`Users::list_user_actions`].
@@ -1283,6 +1288,30 @@ impl<'a> ListUserActionsBuilder<'a> {
     /// Only actions by this operator (`arn:cn:authing:{pool}:user:{id}`).
     pub fn operator_arn(mut self, arn: impl Into<String>) -> Self {
         self.vars.operator_arn = Some(arn.into());
+        self
+    }
+
+    /// Only actions of this user (by id; the JS SDK's `userId`).
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.vars.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Only actions in this application.
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.vars.app_id = Some(app_id.into());
+        self
+    }
+
+    /// Only actions at or after this time, in milliseconds since the Unix epoch.
+    pub fn start(mut self, millis: u64) -> Self {
+        self.vars.start = Some(millis);
+        self
+    }
+
+    /// Only actions at or before this time, in milliseconds since the Unix epoch.
+    pub fn end(mut self, millis: u64) -> Self {
+        self.vars.end = Some(millis);
         self
     }
 

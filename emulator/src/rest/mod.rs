@@ -57,7 +57,6 @@ pub(crate) fn routes(state: Arc<State>) -> Router {
         .route("/api/v2/users/{id}/has-role", get(users::has_role))
         .route("/api/v2/users/kick", post(users::kick))
         .route("/api/v2/users/login-status", get(users::login_status))
-        .route("/api/v2/analysis/user-action", get(users::user_actions))
         .route("/logout", get(users::logout))
         .merge(auth::routes())
         .merge(acl::routes())

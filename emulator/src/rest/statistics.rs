@@ -5,6 +5,8 @@
 //!   and `operation_name` (the operation), `userId` (the administrator), `operator_arn`, `app_id` / `appId`,
 //!   `start` and `end` (milliseconds since the epoch, inclusive), `exclude_non_app_records=1`; list filters
 //!   also as a repeated key or in the `key[]` form.
+//! * `GET /api/v2/analysis/user-action`: the user-action log (`store::activity`), with the same query; the
+//!   operator of an action (`userId`, `operator_arn`) is the user it was about.
 //! * `GET /api/v2/analysis/total-login-count?appId=`: how many users have logged in to the application.
 //! * `GET /api/v2/analysis/exist-defined-field-count?definedFieldKey=&appId=`: how many users have a value
 //!   for the user custom field `definedFieldKey`.
@@ -19,8 +21,8 @@ use serde_json::{Value, json};
 use super::RestState;
 use super::userpool::{admin, reply};
 use super::users::{list_param, number_param};
-use crate::store::audit::AuditFilter;
 use crate::store::error::{ApiError, Code};
+use crate::store::log_filter::LogFilter;
 use crate::store::state::State;
 use crate::store::udf::TargetType;
 
@@ -28,6 +30,7 @@ use crate::store::udf::TargetType;
 pub(crate) fn routes() -> Router<RestState> {
     Router::new()
         .route("/api/v2/analysis/audit", get(audit))
+        .route("/api/v2/analysis/user-action", get(user_actions))
         .route("/api/v2/analysis/total-login-count", get(total_login_count))
         .route("/api/v2/analysis/exist-defined-field-count", get(defined_field_count))
 }
@@ -54,12 +57,13 @@ fn millis(query: &Params, name: &str) -> Result<Option<u64>, ApiError> {
         .transpose()
 }
 
-fn audit_filter(query: &Params) -> Result<AuditFilter, ApiError> {
+/// The filter both logs take from the query.
+fn log_filter(query: &Params) -> Result<LogFilter, ApiError> {
     let mut event_types = list_param(query, "eventType");
     event_types.extend(list_param(query, "operation_name"));
     let mut app_ids = list_param(query, "app_id");
     app_ids.extend(list_param(query, "appId"));
-    Ok(AuditFilter {
+    Ok(LogFilter {
         client_ip: param(query, "clientip"),
         event_types,
         user_ids: list_param(query, "userId"),
@@ -74,7 +78,7 @@ fn audit_filter(query: &Params) -> Result<AuditFilter, ApiError> {
 fn audit_page(state: &State, query: &Params) -> Result<Value, ApiError> {
     let page = number_param(query, "page", 1)?;
     let limit = state.page_size(number_param(query, "limit", 10)?)?;
-    let filter = audit_filter(query)?;
+    let filter = log_filter(query)?;
     let (total, list) = state.audit.page(&filter, page, limit);
     let list: Vec<Value> = list.iter().map(|e| e.to_json(&state.pool.id)).collect();
     Ok(json!({ "totalCount": total, "list": list }))
@@ -84,6 +88,30 @@ fn audit_page(state: &State, query: &Params) -> Result<Value, ApiError> {
 async fn audit(AxState(app): AxState<RestState>, headers: HeaderMap, Query(query): Query<Params>) -> Response {
     let state = &app.state;
     let result = admin(state, &headers).and_then(|_| audit_page(state, &query));
+    reply(&headers, result)
+}
+
+fn user_action_page(state: &State, query: &Params) -> Result<Value, ApiError> {
+    let page = number_param(query, "page", 1)?;
+    let limit = state.page_size(number_param(query, "limit", 10)?)?;
+    let filter = log_filter(query)?;
+    let matching: Vec<_> = state.actions().iter().rev().filter(|a| filter.accepts(&a.record())).cloned().collect();
+    let list: Vec<Value> = matching
+        .iter()
+        .skip(page.saturating_sub(1).saturating_mul(limit))
+        .take(limit)
+        .map(|a| {
+            let app = a.app_id.as_deref().and_then(|id| state.application(id));
+            a.to_json(&state.pool.id, app)
+        })
+        .collect();
+    Ok(json!({ "totalCount": matching.len(), "list": list }))
+}
+
+/// `GET /api/v2/analysis/user-action`: `{totalCount, list}`, newest first.
+async fn user_actions(AxState(app): AxState<RestState>, headers: HeaderMap, Query(query): Query<Params>) -> Response {
+    let state = &app.state;
+    let result = admin(state, &headers).and_then(|_| user_action_page(state, &query));
     reply(&headers, result)
 }
 

@@ -292,40 +292,6 @@ pub(super) fn number_param(query: &[(String, String)], name: &str, default: usiz
     }
 }
 
-/// `GET /api/v2/analysis/user-action?page=&limit=&clientip=&operation_name=&operator_arn=`:
-/// `{totalCount, list}`, newest first; empty filters are ignored.
-pub(crate) async fn user_actions(
-    AxState(app): AxState<RestState>,
-    headers: HeaderMap,
-    Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    let lang = crate::http::lang(&headers);
-    let state = &app.state;
-    if let Err(e) = require_management(state, &headers) {
-        return refuse(StatusCode::OK, &e, lang);
-    }
-    let (page, limit) =
-        match (number_param(&query, "page", 1), number_param(&query, "limit", 10).and_then(|l| state.page_size(l))) {
-            (Ok(p), Ok(l)) => (p, l),
-            (Err(e), _) | (_, Err(e)) => return refuse(StatusCode::OK, &e, lang),
-        };
-    let client_ip = query.iter().find(|(k, _)| k == "clientip").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
-    let operations = list_param(&query, "operation_name");
-    let arns = list_param(&query, "operator_arn");
-    let matching: Vec<_> =
-        state.actions().iter().rev().filter(|a| a.matches(&client_ip, &operations, &arns)).cloned().collect();
-    let list: Vec<Value> = matching
-        .iter()
-        .skip(page.saturating_sub(1).saturating_mul(limit))
-        .take(limit)
-        .map(|a| {
-            let app = a.app_id.as_deref().and_then(|id| state.application(id));
-            a.to_json(&state.pool.id, app)
-        })
-        .collect();
-    ok(json!({ "totalCount": matching.len(), "list": list }))
-}
-
 /// Any route the emulator does not serve: code 404, HTTP 404.
 pub(crate) async fn not_found(headers: HeaderMap) -> Response {
     refuse(StatusCode::NOT_FOUND, &ApiError::new(Code::NotFound), crate::http::lang(&headers))

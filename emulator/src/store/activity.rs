@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::store::common::{now_iso, random_hex};
+use crate::store::log_filter::{LogRecord, now_ms};
 use crate::store::users::User;
 
 /// Where a request came from.
@@ -32,6 +33,8 @@ pub(crate) struct Action {
     pub(crate) app_id: Option<String>,
     pub(crate) origin: Origin,
     pub(crate) timestamp: String,
+    /// Milliseconds since the epoch, for `start` and `end`.
+    pub(crate) at_ms: u64,
     pub(crate) request_id: String,
 }
 
@@ -51,6 +54,7 @@ impl Action {
             app_id,
             origin: origin.clone(),
             timestamp: now_iso(),
+            at_ms: now_ms(),
             request_id: random_hex(16),
         }
     }
@@ -68,11 +72,16 @@ impl Action {
         }
     }
 
-    /// Whether the entry passes the filters (an empty filter lets everything through).
-    pub(crate) fn matches(&self, client_ip: &str, operations: &[String], arns: &[String]) -> bool {
-        (client_ip.is_empty() || self.origin.ip == client_ip)
-            && (operations.is_empty() || operations.iter().any(|o| o == self.operation_name))
-            && (arns.is_empty() || arns.contains(&self.user_arn))
+    /// What the log's filter looks at: the operator of an action is the user it was about.
+    pub(crate) fn record(&self) -> LogRecord<'_> {
+        LogRecord {
+            ip: &self.origin.ip,
+            event: self.operation_name,
+            operator_id: &self.user_id,
+            operator_arn: &self.user_arn,
+            app_id: self.app_id.as_deref(),
+            at_ms: self.at_ms,
+        }
     }
 
     /// The entry as served (snake_case, like Authing's log documents); `app` is the application object

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::store::activity::Origin;
 use crate::store::common::{now_iso, random_hex};
+use crate::store::log_filter::{LogFilter, LogRecord, now_ms};
 
 /// One administrator action.
 #[derive(Clone, Debug)]
@@ -39,9 +40,6 @@ impl AuditEntry {
         result: (i32, String),
         origin: &Origin,
     ) -> Self {
-        let at_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
         AuditEntry {
             event_type,
             operator_id: operator_id.to_owned(),
@@ -52,8 +50,20 @@ impl AuditEntry {
             app_id: None,
             origin: origin.clone(),
             timestamp: now_iso(),
-            at_ms,
+            at_ms: now_ms(),
             request_id: random_hex(16),
+        }
+    }
+
+    /// What the log's filter looks at.
+    fn record(&self) -> LogRecord<'_> {
+        LogRecord {
+            ip: &self.origin.ip,
+            event: &self.event_type,
+            operator_id: &self.operator_id,
+            operator_arn: &self.operator_arn,
+            app_id: self.app_id.as_deref(),
+            at_ms: self.at_ms,
         }
     }
 
@@ -89,40 +99,6 @@ impl AuditEntry {
     }
 }
 
-/// What a reader of the log asks for; an empty filter lets everything through, the filters combine with AND.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct AuditFilter {
-    pub(crate) client_ip: Option<String>,
-    /// `eventType` and `operation_name` values.
-    pub(crate) event_types: Vec<String>,
-    /// Operator ids (`userId`).
-    pub(crate) user_ids: Vec<String>,
-    /// Operator ARNs, `arn:cn:authing:<pool>:user:<id>` or `arn:cn:authing:user:<id>`.
-    pub(crate) arns: Vec<String>,
-    pub(crate) app_ids: Vec<String>,
-    /// Milliseconds since the epoch, inclusive.
-    pub(crate) start: Option<u64>,
-    pub(crate) end: Option<u64>,
-    /// Only entries that have an application.
-    pub(crate) app_records_only: bool,
-}
-
-impl AuditFilter {
-    fn matches(&self, entry: &AuditEntry) -> bool {
-        let by_arn = |arn: &String| {
-            *arn == entry.operator_arn || arn.strip_prefix("arn:cn:authing:user:") == Some(entry.operator_id.as_str())
-        };
-        self.client_ip.as_ref().is_none_or(|ip| *ip == entry.origin.ip)
-            && (self.event_types.is_empty() || self.event_types.contains(&entry.event_type))
-            && (self.user_ids.is_empty() || self.user_ids.contains(&entry.operator_id))
-            && (self.arns.is_empty() || self.arns.iter().any(by_arn))
-            && (self.app_ids.is_empty() || entry.app_id.as_ref().is_some_and(|a| self.app_ids.contains(a)))
-            && self.start.is_none_or(|start| entry.at_ms >= start)
-            && self.end.is_none_or(|end| entry.at_ms <= end)
-            && (!self.app_records_only || entry.app_id.is_some())
-    }
-}
-
 /// The log, oldest first.
 #[derive(Debug, Default)]
 pub(crate) struct AuditLog {
@@ -139,9 +115,9 @@ impl AuditLog {
     }
 
     /// One page of the matching entries, newest first, and how many match.
-    pub(crate) fn page(&self, filter: &AuditFilter, page: usize, limit: usize) -> (usize, Vec<AuditEntry>) {
+    pub(crate) fn page(&self, filter: &LogFilter, page: usize, limit: usize) -> (usize, Vec<AuditEntry>) {
         let entries = self.lock();
-        let matching: Vec<&AuditEntry> = entries.iter().rev().filter(|e| filter.matches(e)).collect();
+        let matching: Vec<&AuditEntry> = entries.iter().rev().filter(|e| filter.accepts(&e.record())).collect();
         let list = matching
             .iter()
             .skip(page.saturating_sub(1).saturating_mul(limit))
@@ -170,14 +146,14 @@ mod tests {
         log.record(entry("createUser", "admin"));
         log.record(entry("deleteUser", "admin"));
         log.record(entry("createUser", "other"));
-        let (total, list) = log.page(&AuditFilter::default(), 1, 2);
+        let (total, list) = log.page(&LogFilter::default(), 1, 2);
         assert_eq!((total, list.len()), (3, 2));
         assert_eq!(list[0].operator_id, "other");
-        let filter = AuditFilter { event_types: vec!["createUser".into()], ..AuditFilter::default() };
+        let filter = LogFilter { event_types: vec!["createUser".into()], ..LogFilter::default() };
         assert_eq!(log.page(&filter, 1, 10).0, 2);
-        let filter = AuditFilter { arns: vec!["arn:cn:authing:user:admin".into()], ..filter };
+        let filter = LogFilter { arns: vec!["arn:cn:authing:user:admin".into()], ..filter };
         assert_eq!(log.page(&filter, 1, 10).0, 1);
-        let filter = AuditFilter { start: Some(u64::MAX), ..AuditFilter::default() };
+        let filter = LogFilter { start: Some(u64::MAX), ..LogFilter::default() };
         assert_eq!(log.page(&filter, 1, 10).0, 0);
     }
 }

@@ -37,6 +37,7 @@ pub(crate) mod common;
 pub(crate) mod directory;
 pub(crate) mod error;
 pub(crate) mod identities;
+pub(crate) mod log_filter;
 pub(crate) mod mfa;
 pub(crate) mod model;
 pub(crate) mod oidc;
