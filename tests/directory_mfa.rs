@@ -1,11 +1,11 @@
-//! LDAP and AD logins in a pool that enforces MFA answer like a password login: `MfaRequired` (1635) with an MFA
+//! LDAP, AD and sub-account logins in a pool that enforces MFA answer like a password login: `MfaRequired` (1635) with an MFA
 //! token and no user token, and the second factor finishes the login.
 
 mod common;
 
 use authing::models::MfaChallenge;
 use authing::{AuthingError, codes};
-use authing_emulator::{Directory, DirectoryUser, Emulator};
+use authing_emulator::{Directory, DirectoryUser, Emulator, NewUser};
 use common::{authentication, management};
 
 const PASSWORD: &str = "Tr0ub4dor&3-Horse";
@@ -69,4 +69,23 @@ async fn an_ad_login_asks_for_the_second_factor_too() {
     emulator.set_mfa_enforced(false);
     let user = app.login_by_ad("bob", PASSWORD).send().await.unwrap();
     assert!(user.token.is_some(), "without enforcement the login ends at once");
+}
+
+#[tokio::test]
+async fn a_sub_account_login_asks_for_the_second_factor_and_a_totp_finishes_it() {
+    let emulator = common::emulator().await;
+    let main = emulator.add_user(NewUser::new().username("ada").password(PASSWORD)).unwrap();
+    let sub = emulator.add_sub_account(&main, "ada-ops", PASSWORD).unwrap();
+    management(&emulator).mfa().import_totp(&sub, SECRET, None).await.unwrap();
+
+    emulator.set_mfa_enforced(true);
+    let app = authentication(&emulator);
+    let challenge = expect_challenge(app.login_by_sub_account("ada-ops", PASSWORD).send().await);
+    assert_eq!(challenge.refusal.code, codes::MFA_REQUIRED);
+    assert!(app.token().is_none(), "no token before the second factor");
+    let user = app.verify_totp_mfa(&totp_now(SECRET), &challenge.token).await.unwrap();
+    assert_eq!(user.id, sub);
+
+    let wrong = app.login_by_sub_account("ada-ops", "wrong").send().await.unwrap_err();
+    assert_eq!(wrong.code(), Some(codes::WRONG_USERNAME_OR_PASSWORD), "{wrong:?}");
 }

@@ -261,7 +261,8 @@
 //!   answers 1635 with an MFA token, the second step being the same as after a password login.
 //! * **Sub-accounts** ([`Emulator::add_sub_account`]) are users of their own, with a username and a password,
 //!   linked to a main user ([`Emulator::main_user_of`]). `loginBySubAccount(account, password)` signs a
-//!   sub-account in; any other account gives 2004, a wrong password 2333. They are forgotten on reset and import.
+//!   sub-account in; any other account gives 2004, a wrong password 2333, and a pool that enforces MFA answers
+//!   1635 with an MFA token as for a directory login. They are forgotten on reset and import.
 //! * **Principal authentication** is emulated: nothing is checked with an outside authority. A submission
 //!   `{type, name, idCard, ext}` is checked for form (400 otherwise: type `P` or `E`, a name, for `P` an
 //!   18-character identity-card number and a 12–19 digit bank card, for `E` an 18-character unified social credit

@@ -120,7 +120,9 @@ impl AuthenticationClient {
         }
     }
 
-    /// Logs in with a sub-account and its password; this client keeps the user's token.
+    /// Logs in with a sub-account and its password; this client keeps the user's token. In a pool that enforces
+    /// MFA the answer is [`AuthingError::MfaRequired`](crate::AuthingError::MfaRequired), finished with a second
+    /// factor as for the other logins.
     ///
     /// GraphQL: `loginBySubAccount`
     ///

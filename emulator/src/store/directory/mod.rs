@@ -45,14 +45,6 @@ pub(crate) fn directory_login(
         return Err(ApiError::new(Code::WrongCredentials));
     }
     let user_id = linked_user(state, kind, &entry)?;
-    let user = state.users_read().get(&user_id).cloned().ok_or_else(unknown_account)?;
-    if let Some(refusal) = crate::store::identities::sign_in_refusal(&user) {
-        return Err(refusal);
-    }
-    // A pool that enforces MFA asks for the second factor here as after a correct password (1635, `mfaToken`).
-    if let Some(challenge) = state.mfa.login_challenge(&user, &state.app.id) {
-        return Err(challenge);
-    }
     sign_in(state, &user_id, ip)
 }
 
@@ -121,7 +113,7 @@ pub(crate) fn add_sub_account(
 }
 
 /// Logs in with a sub-account's username and password: 2004 when no sub-account has that username, 2333 when
-/// the password is wrong, 2005 when it is blocked.
+/// the password is wrong, 2005 when it is blocked, 1635 with an MFA token when the pool enforces MFA.
 pub(crate) fn sub_account_login(state: &State, account: &str, password: &str, ip: &str) -> Result<User, ApiError> {
     let user = state.users_read().find_by("username", account.trim()).cloned().ok_or_else(unknown_account)?;
     if state.directory.main_user_of(&user.id).is_none() {
@@ -133,11 +125,16 @@ pub(crate) fn sub_account_login(state: &State, account: &str, password: &str, ip
     sign_in(state, &user.id, ip)
 }
 
-/// Signs a user in to the emulator's application: a login token, `loginsCount`, `lastLogin`, `lastIP`.
+/// Signs a user in to the emulator's application: a login token, `loginsCount`, `lastLogin`, `lastIP`; 2005 for
+/// a blocked or resigned user, and 1635 with an MFA token when the pool enforces MFA (the second step then
+/// finishes the login, as after a correct password).
 fn sign_in(state: &State, user_id: &str, ip: &str) -> Result<User, ApiError> {
     let user = state.users_read().get(user_id).cloned().ok_or_else(unknown_account)?;
     if let Some(refusal) = crate::store::identities::sign_in_refusal(&user) {
         return Err(refusal);
+    }
+    if let Some(challenge) = state.mfa.login_challenge(&user, &state.app.id) {
+        return Err(challenge);
     }
     let issued = tokens::issue_login_token(state, &user, &state.app.id);
     state.users_write().update(user_id, |user| {
