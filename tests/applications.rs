@@ -383,3 +383,35 @@ async fn a_created_application_signs_users_in_with_its_own_secret() {
     let active = apps.active_users(&shop.id).send().await.unwrap();
     assert_eq!(active.items.iter().filter_map(|u| u.username.as_deref()).collect::<Vec<_>>(), ["ada"]);
 }
+
+#[tokio::test]
+async fn hs256_login_tokens_are_signed_with_the_secret_of_the_application_logged_in_to() {
+    use authing::oidc::{TokenRejection, TokenVerifier};
+    use authing_emulator::IdTokenAlgorithm;
+
+    let emulator = Emulator::builder().id_token_algorithm(IdTokenAlgorithm::Hs256).start().await.unwrap();
+    emulator.add_user(NewUser::new().username("ada").password("Correct-Horse-1")).unwrap();
+    let management = common::management(&emulator);
+    let apps = management.applications();
+    let shop = apps.create("Shop", "shop", ["https://x/cb"]).send().await.unwrap();
+    let shop_secret = shop.secret.as_ref().unwrap().expose().to_owned();
+    let options = Options::builder().host(emulator.host()).app_id(&shop.id).build().unwrap();
+    let app = AuthenticationClient::new(&options).unwrap();
+    let token = app.login_by_username("ada", "Correct-Horse-1").send().await.unwrap().token.unwrap();
+
+    let verifier = |app_id: &str, secret: &str| {
+        let options = Options::builder().app_host(emulator.host()).app_id(app_id).app_secret(secret).build().unwrap();
+        TokenVerifier::new(&options).unwrap()
+    };
+    let claims = verifier(&shop.id, &shop_secret).verify_id_token(token.expose(), None).await.unwrap();
+    assert_eq!(claims.aud, vec![shop.id.clone()]);
+    match verifier(&shop.id, &emulator.app_secret()).verify_id_token(token.expose(), None).await {
+        Err(AuthingError::InvalidToken { reason }) => assert_eq!(reason, TokenRejection::Signature),
+        other => panic!("the default application's secret must not verify the shop's token, got {other:?}"),
+    }
+    // The emulator takes the token as the user's, until the shop's secret is refreshed.
+    assert_eq!(app.get_current_user().await.unwrap().username.as_deref(), Some("ada"));
+    apps.refresh_application_secret(&shop.id).await.unwrap();
+    let refused = app.get_current_user().await.unwrap_err();
+    assert_eq!(refused.code(), Some(authing::codes::NOT_LOGGED_IN), "{refused:?}");
+}

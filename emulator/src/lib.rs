@@ -194,8 +194,8 @@
 //!   `autoRegister`); `loginBySubAccount` logs a sub-account in (see
 //!   [Directories and sub-accounts](#directories-and-sub-accounts)).
 //! * **Login tokens** are OIDC id tokens, signed like the application's id tokens (RS256 with the key of
-//!   `/oidc/.well-known/jwks.json` and its `kid` by default; HS256 with the app secret when
-//!   [`EmulatorBuilder::id_token_algorithm`] says so), with the claims `sub`, `aud` (the
+//!   `/oidc/.well-known/jwks.json` and its `kid` by default; HS256 with the secret of the application logged in
+//!   to, `x-authing-app-id`, when [`EmulatorBuilder::id_token_algorithm`] says so), with the claims `sub`, `aud` (the
 //!   app id), `iss` (`{host}/oidc`), `iat`, `exp` (15 days), `userpool_id`, the profile claims (`name`,
 //!   `nickname`, `picture`, `email`, `email_verified`, `phone_number`, `phone_number_verified`,
 //!   `address {…}`, `updated_at` …), `data` as in the tokens of `refreshToken`, and the bookkeeping claims

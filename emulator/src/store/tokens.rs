@@ -1,6 +1,6 @@
 //! The JWTs this emulator signs and checks: management and `refreshToken` user tokens (HS256 with a
 //! per-emulator random secret), and login tokens, signed like the application's OIDC id tokens (RS256 with the
-//! OIDC signing key by default, or HS256 with the app secret).
+//! OIDC signing key by default, or HS256 with the secret of the application logged in to).
 //!
 //! Management token claims:
 //!
@@ -185,8 +185,8 @@ pub(crate) fn verify(state: &State, token: &str) -> Result<Claims, Refusal> {
 /// The claims of a token signed by this emulator for its pool, checked as JWT: signature, issuer, expiry.
 ///
 /// HS256 tokens are checked with the emulator's secret; login tokens (see `issue_login_token`) are signed as
-/// the application's id tokens: RS256 with a key of the OIDC key set (by `kid`), or HS256 with the app secret,
-/// which then may only be a user token.
+/// the application's id tokens: RS256 with a key of the OIDC key set (by `kid`), or HS256 with the current secret
+/// of one of the pool's applications, which then may only be a user token.
 fn decode(state: &State, token: &str) -> Result<Claims, Refusal> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| Refusal::Invalid)?;
     let mut validation = Validation::new(header.alg);
@@ -209,7 +209,7 @@ fn decode(state: &State, token: &str) -> Result<Claims, Refusal> {
         }
         Algorithm::HS256 => match check(&DecodingKey::from_secret(&state.jwt_secret)) {
             Err(Refusal::Invalid) => {
-                let claims = check(&DecodingKey::from_secret(state.app_secret().as_bytes()))?;
+                let claims = signed_by_an_application(state, &check)?;
                 if claims.data.kind != "user" || claims.iss != state.auth.issuer() {
                     return Err(Refusal::Invalid);
                 }
@@ -223,6 +223,21 @@ fn decode(state: &State, token: &str) -> Result<Claims, Refusal> {
         return Err(Refusal::Invalid);
     }
     Ok(claims)
+}
+
+/// The claims of an HS256 login token signed with the current secret of one of the pool's applications (the one
+/// it was issued for); a token signed with a secret since refreshed is invalid.
+fn signed_by_an_application(
+    state: &State,
+    check: &dyn Fn(&DecodingKey) -> Result<Claims, Refusal>,
+) -> Result<Claims, Refusal> {
+    for secret in state.app_secrets() {
+        match check(&DecodingKey::from_secret(secret.as_bytes())) {
+            Err(Refusal::Invalid) => continue,
+            other => return other,
+        }
+    }
+    Err(Refusal::Invalid)
 }
 
 /// Checks a management token (the `Authorization: Bearer` of management calls).
@@ -240,8 +255,8 @@ pub(crate) fn bearer(value: &str) -> Option<&str> {
 
 /// Signs a login token (an OIDC id token) for `user` in `app_id` and records it in the user's sessions, so that
 /// kick, logout and deletion revoke it. It is signed like the application's id tokens: RS256 with the OIDC
-/// signing key (`kid` in the header, verifiable against the served JWKS) by default, HS256 with the app secret
-/// when the application says so.
+/// signing key (`kid` in the header, verifiable against the served JWKS) by default, HS256 with the secret of
+/// the application `app_id` when the application says so.
 ///
 /// Claims: `sub`, `aud` (the app id), `iss` (`{host}/oidc`), `iat`, `exp`, `userpool_id`, the OIDC profile
 /// claims (`birthdate`, `family_name`, `gender`, `given_name`, `locale`, `middle_name`, `name`, `nickname`,
@@ -304,7 +319,8 @@ pub(crate) fn issue_login_token(state: &State, user: &User, app_id: &str) -> Iss
         user_pool_id: &state.pool.id,
         epoch,
     };
-    let token = state.oidc.sign(state.oidc.settings().id_token_algorithm, &state.app_secret(), &claims);
+    let secret = state.client_secret(app_id).unwrap_or_else(|| state.app_secret());
+    let token = state.oidc.sign(state.oidc.settings().id_token_algorithm, &secret, &claims);
     Issued { token, iat, exp }
 }
 

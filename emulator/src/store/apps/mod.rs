@@ -35,6 +35,11 @@ impl State {
         self.apps_read().default_app().secret.clone()
     }
 
+    /// The current secrets of every application of the pool.
+    pub(crate) fn app_secrets(&self) -> Vec<String> {
+        self.apps_read().list().into_iter().map(|a| a.secret).collect()
+    }
+
     /// The current secret of the application `app_id`, when the pool has it.
     pub(crate) fn client_secret(&self, app_id: &str) -> Option<String> {
         self.apps_read().get(app_id).map(|a| a.secret.clone())
