@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::RestState;
-use super::mfa::{bearer, body, reply, require_management, required};
+use super::envelope::{bearer, body, reply, require_management, required};
 use crate::http::origin;
 use crate::store::directory::{self, DirectoryKind};
 use crate::store::error::{ApiError, Code};
@@ -113,7 +113,7 @@ fn submission(query: &HashMap<String, String>, bytes: &Bytes) -> Result<Submissi
 /// `GET /api/v2/users/{id}/management/principal_authentication`.
 async fn principal_of_user(AxState(app): AxState<RestState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let state = &app.state;
-    let result = require_management(state, &headers).and_then(|()| principal::detail(state, &id));
+    let result = require_management(state, &headers).and_then(|_| principal::detail(state, &id));
     reply(&headers, result)
 }
 

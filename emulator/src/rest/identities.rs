@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::RestState;
-use super::mfa::{bearer, body, reply, require_management, required};
+use super::envelope::{bearer, body, reply, require_management, required};
 use crate::store::error::{ApiError, Code};
 use crate::store::identities::{self, IdentityRef};
 use crate::store::tokens;

@@ -16,22 +16,21 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State as AxState};
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::RestState;
+use super::envelope::{bearer, body, reply, require_management, required};
 use crate::http::origin;
 use crate::store::error::{ApiError, Code};
 use crate::store::mfa::{self, Caller};
 use crate::store::state::State;
-use crate::store::tokens;
 
 /// The routes of this module.
 pub(crate) fn routes() -> Router<RestState> {
@@ -47,44 +46,6 @@ pub(crate) fn routes() -> Router<RestState> {
         .route("/api/v2/applications/mfa/email/verify", post(verify_email))
         .route("/api/v2/applications/mfa/check", post(check))
         .route("/api/v2/users/{id}/mfa-bound", get(status).delete(unbind))
-}
-
-/// The envelope of a result.
-pub(super) fn reply(headers: &HeaderMap, result: Result<Value, ApiError>) -> Response {
-    let lang = crate::http::lang(headers);
-    match result {
-        Ok(data) => Json(json!({ "code": 200, "message": "", "data": data })).into_response(),
-        Err(err) => {
-            let mut body = err.to_object(lang);
-            if body.get("data").is_none() {
-                body["data"] = Value::Null;
-            }
-            Json(body).into_response()
-        }
-    }
-}
-
-pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer)
-}
-
-/// The body as `T`, else 400.
-pub(super) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|_| {
-        ApiError::with_message(Code::BadRequest, "请求体格式不正确", "The body is not the JSON object expected")
-    })
-}
-
-pub(super) fn required<'a>(name: &str, value: Option<&'a str>) -> Result<&'a str, ApiError> {
-    value
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::with_message(Code::BadRequest, format!("缺少 {name}"), format!("{name} is missing")))
-}
-
-pub(super) fn require_management(state: &State, headers: &HeaderMap) -> Result<(), ApiError> {
-    let token = bearer(headers).ok_or(ApiError::new(Code::NotLoggedIn))?;
-    tokens::verify_management(state, token).map(|_| ()).map_err(|_| ApiError::new(Code::NotLoggedIn))
 }
 
 /// The caller of an endpoint that needs an MFA token, and its client IP for the login.
@@ -293,7 +254,7 @@ async fn import(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Byt
 /// `GET /api/v2/users/{id}/mfa-bound`.
 async fn status(AxState(app): AxState<RestState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let state = &app.state;
-    let result = require_management(state, &headers).map(|()| {
+    let result = require_management(state, &headers).map(|_| {
         let (otp, face) = state.mfa.status(&id);
         json!({ "OTP": otp, "FACE": face })
     });

@@ -1,8 +1,8 @@
 //! REST under `/api/v2/` (and `/logout`, `/_emulator/`): Authing's envelope `{code, message, data}`, HTTP 200 even
 //! for business errors. The handlers read the request and call the store.
 //!
-//! * [`users`]: management calls about users (well-known key, user, orgs, has-role, kick, login status, user
-//!   actions, logout);
+//! * [`users`]: management calls about users (well-known key, user, orgs, has-role, kick, login status,
+//!   logout);
 //! * [`acl`]: access control (resource namespaces, resources, grants and checks, programmatic access accounts,
 //!   application access policies);
 //! * [`applications`]: applications (create, list, find, delete, update, secret refresh, active users) and
@@ -14,11 +14,13 @@
 //! * [`directory`]: LDAP and AD logins, principal authentication;
 //! * [`identities`]: linking identities, the user's own identities, resignation;
 //! * [`user_extras`]: the JS SDK's extra calls of users, roles and policies (batch, filter, tenants, role
-//!   members, policy assignments by target type).
+//!   members, policy assignments by target type);
 //! * [`orgs`]: organizations (count, list, by tenant, import, export) and third-party directory sync;
-//! * [`uploads`]: file uploads (avatars) and the URLs that serve them back.
-
-//! * [`userpool`]: the pool's detail and environment variables; [`statistics`]: the audit log and the counts.
+//! * [`uploads`]: file uploads (avatars) and the URLs that serve them back;
+//! * [`userpool`]: the pool's detail and environment variables; [`statistics`]: the audit and user-action
+//!   logs and the counts;
+//! * [`envelope`]: what the handlers share (the envelope, the management token check, bodies, query
+//!   parameters).
 
 mod acl;
 mod applications;
@@ -26,6 +28,7 @@ mod audit;
 mod auth;
 mod directory;
 mod emulator;
+mod envelope;
 mod identities;
 mod mfa;
 mod orgs;

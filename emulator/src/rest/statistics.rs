@@ -19,8 +19,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::RestState;
-use super::userpool::{admin, reply};
-use super::users::{list_param, number_param};
+use super::envelope::{list_param, number_param, reply, require_management};
 use crate::store::error::{ApiError, Code};
 use crate::store::log_filter::LogFilter;
 use crate::store::state::State;
@@ -87,7 +86,7 @@ fn audit_page(state: &State, query: &Params) -> Result<Value, ApiError> {
 /// `GET /api/v2/analysis/audit`.
 async fn audit(AxState(app): AxState<RestState>, headers: HeaderMap, Query(query): Query<Params>) -> Response {
     let state = &app.state;
-    let result = admin(state, &headers).and_then(|_| audit_page(state, &query));
+    let result = require_management(state, &headers).and_then(|_| audit_page(state, &query));
     reply(&headers, result)
 }
 
@@ -111,7 +110,7 @@ fn user_action_page(state: &State, query: &Params) -> Result<Value, ApiError> {
 /// `GET /api/v2/analysis/user-action`: `{totalCount, list}`, newest first.
 async fn user_actions(AxState(app): AxState<RestState>, headers: HeaderMap, Query(query): Query<Params>) -> Response {
     let state = &app.state;
-    let result = admin(state, &headers).and_then(|_| user_action_page(state, &query));
+    let result = require_management(state, &headers).and_then(|_| user_action_page(state, &query));
     reply(&headers, result)
 }
 
@@ -130,7 +129,7 @@ async fn total_login_count(
     Query(query): Query<Params>,
 ) -> Response {
     let state = &app.state;
-    let result = admin(state, &headers).and_then(|_| application(state, &query)).map(|()| {
+    let result = require_management(state, &headers).and_then(|_| application(state, &query)).map(|()| {
         let users = state.users_read();
         json!(users.all().filter(|u| u.logins_count.unwrap_or(0) > 0).count())
     });
@@ -144,7 +143,7 @@ async fn defined_field_count(
     Query(query): Query<Params>,
 ) -> Response {
     let state = &app.state;
-    let result = admin(state, &headers).and_then(|_| application(state, &query)).and_then(|()| {
+    let result = require_management(state, &headers).and_then(|_| application(state, &query)).and_then(|()| {
         let key = param(&query, "definedFieldKey").ok_or_else(|| {
             ApiError::with_message(Code::BadRequest, "缺少 definedFieldKey", "definedFieldKey is missing")
         })?;

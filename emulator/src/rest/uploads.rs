@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::RestState;
-use super::mfa::{bearer, reply};
+use super::envelope::{bearer, reply};
 use crate::store::error::{ApiError, Code};
 use crate::store::tokens;
 

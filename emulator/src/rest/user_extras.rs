@@ -25,7 +25,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::RestState;
-use super::mfa::{body, reply, require_management, required};
+use super::envelope::{body, reply, require_management, required};
 use crate::store::access::{AssignmentFilter, namespace};
 use crate::store::error::{ApiError, Code};
 use crate::store::model::TargetKind;
@@ -126,7 +126,7 @@ async fn filter(AxState(app): AxState<RestState>, headers: HeaderMap, bytes: Byt
 /// `GET /api/v2/users/{id}/tenants`.
 async fn tenants(AxState(app): AxState<RestState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let state = &app.state;
-    let result = require_management(state, &headers).and_then(|()| {
+    let result = require_management(state, &headers).and_then(|_| {
         if state.users_read().get(&id).is_none() {
             return Err(ApiError::new(Code::UserNotFound));
         }

@@ -3,19 +3,18 @@
 //! environment variables: `GET /api/v2/env` (`[{key, value}]`), `POST /api/v2/env` `{key, value}` and
 //! `DELETE /api/v2/env/{key}`, both answering the variables after the change.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State as AxState};
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{delete, get};
-use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::RestState;
+use super::envelope::{reply, require_management};
 use crate::store::error::{ApiError, Code};
-use crate::store::state::State;
-use crate::store::tokens::{self, Claims};
 
 /// The routes of this module.
 pub(crate) fn routes() -> Router<RestState> {
@@ -25,41 +24,17 @@ pub(crate) fn routes() -> Router<RestState> {
         .route("/api/v2/env/{key}", delete(remove_env))
 }
 
-/// The envelope of a result.
-pub(super) fn reply(headers: &HeaderMap, result: Result<Value, ApiError>) -> Response {
-    match result {
-        Ok(data) => Json(json!({ "code": 200, "message": "", "data": data })).into_response(),
-        Err(err) => {
-            let mut body = err.to_object(crate::http::lang(headers));
-            if body.get("data").is_none() {
-                body["data"] = Value::Null;
-            }
-            Json(body).into_response()
-        }
-    }
-}
-
-/// Requires `authorization: Bearer <management token>`, else code 2020.
-pub(super) fn admin(state: &State, headers: &HeaderMap) -> Result<Claims, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(tokens::bearer)
-        .ok_or(ApiError::new(Code::NotLoggedIn))?;
-    tokens::verify_management(state, token).map_err(|_| ApiError::new(Code::NotLoggedIn))
-}
-
 /// `GET /api/v2/userpools/detail`.
 async fn detail(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
     let state = &app.state;
-    let result = admin(state, &headers).map(|_| state.userpool_json());
+    let result = require_management(state, &headers).map(|_| state.userpool_json());
     reply(&headers, result)
 }
 
 /// `GET /api/v2/env`.
 async fn list_env(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
     let state = &app.state;
-    let result = admin(state, &headers).map(|_| state.userpool.env());
+    let result = require_management(state, &headers).map(|_| state.userpool.env());
     reply(&headers, result)
 }
 
@@ -73,7 +48,7 @@ struct EnvBody {
 /// `POST /api/v2/env` `{key, value}`: `value` may be any JSON value.
 async fn add_env(AxState(app): AxState<RestState>, headers: HeaderMap, body: Bytes) -> Response {
     let state = &app.state;
-    let result = admin(state, &headers).and_then(|_| {
+    let result = require_management(state, &headers).and_then(|_| {
         let body: EnvBody = serde_json::from_slice(&body).map_err(|_| {
             ApiError::with_message(Code::BadRequest, "请求体必须是 {key, value}", "The body must be {key, value}")
         })?;
@@ -85,6 +60,6 @@ async fn add_env(AxState(app): AxState<RestState>, headers: HeaderMap, body: Byt
 /// `DELETE /api/v2/env/{key}`: an unknown key is not an error.
 async fn remove_env(AxState(app): AxState<RestState>, headers: HeaderMap, Path(key): Path<String>) -> Response {
     let state = &app.state;
-    let result = admin(state, &headers).map(|_| state.userpool.remove_env(&key));
+    let result = require_management(state, &headers).map(|_| state.userpool.remove_env(&key));
     reply(&headers, result)
 }

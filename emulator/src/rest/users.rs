@@ -12,12 +12,13 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::RestState;
+use super::envelope::require_management;
 use crate::http::origin;
 use crate::store::activity::Action;
 use crate::store::common::unix_now;
 use crate::store::error::{ApiError, Code, Lang};
 use crate::store::state::State;
-use crate::store::tokens::{self, Claims};
+use crate::store::tokens::{self};
 use crate::store::udf::TargetType;
 
 /// `{code: 200, message: "", data}`.
@@ -32,16 +33,6 @@ fn refuse(status: StatusCode, err: &ApiError, lang: Lang) -> Response {
         body["data"] = Value::Null;
     }
     (status, Json(body)).into_response()
-}
-
-/// Requires `authorization: Bearer <management token>`, else code 2020.
-fn require_management(state: &State, headers: &HeaderMap) -> Result<Claims, ApiError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(tokens::bearer)
-        .ok_or(ApiError::new(Code::NotLoggedIn))
-        .and_then(|t| tokens::verify_management(state, t).map_err(|_| ApiError::new(Code::NotLoggedIn)))
 }
 
 /// Reads a boolean query flag: `1`, `true`, `0`, `false` (absent = false).
@@ -265,31 +256,6 @@ pub(crate) async fn login_status(
         "user": user.to_json(),
         "application": apps,
     }))
-}
-
-/// The values of a list filter: `name` and `name[]` (repeated or not), empty strings dropped.
-pub(super) fn list_param(query: &[(String, String)], name: &str) -> Vec<String> {
-    let bracketed = format!("{name}[]");
-    query
-        .iter()
-        .filter(|(k, _)| *k == name || *k == bracketed)
-        .map(|(_, v)| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-        .collect()
-}
-
-/// A positive integer query parameter, `default` when absent or empty.
-pub(super) fn number_param(query: &[(String, String)], name: &str, default: usize) -> Result<usize, ApiError> {
-    match query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()) {
-        None | Some("") => Ok(default),
-        Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            ApiError::with_message(
-                Code::BadRequest,
-                format!("参数 {name} 必须是正整数: {v}"),
-                format!("{name} must be a positive integer: {v}"),
-            )
-        }),
-    }
 }
 
 /// Any route the emulator does not serve: code 404, HTTP 404.
