@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use authing_emulator::Emulator;
@@ -10,6 +12,9 @@ use common::*;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
+
+/// How long a request may go unanswered before the test calls it a hang: a bound on waiting, not a speed.
+const NO_HANG: Duration = Duration::from_secs(30);
 
 /// Reads until the server closes the connection (EOF or reset); `false` if it is still open after `wait`.
 async fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
@@ -28,8 +33,8 @@ async fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
 #[tokio::test]
 async fn idle_and_half_sent_connections_neither_delay_others_nor_stay_open() {
     let emu = Emulator::builder()
-        .header_read_timeout(Duration::from_millis(500))
-        .idle_timeout(Duration::from_millis(1000))
+        .header_read_timeout(Duration::from_secs(2))
+        .idle_timeout(Duration::from_secs(3))
         .start()
         .await
         .unwrap();
@@ -49,17 +54,16 @@ async fn idle_and_half_sent_connections_neither_delay_others_nor_stay_open() {
         }
         held.push(stream);
     }
-    // Other clients are answered at once.
-    let started = Instant::now();
+    // Other clients are answered at once: before any held connection has timed out and been closed.
     let mt = management_token(&emu).await;
     assert!(!mt.is_empty());
-    assert!(started.elapsed() < Duration::from_millis(400), "{:?}", started.elapsed());
-    // And every held connection is closed by the server: heads after the header timeout, bodies after the idle one.
-    let started = Instant::now();
     for (i, stream) in held.iter_mut().enumerate() {
-        assert!(closed_within(stream, Duration::from_secs(5)).await, "connection {i} still open");
+        assert!(!closed_within(stream, Duration::ZERO).await, "connection {i} was closed before the answer came");
     }
-    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    // And every held connection is closed by the server: heads after the header timeout, bodies after the idle one.
+    for (i, stream) in held.iter_mut().enumerate() {
+        assert!(closed_within(stream, Duration::from_secs(10)).await, "connection {i} still open");
+    }
     // A kept-alive connection that sends no further request is closed too.
     let mut stream = TcpStream::connect(emu.addr()).await.unwrap();
     let body = json!({ "query": "{ __typename }" }).to_string();
@@ -71,7 +75,7 @@ async fn idle_and_half_sent_connections_neither_delay_others_nor_stay_open() {
     let mut answer = vec![0u8; 4096];
     let n = stream.read(&mut answer).await.unwrap();
     assert!(String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"));
-    assert!(closed_within(&mut stream, Duration::from_secs(3)).await, "a kept-alive connection stays open");
+    assert!(closed_within(&mut stream, Duration::from_secs(10)).await, "a kept-alive connection stays open");
     assert!(!management_token(&emu).await.is_empty());
 }
 
@@ -230,15 +234,15 @@ async fn a_stream_of_hostile_requests_does_not_stop_normal_ones() {
     let bodies = hostile_bodies();
     #[cfg(target_os = "linux")]
     let before = peak_rss_kib();
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(AtomicUsize::new(0));
     let mut attackers = Vec::new();
     for a in 0..4 {
-        let (url, bodies, stop) = (url.clone(), bodies.clone(), stop.clone());
+        let (url, bodies, stop, sent) = (url.clone(), bodies.clone(), stop.clone(), sent.clone());
         attackers.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
-            let mut sent = 0usize;
             let mut i = a;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) {
                 let body = bodies[i % bodies.len()].clone();
                 i += 1;
                 let res = client.post(&url).header("content-type", "application/json").body(body).send().await;
@@ -252,30 +256,31 @@ async fn a_stream_of_hostile_requests_does_not_stop_normal_ones() {
                         &body.to_string()[..body.to_string().len().min(300)]
                     );
                 }
-                sent += 1;
+                sent.fetch_add(1, Ordering::Relaxed);
             }
-            sent
         }));
     }
-    // Meanwhile a normal client gets every answer, each in well under a second.
-    let started = Instant::now();
-    let mut slowest = Duration::ZERO;
+    // Meanwhile a normal client gets every answer: requests are counted, not timed, so that a slow machine slows
+    // both sides alike. The normal client waits for the flood to be under way, and goes on until the flood has
+    // sent every hostile body once more, so that each of its requests met the flood.
+    while sent.load(Ordering::Relaxed) < bodies.len() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let flood_before = sent.load(Ordering::Relaxed);
     let mut answered = 0;
-    while started.elapsed() < Duration::from_secs(4) {
-        let one = Instant::now();
-        let body = mgmt_ok(&emu, &mt, "query { users(page: 1, limit: 10) { totalCount } }", json!({}), "users").await;
+    while answered < 20 || sent.load(Ordering::Relaxed) < flood_before + bodies.len() {
+        let query = "query { users(page: 1, limit: 10) { totalCount } }";
+        let answer = tokio::time::timeout(NO_HANG, mgmt_ok(&emu, &mt, query, json!({}), "users")).await;
+        let body = answer.unwrap_or_else(|_| panic!("a normal request got no answer in {NO_HANG:?} during the flood"));
         assert_eq!(body["totalCount"], 0);
-        slowest = slowest.max(one.elapsed());
         answered += 1;
     }
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let mut hostile = 0;
+    let flood_during = sent.load(Ordering::Relaxed) - flood_before;
+    stop.store(true, Ordering::Relaxed);
     for attacker in attackers {
-        hostile += attacker.await.unwrap();
+        attacker.await.unwrap();
     }
-    assert!(hostile >= bodies.len(), "only {hostile} hostile requests were sent");
-    assert!(answered >= 20, "only {answered} normal requests were answered");
-    assert!(slowest < Duration::from_secs(1), "a normal request waited {slowest:?}");
+    assert!(answered >= 20 && flood_during >= bodies.len(), "{answered} normal requests, {flood_during} hostile ones");
     #[cfg(target_os = "linux")]
     {
         let grown = peak_rss_kib().saturating_sub(before);
