@@ -20,13 +20,14 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State as AxState};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::RestState;
+use super::envelope::bearer;
 use crate::http::origin;
 use crate::store::activity::Action;
 use crate::store::common::now_iso;
@@ -68,10 +69,6 @@ fn refuse(err: &ApiError, lang: Lang) -> Response {
         body["data"] = Value::Null;
     }
     (StatusCode::OK, Json(body)).into_response()
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(tokens::bearer)
 }
 
 /// The caller of a user-token route, else 2020.
