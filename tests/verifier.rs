@@ -85,8 +85,22 @@ impl Respond for Jwks {
 }
 
 struct Provider {
-    server: MockServer,
+    server: Option<MockServer>,
     jwks: Jwks,
+}
+
+/// wiremock's `MockServer` checks its mocks when dropped, by blocking on a tokio lock. Dropped inside a test whose
+/// task has spent its tokio cooperative budget (joining a thousand tasks in one poll does), that lock answers
+/// "yield" forever and the test hangs; dropped on a thread of its own, outside the runtime, it has no budget to
+/// spend.
+impl Drop for Provider {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            std::thread::scope(|scope| {
+                scope.spawn(move || drop(server));
+            });
+        }
+    }
 }
 
 impl Provider {
@@ -97,12 +111,12 @@ impl Provider {
     async fn start_with_delay(keys: &[&Key], delay: Duration) -> Self {
         let server = MockServer::start().await;
         let jwks = Jwks { keys: Arc::new(Mutex::new(Ok(Value::Null))), requests: Arc::default(), delay };
-        let provider = Self { server, jwks };
+        let provider = Self { server: Some(server), jwks };
         provider.publish(keys);
         Mock::given(method("GET"))
             .and(path(JWKS_PATH))
             .respond_with(provider.jwks.clone())
-            .mount(&provider.server)
+            .mount(provider.server())
             .await;
         provider
     }
@@ -115,16 +129,20 @@ impl Provider {
         *self.jwks.keys.lock().unwrap() = Err(status);
     }
 
+    fn server(&self) -> &MockServer {
+        self.server.as_ref().expect("the server lives as long as the provider")
+    }
+
     fn requests(&self) -> usize {
         self.jwks.requests.load(Ordering::SeqCst)
     }
 
     fn issuer(&self) -> String {
-        format!("{}/oidc", self.server.uri())
+        format!("{}/oidc", self.server().uri())
     }
 
     fn options(&self) -> Options {
-        Options::builder().app_host(self.server.uri()).app_id(APP_ID).app_secret(APP_SECRET).build().unwrap()
+        Options::builder().app_host(self.server().uri()).app_id(APP_ID).app_secret(APP_SECRET).build().unwrap()
     }
 
     fn verifier(&self) -> TokenVerifier {
@@ -209,7 +227,7 @@ async fn hs256_tokens_are_checked_with_the_app_secret_only() {
         let forged = hs256(&secret, &provider.id_claims());
         assert_eq!(reason(verifier.verify_id_token(&forged, None).await), TokenRejection::Signature);
     }
-    let without_secret = Options::builder().app_host(provider.server.uri()).app_id(APP_ID).build().unwrap();
+    let without_secret = Options::builder().app_host(provider.server().uri()).app_id(APP_ID).build().unwrap();
     let verifier = TokenVerifier::new(&without_secret).unwrap();
     let forged = hs256(pem.as_bytes(), &provider.id_claims());
     assert_eq!(reason(verifier.verify_id_token(&forged, None).await), TokenRejection::NoAppSecret);
