@@ -1,1 +1,2 @@
-//! Benchmarks of the `authing` SDK; the code is in the bench targets `client` and `compare` (see README.md).
+//! Benchmarks of the `authing` SDK and its emulator; the code is in the bench targets `client`, `verify`, `emulator`
+//! and `compare` (see README.md).
