@@ -121,10 +121,11 @@ async fn environment_variables_are_added_listed_replaced_and_removed() {
     assert!(pool.list_env().await.unwrap().is_empty());
     pool.add_env("region", &"eu-west").await.unwrap();
     let vars = pool.add_env("limits", &json!({ "rps": 10, "burst": [1, 2] })).await.unwrap();
-    assert_eq!(vars.len(), 2);
-    assert_eq!(vars[1].value, json!({ "rps": 10, "burst": [1, 2] }));
+    let keys: Vec<&str> = vars.iter().map(|v| v.key.as_str()).collect();
+    assert_eq!(keys, ["limits", "region"], "newest first");
+    assert_eq!(vars[0].value, json!({ "rps": 10, "burst": [1, 2] }));
     let vars = pool.add_env("region", &42).await.unwrap();
-    assert_eq!((vars[0].key.as_str(), &vars[0].value), ("region", &json!(42)), "a key keeps its place");
+    assert_eq!((vars[1].key.as_str(), &vars[1].value), ("region", &json!(42)), "a key keeps its place");
     let vars = pool.remove_env("region").await.unwrap();
     assert_eq!(vars.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(), ["limits"]);
     assert_eq!(pool.remove_env("nothing").await.unwrap().len(), 1, "an unknown key is not an error");

@@ -75,7 +75,7 @@ impl Pool<'_> {
         self.client.root(UPDATE_USERPOOL, &UpdateVars { input: &updates }).await
     }
 
-    /// The pool's environment variables.
+    /// The pool's environment variables, newest first.
     ///
     /// REST: `GET /api/v2/env`
     ///

@@ -1,4 +1,5 @@
-//! The pool's environment variables: keys with any JSON value, in the order they were first added.
+//! The pool's environment variables: keys with any JSON value, newest first (as Authing lists them: the official
+//! Python SDK's test expects a key just added to come first).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -35,14 +36,14 @@ impl Env {
         &self.vars
     }
 
-    /// Sets `key` (a new key goes last, an existing one keeps its place).
+    /// Sets `key` (a new key goes first, an existing one keeps its place).
     pub(crate) fn set(&mut self, key: &str, value: Value) -> Result<(), ApiError> {
         if key.trim().is_empty() {
             return Err(ApiError::with_message(Code::BadRequest, "缺少 key", "key is missing"));
         }
         match self.vars.iter_mut().find(|v| v.key == key) {
             Some(var) => var.value = value,
-            None => self.vars.push(EnvVar { key: key.to_owned(), value }),
+            None => self.vars.insert(0, EnvVar { key: key.to_owned(), value }),
         }
         Ok(())
     }
