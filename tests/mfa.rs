@@ -1,5 +1,6 @@
-//! Multi-factor authentication against the emulator: a login of a pool that enforces MFA is the typed
-//! `MfaRequired` outcome, and each second factor finishes it, with the codes a user will hit.
+//! Multi-factor authentication against the emulator: a login of a user with a bound TOTP authenticator, or of any
+//! user of a pool that enforces MFA, is the typed `MfaRequired` outcome, and each second factor finishes it, with
+//! the codes a user will hit.
 
 mod common;
 
@@ -76,6 +77,27 @@ async fn enforced_mfa_login_is_finished_with_a_totp_and_the_same_code_is_refused
 }
 
 #[tokio::test]
+async fn without_enforcement_a_bound_totp_makes_the_next_login_ask_for_it() {
+    let emulator = common::emulator().await;
+    let app = authentication(&emulator);
+    app.register_by_email("ada@example.com", PASSWORD).send().await.unwrap();
+    // No factor bound: the password is enough.
+    let user = app.login_by_email("ada@example.com", PASSWORD).send().await.unwrap();
+    assert!(user.token.is_some());
+    let association = app.associate_totp(None).await.unwrap();
+    app.confirm_totp(&totp_now(association.secret.expose()), None).await.unwrap();
+    // Bound: the next login asks for the second factor, and the factor finishes it.
+    let login = authentication(&emulator);
+    let challenge = mfa_login(&login, "ada@example.com").await;
+    assert!(challenge.totp_bound);
+    let user = login.verify_totp_mfa(&totp_now(association.secret.expose()), &challenge.token).await.unwrap();
+    assert!(user.token.is_some());
+    // Another user of the same pool, with no factor, still logs in with the password alone.
+    app.register_by_email("grace@example.com", PASSWORD).send().await.unwrap();
+    assert!(app.login_by_email("grace@example.com", PASSWORD).send().await.unwrap().token.is_some());
+}
+
+#[tokio::test]
 async fn a_wrong_totp_gives_6001_and_the_challenge_stays_open() {
     let emulator = mfa_emulator().await;
     let id = add_user(&emulator, NewUser::new().email("grace@example.com"));
@@ -124,16 +146,16 @@ async fn an_expired_mfa_token_gives_2020() {
 async fn mfa_calls_refuse_a_user_token_and_other_calls_refuse_an_mfa_token() {
     let emulator = common::emulator().await;
     let id = add_user(&emulator, NewUser::new().email("ada@example.com"));
-    management(&emulator).mfa().import_totp(&id, SECRET, Some("rc-1")).await.unwrap();
     let app = authentication(&emulator);
+    // Logged in before a factor is bound: an ordinary user token.
     let user = app.login_by_email("ada@example.com", PASSWORD).send().await.unwrap();
+    management(&emulator).mfa().import_totp(&id, SECRET, Some("rc-1")).await.unwrap();
     let user_token = MfaToken::new(user.token.unwrap().expose());
     let err = app.verify_totp_mfa(&totp_now(SECRET), &user_token).await.unwrap_err();
     assert_eq!(err.code(), Some(codes::NOT_LOGGED_IN), "{err:?}");
     let err = app.verify_totp_recovery_code("rc-1", &user_token).await.unwrap_err();
     assert_eq!(err.code(), Some(codes::NOT_LOGGED_IN), "{err:?}");
 
-    emulator.set_mfa_enforced(true);
     let challenge = mfa_login(&app, "ada@example.com").await;
     let err = app.with_token(challenge.token.expose()).get_current_user().await.unwrap_err();
     assert_eq!(err.code(), Some(codes::NOT_LOGGED_IN), "{err:?}");

@@ -202,9 +202,10 @@
 //!   `jti`, `userPoolId`, `epoch`. The login's application is the emulator's (an `x-authing-app-id` naming
 //!   another one gives 2011). Kick, logout (management `GET /logout` and the user's `GET /api/v2/logout`)
 //!   and deleting the user revoke them; the user keeps the last one in `token` / `tokenExpiredAt`.
-//! * **MFA**: with [`EmulatorBuilder::enforce_mfa`] (or [`Emulator::set_mfa_enforced`]) a correct password
-//!   login answers 1635 whose `data` carries `mfaToken` (valid [`EmulatorBuilder::mfa_token_ttl`]) and the
-//!   factors on offer (`applicationMfa`, `totpMfaEnabled`, `faceMfaEnabled`). The REST MFA endpoints
+//! * **MFA**: a correct password login of a user with a bound TOTP authenticator (associated and confirmed, or
+//!   imported by the administrator), or of any user with [`EmulatorBuilder::enforce_mfa`] (or
+//!   [`Emulator::set_mfa_enforced`]), answers 1635 whose `data` carries `mfaToken` (valid
+//!   [`EmulatorBuilder::mfa_token_ttl`]) and the factors on offer (`applicationMfa`, `totpMfaEnabled`, `faceMfaEnabled`). The REST MFA endpoints
 //!   (`/api/v2/mfa/*`, `/api/v2/applications/mfa/*`) finish the login with a TOTP (RFC 6238, a step used
 //!   once), the one-time recovery code, an SMS or e-mail code of the outbox, or a face. There is no face
 //!   engine: a face verifies when its photo URL is one of the two associated. MFA tokens work only there; an
@@ -257,12 +258,12 @@
 //!   password 2333. The first login links the account to a pool user as an identity (`provider` `ldap` / `ad`,
 //!   `userIdInIdp` the username): the user with the account's e-mail, else a new user (`registerSource` `ldap` /
 //!   `ad`, the username when free, the e-mail, the name). The user is then signed in like a password login
-//!   (`token`, `loginsCount`, `lastLogin`); a blocked or resigned user gets 2005, and a pool that enforces MFA
-//!   answers 1635 with an MFA token, the second step being the same as after a password login.
+//!   (`token`, `loginsCount`, `lastLogin`); a blocked or resigned user gets 2005, and where MFA applies (as
+//!   for a password login) the answer is 1635 with an MFA token, the second step being the same.
 //! * **Sub-accounts** ([`Emulator::add_sub_account`]) are users of their own, with a username and a password,
 //!   linked to a main user ([`Emulator::main_user_of`]). `loginBySubAccount(account, password)` signs a
-//!   sub-account in; any other account gives 2004, a wrong password 2333, and a pool that enforces MFA answers
-//!   1635 with an MFA token as for a directory login. They are forgotten on reset and import.
+//!   sub-account in; any other account gives 2004, a wrong password 2333, and where MFA applies the answer is
+//!   1635 with an MFA token, as for a directory login. They are forgotten on reset and import.
 //! * **Principal authentication** is emulated: nothing is checked with an outside authority. A submission
 //!   `{type, name, idCard, ext}` is checked for form (400 otherwise: type `P` or `E`, a name, for `P` an
 //!   18-character identity-card number and a 12–19 digit bank card, for `E` an 18-character unified social credit
@@ -765,9 +766,10 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Whether every correct password login must be completed with a second factor (default `false`): the
-    /// login answers 1635 with `data.mfaToken` and the factors on offer, and the MFA endpoints finish it. It
-    /// can be switched later with [`Emulator::set_mfa_enforced`].
+    /// Whether every correct password login must be completed with a second factor (default `false`: only
+    /// users with a bound TOTP authenticator are asked): the login answers 1635 with `data.mfaToken` and the
+    /// factors on offer, and the MFA endpoints finish it. It can be switched later with
+    /// [`Emulator::set_mfa_enforced`].
     pub fn enforce_mfa(mut self, on: bool) -> Self {
         self.enforce_mfa = on;
         self

@@ -110,7 +110,7 @@ struct Cli {
     #[arg(long, env = "AUTHING_EMULATOR_AUTHORIZATION_CODE_TTL", value_name = "SECONDS", value_parser = positive_secs, help_heading = "OIDC provider")]
     authorization_code_ttl: Option<Duration>,
 
-    /// Every correct password login must be finished with a second factor (answers 1635 with an MFA token)
+    /// Every correct password login must be finished with a second factor (answers 1635 with an MFA token), not only those of users with a bound TOTP
     #[arg(long, env = "AUTHING_EMULATOR_ENFORCE_MFA", value_name = "BOOL", num_args = 0..=1, default_value_t = false, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new(), help_heading = "MFA")]
     enforce_mfa: bool,
 

@@ -104,8 +104,8 @@ impl<'a> LoginByDirectoryBuilder<'a> {
     /// Authing's refusal: [`codes::USER_NOT_FOUND`](crate::codes::USER_NOT_FOUND) for an account the directory
     /// does not know, [`codes::WRONG_USERNAME_OR_PASSWORD`](crate::codes::WRONG_USERNAME_OR_PASSWORD) for a wrong
     /// password, [`codes::USER_LOCKED`](crate::codes::USER_LOCKED) for a blocked or resigned user;
-    /// [`AuthingError::MfaRequired`](crate::AuthingError::MfaRequired) when the pool enforces MFA (finish the
-    /// login with its token, as after a password login); or transport errors.
+    /// [`AuthingError::MfaRequired`](crate::AuthingError::MfaRequired) when the user must give a second factor
+    /// (finish the login with its token, as after a password login); or transport errors.
     pub async fn send(self) -> Result<User> {
         let body = DirectoryLogin {
             username: &self.username,

@@ -120,9 +120,9 @@ impl AuthenticationClient {
         }
     }
 
-    /// Logs in with a sub-account and its password; this client keeps the user's token. In a pool that enforces
-    /// MFA the answer is [`AuthingError::MfaRequired`](crate::AuthingError::MfaRequired), finished with a second
-    /// factor as for the other logins.
+    /// Logs in with a sub-account and its password; this client keeps the user's token. When the user must give
+    /// a second factor the answer is [`AuthingError::MfaRequired`](crate::AuthingError::MfaRequired), finished
+    /// with it as for the other logins.
     ///
     /// GraphQL: `loginBySubAccount`
     ///

@@ -169,10 +169,12 @@ impl MfaState {
         (store.totp.contains_key(user_id), store.faces.contains_key(user_id))
     }
 
-    /// The refusal of a correct password login when MFA is enforced: 1635 with `data.mfaToken` and the
-    /// factors on offer (`applicationMfa`: OTP, SMS, EMAIL, and FACE when a face is bound).
+    /// The refusal of a correct password login when MFA is enforced, or when the user has bound a TOTP
+    /// authenticator (as Authing does: the official JS SDK's tests log in once, bind TOTP, and expect the next login
+    /// to ask for it): 1635 with `data.mfaToken` and the factors on offer (`applicationMfa`: OTP, SMS, EMAIL, and
+    /// FACE when a face is bound).
     pub(crate) fn login_challenge(&self, user: &User, app_id: &str) -> Option<ApiError> {
-        if !self.enforced() {
+        if !self.enforced() && !self.store().totp.contains_key(&user.id) {
             return None;
         }
         let token = random_hex(24);

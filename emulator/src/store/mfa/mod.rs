@@ -12,9 +12,10 @@
 //!   when no other user has it.
 //! * **Face**: the emulator has no face engine. Associating stores the two photo URLs (`http` or `https`)
 //!   without comparing them; a face verification succeeds when the photo URL given is one of those stored.
-//! * **Enforcement**: [`MfaState::set_enforced`](factors::MfaState::set_enforced) (or [`crate::EmulatorBuilder::enforce_mfa`]) makes every
-//!   correct password login answer 1635 with `data.mfaToken` (an opaque token valid
-//!   [`crate::EmulatorBuilder::mfa_token_ttl`], 10 minutes by default) and the factors on offer.
+//! * **The second step of a login**: a correct password login of a user with a bound TOTP authenticator answers
+//!   1635 with `data.mfaToken` (an opaque token valid [`crate::EmulatorBuilder::mfa_token_ttl`], 10 minutes by
+//!   default) and the factors on offer. [`MfaState::set_enforced`](factors::MfaState::set_enforced) (or
+//!   [`crate::EmulatorBuilder::enforce_mfa`]) asks every user for it, bound or not.
 //! * **MFA tokens** are accepted by the MFA endpoints only (anywhere else they are not tokens: 2020). An
 //!   unknown token gives 2020; an expired one 2020 with the message `MFA token 已过期`. A successful
 //!   verification uses the token up and signs the user in (a login token, `loginsCount`, `lastLogin`).
