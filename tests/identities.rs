@@ -111,3 +111,25 @@ async fn logout_current_ends_the_token_of_this_device() {
     let refused = app.with_token("not-a-token").logout_current().await.unwrap_err();
     assert_eq!(refused.code(), Some(codes::NOT_LOGGED_IN));
 }
+
+#[tokio::test]
+async fn the_link_page_address_carries_the_connection_the_token_and_the_application() {
+    let emulator = common::emulator().await;
+    let app = authentication(&emulator);
+    let user = app.register_by_email("ada@example.com", PASSWORD).force_login(true).send().await.unwrap();
+    let token = user.token.unwrap();
+    // The identifier is not checked: the page that opens does that.
+    let url = app.generate_link_ext_idp_url("my github/conn", token.expose()).await.unwrap();
+    assert_eq!(format!("{}://{}", url.scheme(), url.authority()), emulator.host());
+    assert_eq!(url.path(), "/connections/social/my%20github%2Fconn");
+    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    assert!(query.contains(&("id_token".to_owned(), token.expose().to_owned())), "{query:?}");
+    assert!(query.contains(&("app_id".to_owned(), emulator.app_id().to_owned())), "{query:?}");
+
+    let blank = app.generate_link_ext_idp_url(" ", token.expose()).await.unwrap_err();
+    assert_eq!(blank.code(), Some(400), "{blank:?}");
+    let refused = app.with_token("not-a-token").generate_link_ext_idp_url("github", "x").await.unwrap_err();
+    assert_eq!(refused.code(), Some(codes::NOT_LOGGED_IN), "{refused:?}");
+    let logged_out = authentication(&emulator).generate_link_ext_idp_url("github", "x").await.unwrap_err();
+    assert!(matches!(logged_out, AuthingError::NotLoggedIn), "{logged_out:?}");
+}

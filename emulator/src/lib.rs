@@ -81,7 +81,8 @@
 //!   `POST /api/v2/users/batch`, `POST /api/v2/users/filter`, `GET /api/v2/users/{id}/tenants` (`[]`: tenants do
 //!   not exist), `POST /api/v2/roles/roleUsers`, `GET /api/v2/policies/assignments/by-target` (a management
 //!   token); `GET`/`POST /api/v2/users/principal_authentication`, `GET /api/v3/get-identities`,
-//!   `POST /api/v3/unlink-extidp`, `GET /logout?appId=&deviceId=current` (a user token).
+//!   `POST /api/v3/unlink-extidp`, `GET /api/v3/generate-link-extidp-url`, `GET /logout?appId=&deviceId=current`
+//!   (a user token).
 //! * An OIDC / OAuth 2.0 provider for the emulator's application (see [OIDC provider](#oidc-provider)):
 //!   `/oidc/.well-known/openid-configuration`, `/oidc/.well-known/jwks.json`, `/oidc/auth` (a sign-in form),
 //!   `/oidc/token`, `/oidc/me`, `/oidc/token/introspection`, `/oidc/token/revocation`, `/oidc/session/end`,
@@ -272,7 +273,9 @@
 //!   unknown user. Records are forgotten on reset and import; [`Emulator::principal_of`] reads one.
 //! * **Identities and resignation**: `identity/link` adds `{userIdInIdp, isSocial, type, provider: identifier,
 //!   extIdpId}` to the user (2026 when another user holds it), `identity/unlink` and `unlink-extidp` remove
-//!   matching ones (400 when none). `resign-user` marks the user `Resigned` and revokes every token it holds
+//!   matching ones (400 when none). `generate-link-extidp-url` answers `{url}`, the address of this host's
+//!   `/connections/social/{identifier}` with `app_id`, `id_token` and `link=1` (the identifier is not checked, as
+//!   Authing does not; the emulator serves no such page). `resign-user` marks the user `Resigned` and revokes every token it holds
 //!   (2004 for an unknown user; the batch resigns nobody then); a resigned user's logins are refused with 2005
 //!   from then on, and the state document keeps `status: "Resigned"` in the user's entry.
 //!

@@ -4,19 +4,25 @@
 //!   extIdpId}` and `POST /api/v2/users/identity/unlink` `{userId, isSocial, type?, identifier, extIdpId}`
 //!   (`data` null); `POST /api/v3/resign-user` `{userId}` and `POST /api/v3/resign-user-batch` `{userIds}`
 //!   (`data` null);
-//! * a user token: `GET /api/v3/get-identities` (`data` = the caller's identities) and
-//!   `POST /api/v3/unlink-extidp` `{extIdpId}` (`data` null).
+//! * a user token: `GET /api/v3/get-identities` (`data` = the caller's identities),
+//!   `POST /api/v3/unlink-extidp` `{extIdpId}` (`data` null), and
+//!   `GET /api/v3/generate-link-extidp-url?ext_idp_conn_identifier=&id_token=&app_id=` (`data` = `{url}`, the
+//!   page `/connections/social/{identifier}` of this host with `app_id`, `id_token` and `link=1`; the identifier
+//!   is not checked, as Authing does not check it; 400 for a blank identifier or id token).
 //!
 //! The v3 endpoints answer with the v2 envelope (`code: 200`), which the JS SDK also accepts.
 
+use std::collections::HashMap;
+
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State as AxState;
-use axum::http::HeaderMap;
+use axum::extract::{Query, State as AxState};
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
+use url::Url;
 
 use super::RestState;
 use super::envelope::{bearer, body, reply, require_management, required};
@@ -33,6 +39,7 @@ pub(crate) fn routes() -> Router<RestState> {
         .route("/api/v3/resign-user-batch", post(resign_users))
         .route("/api/v3/get-identities", get(own_identities))
         .route("/api/v3/unlink-extidp", post(unlink_ext_idp))
+        .route("/api/v3/generate-link-extidp-url", get(link_ext_idp_url))
 }
 
 #[derive(Deserialize, Default)]
@@ -140,4 +147,32 @@ async fn unlink_ext_idp(AxState(app): AxState<RestState>, headers: HeaderMap, by
         identities::unlink_ext_idp(state, &user.id, ext_idp_id).map(|_| Value::Null)
     })();
     reply(&headers, result)
+}
+
+/// `GET /api/v3/generate-link-extidp-url?ext_idp_conn_identifier=&id_token=&app_id=`.
+async fn link_ext_idp_url(
+    AxState(app): AxState<RestState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let state = &app.state;
+    let result = (|| {
+        tokens::token_user(state, bearer(&headers))?;
+        let identifier = required("ext_idp_conn_identifier", query.get("ext_idp_conn_identifier").map(String::as_str))?;
+        let id_token = required("id_token", query.get("id_token").map(String::as_str))?;
+        let app_id = query.get("app_id").map_or(state.app.id.as_str(), String::as_str);
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
+        let url = link_page(host, identifier, app_id, id_token)?;
+        Ok(json!({ "url": url.as_str() }))
+    })();
+    reply(&headers, result)
+}
+
+/// `http://{host}/connections/social/{identifier}?app_id=&id_token=&link=1`, each part encoded.
+fn link_page(host: &str, identifier: &str, app_id: &str, id_token: &str) -> Result<Url, ApiError> {
+    let bad_host = || ApiError::with_message(Code::BadRequest, "Host 不正确", "The Host header is not a host");
+    let mut url = Url::parse(&format!("http://{host}/")).map_err(|_| bad_host())?;
+    url.path_segments_mut().map_err(|()| bad_host())?.extend(["connections", "social", identifier]);
+    url.query_pairs_mut().append_pair("app_id", app_id).append_pair("id_token", id_token).append_pair("link", "1");
+    Ok(url)
 }
