@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::RestState;
+use super::envelope::page_limit;
 use crate::store::access::{AccessStore, AuthorizedResource, TargetKind, namespace};
 use crate::store::acl::{AppPolicyChange, Effect, ResourceAction, Who, parse_type, type_name};
 use crate::store::authz::{self, acl_namespace, grant_target, is_allowed, resource_arg, user_targets};
@@ -95,21 +96,6 @@ pub(super) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::with_message(Code::BadRequest, format!("请求体格式错误: {e}"), format!("Invalid body: {e}"))
     })
-}
-
-/// `page` and `limit` of a query (1 and 10 by default; 400 when not positive integers).
-pub(super) fn page_limit(state: &State, query: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
-    let read = |name: &str, default: usize| match query.get(name).map(|v| v.trim()) {
-        None | Some("") => Ok(default),
-        Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            ApiError::with_message(
-                Code::BadRequest,
-                format!("参数 {name} 必须是正整数: {v}"),
-                format!("{name} must be a positive integer: {v}"),
-            )
-        }),
-    };
-    Ok((read("page", 1)?, state.page_size(read("limit", 10)?)?))
 }
 
 /// A required, non-empty string field (400 otherwise).

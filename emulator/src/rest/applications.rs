@@ -23,7 +23,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::RestState;
-use super::acl::{body, check_app, delete_namespace_by_id, namespace_id, page_limit, run};
+use super::acl::{body, check_app, delete_namespace_by_id, namespace_id, run};
+use super::envelope::page_limit;
 use crate::store::apps::AgreementPatch;
 use crate::store::error::{ApiError, Code};
 use crate::store::state::State;

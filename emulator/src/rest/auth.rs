@@ -27,7 +27,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::RestState;
-use super::envelope::bearer;
+use super::envelope::{bearer, page_limit};
 use crate::http::origin;
 use crate::store::activity::Action;
 use crate::store::common::now_iso;
@@ -139,20 +139,6 @@ async fn logout(
     ok_message(lang, "退出登录成功", "Logged out")
 }
 
-/// A positive integer query parameter, `default` when absent.
-fn number(query: &HashMap<String, String>, name: &str, default: usize) -> Result<usize, ApiError> {
-    match query.get(name).map(|v| v.trim()) {
-        None | Some("") => Ok(default),
-        Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            ApiError::with_message(
-                Code::BadRequest,
-                format!("参数 {name} 必须是正整数: {v}"),
-                format!("{name} must be a positive integer: {v}"),
-            )
-        }),
-    }
-}
-
 /// `GET /api/v2/users/me/applications/allowed?page=&limit=`.
 async fn allowed_applications(
     AxState(app): AxState<RestState>,
@@ -165,10 +151,9 @@ async fn allowed_applications(
         Ok(found) => found,
         Err(e) => return refuse(&e, lang),
     };
-    let (page, limit) = match (number(&query, "page", 1), number(&query, "limit", 10).and_then(|l| state.page_size(l)))
-    {
-        (Ok(p), Ok(l)) => (p, l),
-        (Err(e), _) | (_, Err(e)) => return refuse(&e, lang),
+    let (page, limit) = match page_limit(state, &query) {
+        Ok(found) => found,
+        Err(e) => return refuse(&e, lang),
     };
     let apps: Vec<Value> =
         if state.may_use_application(&user.id, &state.app.id) { vec![state.application_json()] } else { Vec::new() };

@@ -1,6 +1,8 @@
 //! What the REST handlers share: the `{code, message, data}` envelope, the management token check, and
 //! reading bodies and query parameters.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, header};
@@ -65,7 +67,18 @@ pub(super) fn list_param(query: &[(String, String)], name: &str) -> Vec<String> 
 
 /// A positive integer query parameter, `default` when absent or empty.
 pub(super) fn number_param(query: &[(String, String)], name: &str, default: usize) -> Result<usize, ApiError> {
-    match query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()) {
+    positive(name, query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()), default)
+}
+
+/// `page` and `limit` of a query (1 and 10 by default; 400 when not positive integers, or past the largest page).
+pub(super) fn page_limit(state: &State, query: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
+    let read = |name: &str, default: usize| positive(name, query.get(name).map(String::as_str), default);
+    Ok((read("page", 1)?, state.page_size(read("limit", 10)?)?))
+}
+
+/// The value of parameter `name` as a positive integer, `default` when absent or empty, else 400.
+fn positive(name: &str, value: Option<&str>, default: usize) -> Result<usize, ApiError> {
+    match value.map(str::trim) {
         None | Some("") => Ok(default),
         Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
             ApiError::with_message(

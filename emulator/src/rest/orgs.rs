@@ -22,6 +22,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::RestState;
+use super::envelope::page_limit;
 use crate::store::common::now_iso;
 use crate::store::error::{ApiError, Code, Lang};
 use crate::store::orgs::Tree;
@@ -68,20 +69,6 @@ fn run(
     }
 }
 
-/// A positive integer query parameter, `default` when absent (400 otherwise).
-fn positive(query: &HashMap<String, String>, name: &str, default: usize) -> Result<usize, ApiError> {
-    match query.get(name).map(|v| v.trim()) {
-        None | Some("") => Ok(default),
-        Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            ApiError::with_message(
-                Code::BadRequest,
-                format!("参数 {name} 必须是正整数: {v}"),
-                format!("{name} must be a positive integer: {v}"),
-            )
-        }),
-    }
-}
-
 /// `GET /api/v2/orgs/count`.
 async fn count(AxState(app): AxState<RestState>, headers: HeaderMap) -> Response {
     run(&app, &headers, ("", ""), |state| Ok(json!({ "count": state.access_read().orgs.orgs(false).len() })))
@@ -94,8 +81,7 @@ async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     run(&app, &headers, ("", ""), |state| {
-        let page = positive(&query, "page", 1)?;
-        let limit = state.page_size(positive(&query, "limit", 10)?)?;
+        let (page, limit) = page_limit(state, &query)?;
         let access = state.access_read();
         let list: Vec<Value> = access
             .orgs
